@@ -1,0 +1,35 @@
+// Owns what every node runner shares during one build.
+// Leaves creating it to run-build.ts.
+import type { ArtifactStore } from '../cache/artifacts.js';
+import type { ResultStore } from '../cache/results.js';
+import type { Executor } from '../executors/executor.js';
+import type { Manifest } from '../manifest/types.js';
+import type { ZipTime } from '../zip/timestamp.js';
+import type { BuildEvent, NodeRef, OutputFile } from './events.js';
+import type { NodeFailure } from './failures.js';
+import type { OutputFolder } from './output-folder.js';
+import type { BuildPlan, PlannedNode } from './plan.js';
+
+export interface BuildContext {
+  manifest: Manifest;
+  plan: BuildPlan;
+  results: ResultStore;
+  artifacts: ArtifactStore;
+  output: OutputFolder;
+  executors: ReadonlyMap<string, Executor>;
+  force: boolean;
+  time: ZipTime;
+  signal: AbortSignal;
+  emit: (event: BuildEvent) => void;
+  /** Ids of deps nodes whose tree some non-cached dependent needs this build. */
+  neededDeps: ReadonlySet<string>;
+}
+
+export type NodeRun =
+  | { ok: true; status: 'built' | 'cached'; outputs: OutputFile[]; bytesWritten: number; durationMs: number }
+  | { ok: false; failure: NodeFailure; durationMs: number };
+
+export function refOf(planned: PlannedNode): NodeRef {
+  const { id, kind, name } = planned.node;
+  return { id, kind, name, key: planned.key };
+}

@@ -1,0 +1,56 @@
+// Owns the typed events a build emits; the CLI renders them (listr2, plain lines or JSON).
+// Leaves rendering to packages/cli: core never prints.
+import type { NodeFailure } from './failures.js';
+
+export type NodeKind = 'image' | 'deps' | 'layer' | 'function';
+
+export interface NodeRef {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  key: string;
+}
+
+export interface OutputFile {
+  /** Relative to the manifest folder, '/'-separated. */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export type BuildEvent =
+  | { type: 'build-planned'; nodes: NodeRef[]; filesRead: number }
+  | { type: 'node-start'; node: NodeRef }
+  | { type: 'cache-hit'; node: NodeRef; cache: 'local'; outputs: OutputFile[] }
+  | { type: 'node-built'; node: NodeRef; durationMs: number; outputs: OutputFile[] }
+  | { type: 'node-failed'; node: NodeRef; failure: NodeFailure; durationMs: number }
+  | { type: 'node-skipped'; node: NodeRef; because: string }
+  | { type: 'log'; node: NodeRef; line: string }
+  | { type: 'warning'; message: string; node?: NodeRef };
+
+export type NodeStatus = 'built' | 'cached' | 'failed' | 'skipped';
+
+export interface NodeReport extends Omit<NodeRef, 'id'> {
+  id: string;
+  status: NodeStatus;
+  durationMs: number;
+  outputs: OutputFile[];
+  cache?: 'local';
+  failure?: NodeFailure;
+  /** The id of the upstream node whose failure skipped this one. */
+  skippedBecause?: string;
+}
+
+export interface BuildReport {
+  ok: boolean;
+  nodes: NodeReport[];
+  summary: {
+    built: number;
+    cached: number;
+    failed: number;
+    skipped: number;
+    durationMs: number;
+    /** Bytes of zips written to the output folder by this run. */
+    bytesWritten: number;
+  };
+}

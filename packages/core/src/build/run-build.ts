@@ -1,0 +1,199 @@
+// Owns one `juni build`: open the cache, plan, run the nodes through the scheduler, place zips,
+// clean the output folder, record the run. Leaves what each node does to run-deps/run-package.
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ArtifactStore } from '../cache/artifacts.js';
+import { openCacheDatabase, type CacheDatabase } from '../cache/database.js';
+import { ResultStore } from '../cache/results.js';
+import { StatCache } from '../cache/stat-cache.js';
+import type { Executor } from '../executors/executor.js';
+import { LocalExecutor } from '../executors/local.js';
+import { FolderWalker } from '../fs/walk.js';
+import { upstreamOf } from '../graph/nodes.js';
+import { FileHasher } from '../hash/file-hasher.js';
+import { loadHasher } from '../hash/xxhash.js';
+import type { ExecutorKind, Manifest } from '../manifest/types.js';
+import { unreachable } from '../unreachable.js';
+import { zipTime } from '../zip/timestamp.js';
+import type { BuildContext, NodeRun } from './context.js';
+import { refOf } from './context.js';
+import type { BuildEvent, BuildReport, NodeReport } from './events.js';
+import { OutputFolder } from './output-folder.js';
+import { planBuild, type BuildPlan, type PlannedNode } from './plan.js';
+import { recordRun } from './run-history.js';
+import { runDeps } from './run-deps.js';
+import { runPackage } from './run-package.js';
+import { runTasks } from './scheduler.js';
+
+export interface BuildOptions {
+  manifest: Manifest;
+  /** `-f NAME`: entries whose name contains it, with what they depend on. */
+  filter?: string | undefined;
+  /** `--executor`: overrides every entry's executor. */
+  executor?: ExecutorKind | undefined;
+  concurrency?: number | undefined;
+  force?: boolean | undefined;
+  skipClean?: boolean | undefined;
+  /** Defaults to JUNI_CACHE_DIR, else `.juni/` beside the manifest. */
+  cacheDir?: string | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: BuildEvent) => void) | undefined;
+  /** Extra executors (the Docker one lives in its own package). */
+  executors?: ReadonlyMap<string, Executor> | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+export type BuildOutcome =
+  | { ok: true; report: BuildReport }
+  | { ok: false; reason: 'build-failed'; report: BuildReport }
+  | { ok: false; reason: 'no-match'; filter: string; names: string[] };
+
+/** Where the cache lives for a manifest. */
+export function cacheDirFor(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): string {
+  return env.JUNI_CACHE_DIR ? path.resolve(env.JUNI_CACHE_DIR) : path.join(manifest.dir, '.juni');
+}
+
+/** Applies `--executor` to every entry. */
+export function withExecutor(manifest: Manifest, executor: ExecutorKind | undefined): Manifest {
+  if (executor === undefined) return manifest;
+  const entry = <T extends Manifest['functions'][number] | Manifest['layers'][number]>(e: T): T => ({ ...e, settings: { ...e.settings, executor } });
+  return { ...manifest, functions: manifest.functions.map(entry), layers: manifest.layers.map(entry) };
+}
+
+/** Builds the selected entries. Never throws for a user mistake or a failed node: see the outcome. */
+export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
+  const started = performance.now();
+  const env = options.env ?? process.env;
+  const manifest = withExecutor(options.manifest, options.executor);
+  const emit = options.onEvent ?? (() => undefined);
+  const cacheDir = options.cacheDir ?? cacheDirFor(manifest, env);
+  const hasher = await loadHasher();
+  const db = openCacheDatabase(cacheDir);
+  const artifacts = new ArtifactStore(cacheDir);
+  try {
+    const stats = new StatCache(db);
+    const files = new FileHasher({ hasher, stats });
+    const walker = new FolderWalker({ skip: [manifest.output, cacheDir] });
+    const time = zipTime(env);
+    const planned = planBuild({ manifest, hasher, files, walker, db, time, filter: options.filter });
+    if (!planned.ok) return planned;
+    const { plan } = planned;
+    stats.flush();
+    emit({ type: 'build-planned', nodes: plan.nodes.map(refOf), filesRead: files.readCount });
+
+    const results = new ResultStore(db);
+    const executors = new Map<string, Executor>([['local', new LocalExecutor({ db })], ...(options.executors ?? [])]);
+    const ctx: BuildContext = {
+      manifest, plan, results, artifacts, executors, time, emit,
+      output: new OutputFolder({ dir: manifest.output, stats, artifacts }),
+      force: options.force ?? false,
+      signal: options.signal ?? new AbortController().signal,
+      neededDeps: neededDeps(plan, results, artifacts, options.force ?? false),
+    };
+    const runs = await runAll(ctx, options.concurrency ?? os.availableParallelism());
+    const report = makeReport(plan, runs, performance.now() - started);
+    finishOutput(ctx, report, options.skipClean ?? false);
+    stats.flush();
+    recordRun(db, manifest.file, report);
+    return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
+  } finally {
+    artifacts.close();
+    db.close();
+  }
+}
+
+/** Deps nodes whose tree is needed: some dependent has no usable stored zip. */
+function neededDeps(plan: BuildPlan, results: ResultStore, artifacts: ArtifactStore, force: boolean): Set<string> {
+  const needed = new Set<string>();
+  for (const p of plan.nodes) {
+    if ((p.node.kind !== 'function' && p.node.kind !== 'layer') || !p.node.depsId) continue;
+    const stored = force ? undefined : results.get(p.key);
+    const usable = stored?.output.type === 'zip' && existsSync(artifacts.zipPath(stored.output.sha256));
+    if (!usable) needed.add(p.node.depsId);
+  }
+  return needed;
+}
+
+type RunOutcome = { state: 'done'; run: NodeRun } | { state: 'skipped'; because: string };
+
+async function runAll(ctx: BuildContext, concurrency: number): Promise<Map<string, RunOutcome>> {
+  const tasks = ctx.plan.nodes.map((planned) => ({
+    id: planned.node.id,
+    upstream: upstreamOf(planned.node),
+    run: () => runNode(ctx, planned),
+  }));
+  const outcomes = await runTasks(tasks, {
+    concurrency: Math.max(1, concurrency),
+    isSuccess: (run: NodeRun) => run.ok,
+    onSkip: (id, because) => {
+      const planned = ctx.plan.byId.get(id)!;
+      const upstream = ctx.plan.byId.get(because)!.node;
+      ctx.emit({ type: 'node-skipped', node: refOf(planned), because: `${upstream.kind} ${upstream.name}` });
+    },
+  });
+  const out = new Map<string, RunOutcome>();
+  for (const [id, o] of outcomes) out.set(id, o.state === 'done' ? { state: 'done', run: o.value } : o);
+  return out;
+}
+
+/** Runs one node, turning an unexpected exception into a failure so the others still finish. */
+async function runNode(ctx: BuildContext, planned: PlannedNode): Promise<NodeRun> {
+  const node = planned.node;
+  let run: NodeRun;
+  try {
+    switch (node.kind) {
+      case 'deps':
+        run = await runDeps(ctx, planned, node);
+        break;
+      case 'layer':
+      case 'function':
+        run = await runPackage(ctx, planned, node);
+        break;
+      case 'image':
+        throw new Error('image nodes are run by the Docker executor');
+      default:
+        unreachable(node);
+    }
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    run = { ok: false, durationMs: 0, failure: { reason: 'unexpected-error', message: e.message, stack: e.stack } };
+  }
+  const ref = refOf(planned);
+  if (!run.ok) ctx.emit({ type: 'node-failed', node: ref, failure: run.failure, durationMs: run.durationMs });
+  else if (run.status === 'built') ctx.emit({ type: 'node-built', node: ref, durationMs: run.durationMs, outputs: run.outputs });
+  return run;
+}
+
+function makeReport(plan: BuildPlan, runs: Map<string, RunOutcome>, durationMs: number): BuildReport {
+  const nodes: NodeReport[] = plan.nodes.map((planned) => {
+    const { id, kind, name } = planned.node;
+    const base = { id, kind, name, key: planned.key };
+    const o = runs.get(id);
+    if (!o || o.state === 'skipped') return { ...base, status: 'skipped', durationMs: 0, outputs: [], ...(o ? { skippedBecause: o.because } : {}) };
+    const run = o.run;
+    if (!run.ok) return { ...base, status: 'failed', durationMs: Math.round(run.durationMs), outputs: [], failure: run.failure };
+    return { ...base, status: run.status, durationMs: Math.round(run.durationMs), outputs: run.outputs, ...(run.status === 'cached' ? { cache: 'local' as const } : {}) };
+  });
+  const count = (s: NodeReport['status']): number => nodes.filter((n) => n.status === s).length;
+  const bytesWritten = [...runs.values()].reduce((n, o) => n + (o.state === 'done' && o.run.ok ? o.run.bytesWritten : 0), 0);
+  return {
+    ok: count('failed') === 0 && count('skipped') === 0,
+    nodes,
+    summary: { built: count('built'), cached: count('cached'), failed: count('failed'), skipped: count('skipped'), durationMs: Math.round(durationMs), bytesWritten },
+  };
+}
+
+/** The output folder ends up holding exactly this run's zips (unless --skip-clean). */
+function finishOutput(ctx: BuildContext, report: BuildReport, skipClean: boolean): void {
+  const keep = new Set<string>();
+  for (const n of report.nodes) {
+    if (n.kind !== 'function' && n.kind !== 'layer') continue;
+    if (n.status === 'built' || n.status === 'cached') keep.add(`${n.name}.zip`);
+    // A stale zip beside fresh ones would look like a successful build of this entry.
+    else if (!skipClean) ctx.output.remove(n.name);
+  }
+  for (const name of ctx.output.clean(keep, { onlyTemp: skipClean })) {
+    ctx.emit({ type: 'warning', message: `removed ${name} from the output folder (not produced by this build)` });
+  }
+}

@@ -1,0 +1,77 @@
+// Owns running one layer or function node: reuse its stored zip when the key is cached, otherwise
+// lay out juniper's zip (deps tree + includes; a layer's under python/) and write it.
+// Leaves the zip format to zip/write-zip.ts and the output folder to output-folder.ts.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ZipOutput } from '../cache/results.js';
+import type { PackageNode } from '../graph/nodes.js';
+import { makePathFilter } from '../zip/exclusions.js';
+import { compareBytes, writeZip, type ZipEntry } from '../zip/write-zip.js';
+import type { BuildContext, NodeRun } from './context.js';
+import { refOf } from './context.js';
+import type { OutputFile } from './events.js';
+import type { PlannedNode } from './plan.js';
+
+export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: PackageNode): Promise<NodeRun> {
+  const started = performance.now();
+  const ref = refOf(planned);
+  const stored = ctx.force ? undefined : ctx.results.get(planned.key);
+  if (stored?.output.type === 'zip' && existsSync(ctx.artifacts.zipPath(stored.output.sha256))) {
+    const placed = await place(ctx, node, stored.output);
+    if (placed) {
+      ctx.results.touch(planned.key);
+      ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [placed.file] });
+      return { ok: true, status: 'cached', outputs: [placed.file], bytesWritten: placed.written, durationMs: performance.now() - started };
+    }
+    ctx.emit({ type: 'warning', node: ref, message: `the cached zip of ${node.name} failed its sha256 check; rebuilding it` });
+    ctx.results.delete(planned.key);
+  }
+  ctx.emit({ type: 'node-start', node: ref });
+  const temp = ctx.artifacts.tempPath('zip');
+  let zip: ZipOutput;
+  try {
+    const written = await writeZip(zipEntries(ctx, planned, node), temp, ctx.time);
+    zip = { type: 'zip', ...written };
+  } catch (error) {
+    ctx.artifacts.remove(temp);
+    const e = error as NodeJS.ErrnoException;
+    // A file edited or deleted between planning and zipping: the next build picks up the change.
+    const message = `an input changed while ${node.name}.zip was being written (${e.message}); build again`;
+    return { ok: false, durationMs: performance.now() - started, failure: { reason: 'input-changed', path: e.path ?? '', message } };
+  }
+  ctx.artifacts.commit(temp, ctx.artifacts.zipPath(zip.sha256));
+  const durationMs = performance.now() - started;
+  ctx.results.put({ key: planned.key, kind: node.kind, name: node.name, output: zip, inputs: planned.breakdown, durationMs });
+  const placed = await place(ctx, node, zip);
+  if (!placed) throw new Error(`the zip just written for ${node.name} failed its sha256 check`);
+  return { ok: true, status: 'built', outputs: [placed.file], bytesWritten: placed.written, durationMs: performance.now() - started };
+}
+
+async function place(ctx: BuildContext, node: PackageNode, zip: ZipOutput): Promise<{ file: OutputFile; written: number } | undefined> {
+  const result = await ctx.output.place(node.name, zip);
+  if (result.state === 'corrupt') return undefined;
+  const rel = path.relative(ctx.manifest.dir, result.path).split(path.sep).join('/');
+  return { file: { path: rel, sha256: zip.sha256, bytes: zip.bytes }, written: result.state === 'written' ? zip.bytes : 0 };
+}
+
+/** juniper's layout: the pip tree, then the includes (which win on a clash); layers under python/. */
+function zipEntries(ctx: BuildContext, planned: PlannedNode, node: PackageNode): ZipEntry[] {
+  const root = node.kind === 'layer' ? 'python/' : '';
+  const byPath = new Map<string, ZipEntry>();
+  if (node.depsId) {
+    const deps = ctx.plan.byId.get(node.depsId)!;
+    const stored = ctx.results.get(deps.key);
+    if (stored?.output.type !== 'tree') throw new Error(`the install ${deps.node.name} has no stored tree`);
+    const treeRoot = ctx.artifacts.treePath(deps.key);
+    const keepFile = makePathFilter(node.spec.settings);
+    for (const file of stored.output.files) {
+      if (!keepFile(file.path)) continue;
+      const archivePath = root + file.path;
+      byPath.set(archivePath, { archivePath, absPath: path.join(treeRoot, file.path), size: file.size, exec: file.exec });
+    }
+  }
+  for (const { archivePath, source } of planned.files) {
+    byPath.set(root + archivePath, { archivePath: root + archivePath, absPath: source.absPath, size: source.size, exec: source.exec });
+  }
+  return [...byPath.values()].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
+}

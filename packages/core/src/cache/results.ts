@@ -1,0 +1,85 @@
+// Owns the results table: node key -> what the node produced and the inputs that made the key.
+// Leaves storing the produced bytes to artifacts.ts.
+import type { CacheDatabase } from './database.js';
+
+/** What a layer or function produced: one zip, stored content-addressed. */
+export interface ZipOutput {
+  type: 'zip';
+  sha256: string;
+  bytes: number;
+}
+
+/** One file of an installed dependency tree (path relative to the tree, '/'-separated). */
+export interface TreeFile {
+  path: string;
+  size: number;
+  exec: boolean;
+}
+
+/** What a deps node produced: a folder of installed packages. */
+export interface TreeOutput {
+  type: 'tree';
+  files: TreeFile[];
+  bytes: number;
+}
+
+export type NodeOutput = ZipOutput | TreeOutput;
+
+export interface StoredResult {
+  key: string;
+  kind: string;
+  name: string;
+  output: NodeOutput;
+  /** The key's input breakdown (see build/node-key.ts), for "why did this rebuild". */
+  inputs: unknown;
+  durationMs: number;
+}
+
+interface Row {
+  key: string;
+  kind: string;
+  name: string;
+  outputs: string;
+  inputs: string;
+  duration_ms: number;
+}
+
+export class ResultStore {
+  readonly #get;
+  readonly #put;
+  readonly #delete;
+  readonly #touch;
+
+  constructor(db: CacheDatabase) {
+    this.#get = db.prepare<[string], Row>('SELECT key, kind, name, outputs, inputs, duration_ms FROM results WHERE key = ?');
+    this.#put = db.prepare(
+      `INSERT OR REPLACE INTO results (key, kind, name, outputs, inputs, duration_ms, created_at, last_used_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#delete = db.prepare('DELETE FROM results WHERE key = ?');
+    this.#touch = db.prepare('UPDATE results SET last_used_at = ? WHERE key = ?');
+  }
+
+  get(key: string): StoredResult | undefined {
+    const row = this.#get.get(key);
+    if (!row) return undefined;
+    return {
+      key: row.key, kind: row.kind, name: row.name, durationMs: row.duration_ms,
+      output: JSON.parse(row.outputs) as NodeOutput, inputs: JSON.parse(row.inputs) as unknown,
+    };
+  }
+
+  put(result: StoredResult): void {
+    const now = Date.now();
+    this.#put.run(result.key, result.kind, result.name, JSON.stringify(result.output), JSON.stringify(result.inputs), Math.round(result.durationMs), now, now);
+  }
+
+  delete(key: string): void {
+    this.#delete.run(key);
+  }
+
+  /** Marks a result as used now (for least-recently-used pruning). */
+  touch(key: string): void {
+    this.#touch.run(Date.now(), key);
+  }
+}

@@ -1,0 +1,22 @@
+// Owns the contract between the scheduler and the ways of installing dependencies.
+// Leaves the ways themselves to local.ts (host pip) and packages/docker (a build container).
+import type { DepsNode } from '../graph/nodes.js';
+import type { NodeFailure } from '../build/failures.js';
+
+export interface InstallRequest {
+  node: DepsNode;
+  /** Absolute folder to create and fill with the `pip install --target` tree. */
+  target: string;
+  /** The manifest folder: pip's working directory, so relative find-links resolve there. */
+  cwd: string;
+  onLog: (line: string) => void;
+  signal: AbortSignal;
+}
+
+export type InstallResult = { ok: true } | { ok: false; failure: NodeFailure };
+
+/** One way of running `pip install`. */
+export interface Executor {
+  readonly kind: string;
+  installDeps(request: InstallRequest): Promise<InstallResult>;
+}

@@ -1,0 +1,79 @@
+// Owns installing requirements with pip on the host (`executor: local`).
+// Leaves caching the installed tree to the node runner, and containers to packages/docker.
+import { spawn } from 'node:child_process';
+import type { CacheDatabase } from '../cache/database.js';
+import { probePython } from './python-info.js';
+import type { Executor, InstallRequest, InstallResult } from './executor.js';
+import { LineSplitter } from './line-splitter.js';
+
+const TAIL_LINES = 40;
+
+/** The `--platform` tags pip should accept for a Lambda architecture (newest glibc first). */
+export function manylinuxPlatforms(architecture: 'x86_64' | 'arm64'): string[] {
+  const arch = architecture === 'arm64' ? 'aarch64' : 'x86_64';
+  return [`manylinux_2_28_${arch}`, `manylinux_2_17_${arch}`, `manylinux2014_${arch}`];
+}
+
+/** The pip arguments for one install; with python/architecture, manylinux wheels for that target. */
+export function pipArguments(request: InstallRequest): string[] {
+  const { node, target } = request;
+  const args = ['-m', 'pip', 'install', '--target', target, '--no-compile', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '-r', node.requirements];
+  const { python, architecture } = node.settings;
+  if (python !== undefined && architecture !== undefined) {
+    for (const platform of manylinuxPlatforms(architecture)) args.push('--platform', platform);
+    args.push('--implementation', 'cp', '--python-version', python, '--only-binary=:all:');
+  }
+  return args;
+}
+
+/**
+ * The environment pip runs with. When the manifest names a pip.conf, it is the configuration, as
+ * in juniper's container: inherited PIP_* variables (which pip ranks above any config file) are
+ * dropped, so a laptop's or CI runner's PIP_FIND_LINKS or PIP_INDEX_URL cannot change the build.
+ */
+export function pipEnvironment(base: NodeJS.ProcessEnv, pipconf: string | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (pipconf !== undefined && name.startsWith('PIP_')) continue;
+    env[name] = value;
+  }
+  env.PYTHONDONTWRITEBYTECODE = '1';
+  if (pipconf !== undefined) env.PIP_CONFIG_FILE = pipconf;
+  return env;
+}
+
+export class LocalExecutor implements Executor {
+  readonly kind = 'local';
+  readonly #db: CacheDatabase;
+
+  constructor(options: { db: CacheDatabase }) {
+    this.#db = options.db;
+  }
+
+  async installDeps(request: InstallRequest): Promise<InstallResult> {
+    const python = probePython(this.#db);
+    if (!python.ok) return { ok: false, failure: { reason: python.reason, message: python.message, hint: python.hint } };
+    const env = pipEnvironment(process.env, request.node.settings.pipconf);
+    const child = spawn(python.executable, pipArguments(request), { cwd: request.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: request.signal });
+    const tail: string[] = [];
+    const onLine = (line: string): void => {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+      request.onLog(line);
+    };
+    const out = new LineSplitter(onLine);
+    const err = new LineSplitter(onLine);
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const exit = await new Promise<{ code: number | null; signal: string | null; error?: Error }>((resolve) => {
+      child.on('error', (error) => resolve({ code: null, signal: null, error }));
+      child.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    out.end();
+    err.end();
+    if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
+    if (exit.error) return { ok: false, failure: { reason: 'python-missing', message: `could not start ${python.executable}: ${exit.error.message}`, hint: 'check that python3 runs on this machine' } };
+    if (exit.code === 0) return { ok: true };
+    return { ok: false, failure: { reason: 'pip-failed', exitCode: exit.code, signal: exit.signal, logTail: tail } };
+  }
+}

@@ -1,0 +1,74 @@
+// Owns the validated manifest model: what a juniper manifest (plus juni's extensions) means.
+// Leaves parsing and validation to validate.ts, and turning it into nodes to the graph.
+
+export type ExecutorKind = 'local' | 'docker';
+export type Architecture = 'x86_64' | 'arm64';
+
+import type { SourcePos } from '../diagnostics.js';
+
+export type { SourcePos };
+
+/**
+ * One `include:` item. `path` is absolute; `spec` is what the user wrote. A folder's contents go
+ * under `prefix/` in the zip (its base name; '' for `./`); a file goes to the zip root.
+ */
+export interface IncludeSpec {
+  spec: string;
+  path: string;
+  kind: 'file' | 'dir';
+  prefix: string;
+  pos: SourcePos;
+}
+
+/** Settings an entry inherits from `global:` and may override. */
+export interface BuildSettings {
+  executor: ExecutorKind;
+  image: string | undefined;
+  network: string | undefined;
+  exclude: string[];
+  keep: string[];
+}
+
+export interface EntrySpec {
+  kind: 'function' | 'layer';
+  name: string;
+  /** Absolute path of the requirements file, if any. */
+  requirements: string | undefined;
+  includes: IncludeSpec[];
+  settings: BuildSettings;
+  pos: SourcePos;
+}
+
+export interface FunctionSpec extends EntrySpec {
+  kind: 'function';
+  layers: string[];
+}
+
+export interface LayerSpec extends EntrySpec {
+  kind: 'layer';
+}
+
+export interface ImageSpec {
+  name: string;
+  dockerfile: string;
+  context: string;
+  args: Record<string, string>;
+  target: string | undefined;
+  tag: string | undefined;
+}
+
+export interface Manifest {
+  /** Absolute path of the manifest file. */
+  file: string;
+  /** Absolute path of the folder holding the manifest; every relative path resolves against it. */
+  dir: string;
+  /** Absolute path of the output folder. */
+  output: string;
+  /** Absolute path of the pip.conf, if any. */
+  pipconf: string | undefined;
+  python: string | undefined;
+  architecture: Architecture | undefined;
+  functions: FunctionSpec[];
+  layers: LayerSpec[];
+  images: ImageSpec[];
+}
