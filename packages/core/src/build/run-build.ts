@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ArtifactStore } from '../cache/artifacts.js';
-import { openCacheDatabase, type CacheDatabase } from '../cache/database.js';
+import { openCacheDatabase } from '../cache/database.js';
 import { ResultStore } from '../cache/results.js';
 import { StatCache } from '../cache/stat-cache.js';
 import type { Executor } from '../executors/executor.js';

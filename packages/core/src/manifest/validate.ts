@@ -2,7 +2,7 @@
 // Leaves finding and reading the file to load.ts, and the key lists to schema.ts.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isScalar, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
+import { isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from './did-you-mean.js';
 import {
@@ -147,7 +147,7 @@ class ManifestValidator {
         r.report(pair.key, `function '${name}' has no include`, `add the files to package, e.g.\n    include:\n      - ./src/${name}/`);
       }
       const includes = this.#includes(includeNode, `${where}.include`);
-      if (kind === 'function' && includes?.length === 0) {
+      if (kind === 'function' && isSeq(includeNode) && includeNode.items.length === 0) {
         r.report(includeNode, `function '${name}' has an empty include list`, 'list at least one file or folder');
       }
       const base = {

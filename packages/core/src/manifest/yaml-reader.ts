@@ -71,10 +71,13 @@ export class YamlReader {
   /** A scalar as text (numbers keep their source spelling, so `3.10` stays "3.10"). */
   string(node: Node | null | undefined, what: string): string | undefined {
     if (node === null || node === undefined) return undefined;
-    if (isScalar(node) && node.value !== null && typeof node.value !== 'object') {
+    if (isScalar(node)) {
+      const value = node.value;
       const source = (node as { source?: unknown }).source;
-      if (typeof node.value === 'string') return node.value;
-      return typeof source === 'string' ? source : String(node.value);
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+        return typeof source === 'string' ? source : String(value);
+      }
     }
     this.report(node, `${what} must be a string`, `for example: ${what.split('.').pop() ?? what}: ./path`);
     return undefined;
