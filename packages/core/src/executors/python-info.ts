@@ -25,7 +25,7 @@ export function probePython(db: CacheDatabase): PythonInfoResult {
   if (!executable) {
     return {
       ok: false, reason: 'python-missing', message: 'python3 was not found on PATH',
-      hint: 'install Python 3 with pip (e.g. apt-get install python3 python3-pip), or use --executor docker',
+      hint: 'install Python 3 with pip (e.g. apt-get install python3 python3-pip)',
     };
   }
   const real = realpathSync(executable);
@@ -37,7 +37,7 @@ export function probePython(db: CacheDatabase): PythonInfoResult {
   if (probe.status !== 0) {
     return {
       ok: false, reason: 'pip-missing', message: `${executable} cannot import pip: ${probe.stderr.trim().split('\n').pop() ?? ''}`,
-      hint: 'install pip for this interpreter (e.g. apt-get install python3-pip), or use --executor docker',
+      hint: 'install pip for this interpreter (e.g. apt-get install python3-pip)',
     };
   }
   const description = probe.stdout.trim();
