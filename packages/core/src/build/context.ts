@@ -2,6 +2,7 @@
 // Leaves creating it to run-build.ts.
 import type { ArtifactStore } from '../cache/artifacts.js';
 import type { ResultStore } from '../cache/results.js';
+import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ZipTime } from '../zip/timestamp.js';
@@ -21,8 +22,11 @@ export interface BuildContext {
   time: ZipTime;
   signal: AbortSignal;
   emit: (event: BuildEvent) => void;
-  /** Ids of deps nodes whose tree some non-cached dependent needs this build. */
-  neededDeps: ReadonlySet<string>;
+  docker: DockerSupport | undefined;
+  /** Ids of upstream nodes whose outputs (a tree, an image) some node that runs needs this build. */
+  needed: ReadonlySet<string>;
+  /** Image node id -> the image ID it produced this build. */
+  imageIds: Map<string, string>;
 }
 
 export type NodeRun =

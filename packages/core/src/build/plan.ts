@@ -2,20 +2,21 @@
 // and the files each zip will hold. Leaves running nodes to run-build.ts.
 import path from 'node:path';
 import type { CacheDatabase } from '../cache/database.js';
+import type { DockerSupport, ImageResult } from '../executors/docker-support.js';
+import { probePython, type PythonInfoResult } from '../executors/python-info.js';
 import type { FolderWalker } from '../fs/walk.js';
 import type { SourceFile } from '../fs/source-file.js';
 import { buildGraph } from '../graph/build-graph.js';
-import type { DepsNode, DepsSettings, GraphNode, PackageNode } from '../graph/nodes.js';
+import type { DepsNode, GraphNode, ImageNode, PackageNode } from '../graph/nodes.js';
 import { selectNodes } from '../graph/select.js';
 import type { FileHasher } from '../hash/file-hasher.js';
 import type { Hasher } from '../hash/xxhash.js';
 import type { Manifest } from '../manifest/types.js';
-import { probePython, type PythonInfoResult } from '../executors/python-info.js';
+import { unreachable } from '../unreachable.js';
 import { makePathFilter } from '../zip/exclusions.js';
 import type { ZipTime } from '../zip/timestamp.js';
 import { keyOf, makeBreakdown, type KeyBreakdown } from './node-key.js';
 import { requirementsClosure } from './requirements-files.js';
-import { unreachable } from '../unreachable.js';
 
 /** A file placed in a zip; `archivePath` is relative to the entry's root (before a layer's python/). */
 export interface PackageFile {
@@ -29,13 +30,13 @@ export interface PlannedNode {
   breakdown: KeyBreakdown;
   /** For layers and functions: the included files, sorted, after exclusions. */
   files: PackageFile[];
+  /** For external images: the ID it resolved to, or why it could not be. */
+  resolved?: ImageResult;
 }
 
 export interface BuildPlan {
   nodes: PlannedNode[];
   byId: Map<string, PlannedNode>;
-  /** Set when a local install needs Python and it is not usable. */
-  python: PythonInfoResult | undefined;
 }
 
 export type PlanResult =
@@ -50,70 +51,110 @@ export interface PlanContext {
   db: CacheDatabase;
   time: ZipTime;
   filter: string | undefined;
+  docker: DockerSupport | undefined;
+  onLog: (node: GraphNode, line: string) => void;
+  signal: AbortSignal;
 }
 
-/** Computes every selected node's key. Reads (and stat-caches) inputs; writes nothing else. */
-export function planBuild(ctx: PlanContext): PlanResult {
-  const depsBreakdowns = new Map<string, { breakdown: KeyBreakdown }>();
-  let python: PythonInfoResult | undefined;
-  const pythonInfo = (): PythonInfoResult => (python ??= probePython(ctx.db));
-
-  const graph = buildGraph(ctx.manifest, {
-    depsIdentity: (requirements, settings) => {
-      const breakdown = depsBreakdown(ctx, requirements, settings, pythonInfo);
-      const key = keyOf(ctx.hasher, breakdown);
-      depsBreakdowns.set(key, { breakdown });
-      return key;
-    },
-  });
+/** Computes every selected node's key, in topological order. Reads inputs; writes only the stat cache. */
+export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
+  const graph = buildGraph(ctx.manifest, { defaultImage: (python) => ctx.docker?.defaultImage(python) ?? `python:${python ?? '3.12'}` });
   const selected = selectNodes(graph, ctx.filter);
   if (!selected.ok) return selected;
 
+  let python: PythonInfoResult | undefined;
+  const pythonInfo = (): PythonInfoResult => (python ??= probePython(ctx.db));
   const planned = new Map<string, PlannedNode>();
+  /** Installs whose inputs equal an earlier one's: their users are served by that one. */
+  const alias = new Map<string, string>();
+  const depsByKey = new Map<string, PlannedNode>();
+
   for (const node of selected.graph.nodes) {
     switch (node.kind) {
+      case 'image':
+        planned.set(node.id, await planImage(ctx, node));
+        break;
       case 'deps': {
-        const key = node.id.slice('deps:'.length);
-        planned.set(node.id, { node, key, breakdown: depsBreakdowns.get(key)!.breakdown, files: [] });
+        const breakdown = depsBreakdown(ctx, node, planned, pythonInfo);
+        const key = keyOf(ctx.hasher, breakdown);
+        const twin = depsByKey.get(key);
+        if (twin) {
+          alias.set(node.id, twin.node.id);
+          (twin.node as DepsNode).users.push(...node.users);
+          break;
+        }
+        const p: PlannedNode = { node, key, breakdown, files: [] };
+        depsByKey.set(key, p);
+        planned.set(node.id, p);
         break;
       }
       case 'layer':
-      case 'function':
-        planned.set(node.id, planPackage(ctx, node, planned));
+      case 'function': {
+        const depsId = node.depsId === undefined ? undefined : (alias.get(node.depsId) ?? node.depsId);
+        planned.set(node.id, planPackage(ctx, { ...node, depsId }, planned));
         break;
-      case 'image':
-        throw new Error('image nodes are planned by the Docker executor');
+      }
       default:
         unreachable(node);
     }
   }
-  const nodes = [...planned.values()];
-  return { ok: true, plan: { nodes, byId: planned, python: python?.ok === false ? python : undefined } };
+  return { ok: true, plan: { nodes: [...planned.values()], byId: planned } };
 }
 
 function relative(manifest: Manifest, abs: string): string {
   return path.relative(manifest.dir, abs).split(path.sep).join('/');
 }
 
-function depsBreakdown(ctx: PlanContext, requirements: string, settings: DepsSettings, pythonInfo: () => PythonInfoResult): KeyBreakdown {
+async function planImage(ctx: PlanContext, node: ImageNode): Promise<PlannedNode> {
+  const docker = ctx.docker;
+  if (node.source.type === 'external') {
+    const resolved: ImageResult = docker
+      ? await docker.resolveImage(node.source.ref, { signal: ctx.signal, onLog: (line) => ctx.onLog(node, line) })
+      : { ok: false, failure: { reason: 'executor-unavailable', executor: 'docker', message: 'Docker support is not loaded', hint: 'use --executor local' } };
+    // A re-tagged reference resolves to a new ID, and so to a new key: its users rebuild.
+    const breakdown = makeBreakdown('image', {
+      config: { ref: node.source.ref, imageId: resolved.ok ? resolved.imageId : `unresolved:${resolved.failure.reason}` },
+      files: {},
+      upstream: {},
+    });
+    return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files: [], resolved };
+  }
+  const spec = node.source.spec;
+  const files: Record<string, string> = {};
+  for (const f of docker?.contextFiles(spec) ?? []) {
+    files[`context/${f.relPath}`] = ctx.files.hash(f.absPath, ctx.walker.file(f.absPath)) + (ctx.walker.file(f.absPath).exec ? ':x' : '');
+  }
+  files.Dockerfile = ctx.files.hash(spec.dockerfile, ctx.walker.file(spec.dockerfile));
+  const breakdown = makeBreakdown('image', {
+    config: { args: spec.args, target: spec.target ?? null, tag: spec.tag ?? null, dockerfile: relative(ctx.manifest, spec.dockerfile) },
+    files,
+    upstream: {},
+  });
+  return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files: [] };
+}
+
+function depsBreakdown(ctx: PlanContext, node: DepsNode, planned: Map<string, PlannedNode>, pythonInfo: () => PythonInfoResult): KeyBreakdown {
+  const { settings } = node;
   const files: Record<string, string> = {};
   const hashInput = (abs: string, role: string): void => {
     files[role] = ctx.files.hash(abs, ctx.walker.file(abs));
   };
-  for (const abs of requirementsClosure(requirements)) hashInput(abs, relative(ctx.manifest, abs));
+  // Content, not path: two requirements files with the same text share one install.
+  for (const abs of requirementsClosure(node.requirements)) hashInput(abs, abs === node.requirements ? 'requirements' : relative(ctx.manifest, abs));
   if (settings.pipconf) hashInput(settings.pipconf, 'pip.conf');
-  const target = settings.executor === 'local' ? pythonInfo() : undefined;
+  const local = settings.executor === 'local' ? pythonInfo() : undefined;
+  const upstream: Record<string, string> = {};
+  if (settings.imageId) upstream.image = planned.get(settings.imageId)!.key;
   return makeBreakdown('deps', {
     config: {
       executor: settings.executor,
-      image: settings.image ?? null,
       network: settings.network ?? null,
       python: settings.python ?? null,
       architecture: settings.architecture ?? null,
-      interpreter: target === undefined ? null : target.ok ? target.description : `unavailable: ${target.reason}`,
+      interpreter: local === undefined ? null : local.ok ? local.description : `unavailable: ${local.reason}`,
     },
     files,
-    upstream: {},
+    upstream,
   });
 }
 
@@ -139,19 +180,12 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   for (const f of files) fileHashes[f.archivePath] = ctx.files.hash(f.source.absPath, f.source) + (f.source.exec ? ':x' : '');
   const upstream: Record<string, string> = {};
   if (node.depsId) upstream.deps = planned.get(node.depsId)!.key;
+  if (node.imageId) upstream.image = planned.get(node.imageId)!.key;
   if (node.kind === 'function') for (const id of node.layerIds) upstream[id] = planned.get(id)!.key;
   const breakdown = makeBreakdown(node.kind, {
-    config: {
-      layout: node.kind,
-      timestamp: ctx.time.label,
-      exclude: spec.settings.exclude,
-      keep: spec.settings.keep,
-      executor: spec.settings.executor,
-    },
+    config: { layout: node.kind, timestamp: ctx.time.label, exclude: spec.settings.exclude, keep: spec.settings.keep },
     files: fileHashes,
     upstream,
   });
   return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files };
 }
-
-export type { DepsNode };

@@ -7,6 +7,7 @@ import { ArtifactStore } from '../cache/artifacts.js';
 import { openCacheDatabase } from '../cache/database.js';
 import { ResultStore } from '../cache/results.js';
 import { StatCache } from '../cache/stat-cache.js';
+import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local.js';
 import { FolderWalker } from '../fs/walk.js';
@@ -23,6 +24,7 @@ import { OutputFolder } from './output-folder.js';
 import { planBuild, type BuildPlan, type PlannedNode } from './plan.js';
 import { recordRun } from './run-history.js';
 import { runDeps } from './run-deps.js';
+import { runImage } from './run-image.js';
 import { runPackage } from './run-package.js';
 import { runTasks } from './scheduler.js';
 
@@ -39,8 +41,8 @@ export interface BuildOptions {
   cacheDir?: string | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: BuildEvent) => void) | undefined;
-  /** Extra executors (the Docker one lives in its own package). */
-  executors?: ReadonlyMap<string, Executor> | undefined;
+  /** The Docker engine's side (packages/docker); without it, docker entries fail clearly. */
+  docker?: DockerSupport | undefined;
   env?: NodeJS.ProcessEnv | undefined;
 }
 
@@ -76,20 +78,26 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const files = new FileHasher({ hasher, stats });
     const walker = new FolderWalker({ skip: [manifest.output, cacheDir] });
     const time = zipTime(env);
-    const planned = planBuild({ manifest, hasher, files, walker, db, time, filter: options.filter });
+    const signal = options.signal ?? new AbortController().signal;
+    const planned = await planBuild({
+      manifest, hasher, files, walker, db, time, filter: options.filter, docker: options.docker, signal,
+      onLog: (node, line) => emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),
+    });
     if (!planned.ok) return planned;
     const { plan } = planned;
     stats.flush();
     emit({ type: 'build-planned', nodes: plan.nodes.map(refOf), filesRead: files.readCount });
 
     const results = new ResultStore(db);
-    const executors = new Map<string, Executor>([['local', new LocalExecutor({ db })], ...(options.executors ?? [])]);
+    const executors = new Map<string, Executor>([['local', new LocalExecutor({ db })]]);
+    if (options.docker) executors.set('docker', options.docker);
     const ctx: BuildContext = {
-      manifest, plan, results, artifacts, executors, time, emit,
+      manifest, plan, results, artifacts, executors, time, emit, signal,
+      docker: options.docker,
       output: new OutputFolder({ dir: manifest.output, stats, artifacts }),
       force: options.force ?? false,
-      signal: options.signal ?? new AbortController().signal,
-      neededDeps: neededDeps(plan, results, artifacts, options.force ?? false),
+      needed: neededUpstream(plan, results, artifacts, options.force ?? false),
+      imageIds: new Map(),
     };
     const runs = await runAll(ctx, options.concurrency ?? os.availableParallelism());
     const report = makeReport(plan, runs, performance.now() - started);
@@ -103,14 +111,23 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   }
 }
 
-/** Deps nodes whose tree is needed: some dependent has no usable stored zip. */
-function neededDeps(plan: BuildPlan, results: ResultStore, artifacts: ArtifactStore, force: boolean): Set<string> {
+/**
+ * Upstream nodes whose outputs are needed this build: the deps tree and image files of every
+ * layer or function without a usable stored zip, and the image of every such install that must run.
+ */
+function neededUpstream(plan: BuildPlan, results: ResultStore, artifacts: ArtifactStore, force: boolean): Set<string> {
   const needed = new Set<string>();
+  const stored = (key: string) => (force ? undefined : results.get(key));
   for (const p of plan.nodes) {
-    if ((p.node.kind !== 'function' && p.node.kind !== 'layer') || !p.node.depsId) continue;
-    const stored = force ? undefined : results.get(p.key);
-    const usable = stored?.output.type === 'zip' && existsSync(artifacts.zipPath(stored.output.sha256));
-    if (!usable) needed.add(p.node.depsId);
+    const node = p.node;
+    if (node.kind !== 'function' && node.kind !== 'layer') continue;
+    const zip = stored(p.key)?.output;
+    if (zip?.type === 'zip' && existsSync(artifacts.zipPath(zip.sha256))) continue;
+    if (node.depsId) needed.add(node.depsId);
+    if (node.imageId) needed.add(node.imageId);
+  }
+  for (const p of plan.nodes) {
+    if (p.node.kind === 'deps' && needed.has(p.node.id) && p.node.settings.imageId && !stored(p.key)) needed.add(p.node.settings.imageId);
   }
   return needed;
 }
@@ -151,7 +168,8 @@ async function runNode(ctx: BuildContext, planned: PlannedNode): Promise<NodeRun
         run = await runPackage(ctx, planned, node);
         break;
       case 'image':
-        throw new Error('image nodes are run by the Docker executor');
+        run = await runImage(ctx, planned, node);
+        break;
       default:
         unreachable(node);
     }

@@ -16,7 +16,7 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
   const stored = ctx.force ? undefined : ctx.results.get(planned.key);
   if (stored?.output.type === 'tree') {
     // Nobody downstream needs the tree this build: the stored result is enough.
-    if (!ctx.neededDeps.has(node.id) || treeIsIntact(ctx.artifacts.treePath(planned.key), stored.output)) {
+    if (!ctx.needed.has(node.id) || treeIsIntact(ctx.artifacts.treePath(planned.key), stored.output)) {
       ctx.results.touch(planned.key);
       ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [] });
       return { ok: true, status: 'cached', outputs: [], bytesWritten: 0, durationMs: performance.now() - started };
@@ -38,8 +38,9 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
     };
   }
   const temp = ctx.artifacts.tempPath('deps');
+  const imageId = node.settings.imageId === undefined ? undefined : ctx.imageIds.get(node.settings.imageId);
   const installed = await executor.installDeps({
-    node, target: temp, cwd: ctx.manifest.dir, signal: ctx.signal,
+    node, target: temp, cwd: ctx.manifest.dir, signal: ctx.signal, imageId,
     onLog: (line) => ctx.emit({ type: 'log', node: ref, line }),
   });
   if (!installed.ok) {
@@ -53,14 +54,14 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
   return { ok: true, status: 'built', outputs: [], bytesWritten: 0, durationMs };
 }
 
-function describeTree(root: string): TreeOutput {
+export function describeTree(root: string): TreeOutput {
   if (!existsSync(root)) return { type: 'tree', files: [], bytes: 0 };
   const files: TreeFile[] = new FolderWalker({ skip: [] }).walk(root).map((f) => ({ path: f.relPath, size: f.size, exec: f.exec }));
   return { type: 'tree', files, bytes: files.reduce((n, f) => n + f.size, 0) };
 }
 
 /** Cheap integrity check before reuse: every recorded file is there with its recorded size. */
-function treeIsIntact(root: string, tree: TreeOutput): boolean {
+export function treeIsIntact(root: string, tree: TreeOutput): boolean {
   for (const file of tree.files) {
     try {
       if (statSync(path.join(root, file.path)).size !== file.size) return false;

@@ -70,6 +70,17 @@ function zipEntries(ctx: BuildContext, planned: PlannedNode, node: PackageNode):
       byPath.set(archivePath, { archivePath, absPath: path.join(treeRoot, file.path), size: file.size, exec: file.exec });
     }
   }
+  if (node.imageId) {
+    const image = ctx.plan.byId.get(node.imageId)!;
+    const stored = ctx.results.get(image.key);
+    if (stored?.output.type !== 'image') throw new Error(`the image ${image.node.name} has no stored lambda files`);
+    const lambdaRoot = ctx.artifacts.treePath(image.key);
+    for (const file of stored.output.lambdaFiles.files) {
+      // A function gets lambda_lib and lambda_bin at its root; a layer under lib/ and bin/.
+      const archivePath = node.kind === 'layer' ? file.path : file.path.replace(/^(lib|bin)\//, '');
+      byPath.set(archivePath, { archivePath, absPath: path.join(lambdaRoot, file.path), size: file.size, exec: file.exec });
+    }
+  }
   for (const { archivePath, source } of planned.files) {
     byPath.set(root + archivePath, { archivePath: root + archivePath, absPath: source.absPath, size: source.size, exec: source.exec });
   }

@@ -23,7 +23,14 @@ export interface TreeOutput {
   bytes: number;
 }
 
-export type NodeOutput = ZipOutput | TreeOutput;
+/** What an image node produced: the image ID, and its lambda_lib/lambda_bin files (under lib/ and bin/). */
+export interface ImageOutput {
+  type: 'image';
+  imageId: string;
+  lambdaFiles: TreeOutput;
+}
+
+export type NodeOutput = ZipOutput | TreeOutput | ImageOutput;
 
 export interface StoredResult {
   key: string;

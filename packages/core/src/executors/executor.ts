@@ -11,6 +11,8 @@ export interface InstallRequest {
   cwd: string;
   onLog: (line: string) => void;
   signal: AbortSignal;
+  /** For container executors: the ID of the image to run pip in. */
+  imageId?: string | undefined;
 }
 
 export type InstallResult = { ok: true } | { ok: false; failure: NodeFailure };

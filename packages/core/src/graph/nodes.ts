@@ -1,11 +1,12 @@
-// Owns the build graph's node kinds: image -> deps -> layer/function, layer -> function.
-// Leaves computing keys to build/plan.ts and running nodes to the scheduler.
+// Owns the build graph's node kinds: image -> deps -> layer/function, image -> layer/function
+// (lambda_lib/lambda_bin), layer -> function. Leaves keys to build/plan.ts and running to the scheduler.
 import type { Architecture, ExecutorKind, FunctionSpec, ImageSpec, LayerSpec } from '../manifest/types.js';
 
 /** How and where one pip install runs; every entry with equal settings and inputs shares it. */
 export interface DepsSettings {
   executor: ExecutorKind;
-  image: string | undefined;
+  /** The image node pip runs in (docker executor only). */
+  imageId: string | undefined;
   network: string | undefined;
   python: string | undefined;
   architecture: Architecture | undefined;
@@ -25,29 +26,33 @@ export interface DepsNode {
   users: string[];
 }
 
-export interface LayerNode {
-  kind: 'layer';
+interface PackageBase {
   id: string;
   name: string;
-  spec: LayerSpec;
   depsId: string | undefined;
+  /** The build image whose lambda_lib/lambda_bin go into the zip (docker executor only). */
+  imageId: string | undefined;
 }
 
-export interface FunctionNode {
+export interface LayerNode extends PackageBase {
+  kind: 'layer';
+  spec: LayerSpec;
+}
+
+export interface FunctionNode extends PackageBase {
   kind: 'function';
-  id: string;
-  name: string;
   spec: FunctionSpec;
-  depsId: string | undefined;
   layerIds: string[];
 }
 
-/** An image built from a Dockerfile; the Docker executor builds these (see packages/docker). */
+/** A build image: built from a Dockerfile (`images:`), or an external reference resolved to its ID. */
 export interface ImageNode {
   kind: 'image';
   id: string;
   name: string;
-  spec: ImageSpec;
+  source: { type: 'dockerfile'; spec: ImageSpec } | { type: 'external'; ref: string };
+  /** Names of the entries that use it, for error messages. */
+  users: string[];
 }
 
 export type PackageNode = LayerNode | FunctionNode;
@@ -61,14 +66,19 @@ export interface BuildGraph {
 
 /** The ids a node waits for. */
 export function upstreamOf(node: GraphNode): string[] {
+  const ids: (string | undefined)[] = [];
   switch (node.kind) {
     case 'image':
-      return [];
+      break;
     case 'deps':
-      return [];
+      ids.push(node.settings.imageId);
+      break;
     case 'layer':
-      return node.depsId ? [node.depsId] : [];
+      ids.push(node.depsId, node.imageId);
+      break;
     case 'function':
-      return [...(node.depsId ? [node.depsId] : []), ...node.layerIds];
+      ids.push(node.depsId, node.imageId, ...node.layerIds);
+      break;
   }
+  return ids.filter((id): id is string => id !== undefined);
 }

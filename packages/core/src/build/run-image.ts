@@ -1,0 +1,50 @@
+// Owns running one image node: build it from its Dockerfile (or take an external image's resolved
+// ID), then copy its lambda_lib/lambda_bin out, reusing both when the key is cached.
+// Leaves talking to the engine to the DockerSupport of packages/docker.
+import type { ImageNode } from '../graph/nodes.js';
+import type { BuildContext, NodeRun } from './context.js';
+import { refOf } from './context.js';
+import type { PlannedNode } from './plan.js';
+import { describeTree, treeIsIntact } from './run-deps.js';
+
+export async function runImage(ctx: BuildContext, planned: PlannedNode, node: ImageNode): Promise<NodeRun> {
+  const started = performance.now();
+  const ref = refOf(planned);
+  const elapsed = (): number => performance.now() - started;
+  const docker = ctx.docker;
+  if (!docker) {
+    return { ok: false, durationMs: elapsed(), failure: { reason: 'executor-unavailable', executor: 'docker', message: `${node.users.join(', ')} need the Docker engine, which this build of juni cannot use`, hint: 'use --executor local' } };
+  }
+  if (planned.resolved?.ok === false) return { ok: false, durationMs: elapsed(), failure: planned.resolved.failure };
+  const task = { signal: ctx.signal, onLog: (line: string) => ctx.emit({ type: 'log', node: ref, line }) };
+  const lambdaRoot = ctx.artifacts.treePath(planned.key);
+
+  const stored = ctx.force ? undefined : ctx.results.get(planned.key);
+  if (stored?.output.type === 'image') {
+    const { imageId, lambdaFiles } = stored.output;
+    const usable = !ctx.needed.has(node.id) || ((await docker.hasImage(imageId)) && treeIsIntact(lambdaRoot, lambdaFiles));
+    if (usable) {
+      ctx.imageIds.set(node.id, imageId);
+      ctx.results.touch(planned.key);
+      ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [] });
+      return { ok: true, status: 'cached', outputs: [], bytesWritten: 0, durationMs: elapsed() };
+    }
+    ctx.results.delete(planned.key);
+    ctx.artifacts.remove(lambdaRoot);
+  }
+
+  ctx.emit({ type: 'node-start', node: ref });
+  const image = planned.resolved ?? await docker.buildImage((node.source as Extract<ImageNode['source'], { type: 'dockerfile' }>).spec, task);
+  if (!image.ok) return { ok: false, durationMs: elapsed(), failure: image.failure };
+  const temp = ctx.artifacts.tempPath('lambda');
+  const extracted = await docker.extractLambdaFiles(image.imageId, temp, task);
+  if (!extracted.ok) {
+    ctx.artifacts.remove(temp);
+    return { ok: false, durationMs: elapsed(), failure: extracted.failure };
+  }
+  const lambdaFiles = describeTree(temp);
+  ctx.artifacts.commit(temp, lambdaRoot);
+  ctx.imageIds.set(node.id, image.imageId);
+  ctx.results.put({ key: planned.key, kind: 'image', name: node.name, output: { type: 'image', imageId: image.imageId, lambdaFiles }, inputs: planned.breakdown, durationMs: elapsed() });
+  return { ok: true, status: 'built', outputs: [], bytesWritten: 0, durationMs: elapsed() };
+}
