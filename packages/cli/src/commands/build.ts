@@ -1,6 +1,7 @@
 // Owns `juni build`: load the manifest, report its problems, run the build with a renderer, and
 // turn the outcome into an exit code (0 built, 1 a node failed, 2 bad usage or manifest).
 // Leaves building to @juni/core.
+import { createDockerSupport } from '@juni/docker';
 import { formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor, type Manifest } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import { errorJson, reportJson } from '../render/json.js';
@@ -27,25 +28,23 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     return 2;
   }
   const manifest = withExecutor(loaded.manifest, args.executor);
-  const docker = usersOfDocker(manifest, args.filter);
-  if (docker.length > 0) {
-    return fail(
-      `${docker.slice(0, 5).join(', ')}${docker.length > 5 ? ' and others' : ''} use the docker executor (juniper's default), which this version of juni does not include yet`,
-      "set 'executor: local' under global: in the manifest, or pass --executor local to install with pip on this machine",
-    );
-  }
+  // Only a manifest that uses Docker talks to the engine.
+  const docker = usesDocker(manifest) ? createDockerSupport() : undefined;
 
   const renderer: Renderer = args.json || !io.interactive
     ? new PlainRenderer({ write: args.json ? io.stderr : io.stdout, verbose: args.verbose })
     : new TtyRenderer({ write: io.stdout, verbose: args.verbose });
   const abort = new AbortController();
-  const stop = (): void => abort.abort();
+  const stop = (): void => {
+    abort.abort();
+    void docker?.removeAllContainers();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
     const outcome = await runBuild({
       manifest, filter: args.filter, concurrency: args.concurrency, force: args.force, skipClean: args.skipClean,
-      signal: abort.signal, onEvent: (e) => renderer.onEvent(e),
+      signal: abort.signal, onEvent: (e) => renderer.onEvent(e), docker,
     });
     if (!outcome.ok && outcome.reason === 'no-match') {
       return fail(`no function or layer name contains '${outcome.filter}'`, `names: ${outcome.names.join(', ')}`);
@@ -55,14 +54,12 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     if (abort.signal.aborted) return 130;
     return outcome.ok ? 0 : 1;
   } finally {
+    await docker?.removeAllContainers();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
 }
 
-/** Names of the selected entries that need the Docker executor. */
-function usersOfDocker(manifest: Manifest, filter: string | undefined): string[] {
-  return [...manifest.functions, ...manifest.layers]
-    .filter((e) => e.settings.executor === 'docker' && (filter === undefined || e.name.includes(filter)))
-    .map((e) => `${e.kind} ${e.name}`);
+function usesDocker(manifest: Manifest): boolean {
+  return [...manifest.functions, ...manifest.layers].some((e) => e.settings.executor === 'docker');
 }

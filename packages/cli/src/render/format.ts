@@ -21,12 +21,17 @@ export function failureDetails(failure: NodeFailure): string[] {
   const lines = [describeFailure(failure)];
   switch (failure.reason) {
     case 'pip-failed':
+    case 'image-build-failed':
       lines.push(...failure.logTail.slice(-20).map((l) => `  | ${l}`));
       break;
     case 'python-missing':
     case 'pip-missing':
     case 'executor-unavailable':
+    case 'docker-unreachable':
+    case 'image-unavailable':
       lines.push(`  hint: ${failure.hint}`);
+      break;
+    case 'container-failed':
       break;
     case 'unexpected-error':
       lines.push('  this is a bug in juni; please report it with this output:', ...(failure.stack ?? '').split('\n').map((l) => `  ${l}`));

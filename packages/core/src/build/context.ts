@@ -23,6 +23,8 @@ export interface BuildContext {
   signal: AbortSignal;
   emit: (event: BuildEvent) => void;
   docker: DockerSupport | undefined;
+  /** Folders that are never inputs: the output folder and the cache. */
+  skip: readonly string[];
   /** Ids of upstream nodes whose outputs (a tree, an image) some node that runs needs this build. */
   needed: ReadonlySet<string>;
   /** Image node id -> the image ID it produced this build. */

@@ -6,6 +6,10 @@ export type NodeFailure =
   | { reason: 'python-missing' | 'pip-missing'; message: string; hint: string }
   | { reason: 'executor-unavailable'; executor: string; message: string; hint: string }
   | { reason: 'input-changed'; path: string; message: string }
+  | { reason: 'docker-unreachable'; message: string; hint: string }
+  | { reason: 'image-unavailable'; ref: string; message: string; hint: string }
+  | { reason: 'image-build-failed'; message: string; logTail: string[] }
+  | { reason: 'container-failed'; message: string }
   | { reason: 'aborted' }
   | { reason: 'unexpected-error'; message: string; stack: string | undefined };
 
@@ -19,6 +23,10 @@ export function describeFailure(failure: NodeFailure): string {
     case 'executor-unavailable':
     case 'input-changed':
     case 'unexpected-error':
+    case 'docker-unreachable':
+    case 'image-unavailable':
+    case 'image-build-failed':
+    case 'container-failed':
       return failure.message;
     case 'aborted':
       return 'the build was interrupted';

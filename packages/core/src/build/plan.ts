@@ -52,6 +52,8 @@ export interface PlanContext {
   time: ZipTime;
   filter: string | undefined;
   docker: DockerSupport | undefined;
+  /** Folders that are never inputs: the output folder and the cache. */
+  skip: readonly string[];
   onLog: (node: GraphNode, line: string) => void;
   signal: AbortSignal;
 }
@@ -121,8 +123,9 @@ async function planImage(ctx: PlanContext, node: ImageNode): Promise<PlannedNode
   }
   const spec = node.source.spec;
   const files: Record<string, string> = {};
-  for (const f of docker?.contextFiles(spec) ?? []) {
-    files[`context/${f.relPath}`] = ctx.files.hash(f.absPath, ctx.walker.file(f.absPath)) + (ctx.walker.file(f.absPath).exec ? ':x' : '');
+  for (const f of docker?.contextFiles(spec, ctx.skip) ?? []) {
+    const stat = ctx.walker.file(f.absPath);
+    files[`context/${f.relPath}`] = ctx.files.hash(f.absPath, stat) + (stat.exec ? ':x' : '');
   }
   files.Dockerfile = ctx.files.hash(spec.dockerfile, ctx.walker.file(spec.dockerfile));
   const breakdown = makeBreakdown('image', {

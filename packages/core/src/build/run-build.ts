@@ -76,11 +76,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   try {
     const stats = new StatCache(db);
     const files = new FileHasher({ hasher, stats });
-    const walker = new FolderWalker({ skip: [manifest.output, cacheDir] });
+    const skip = [manifest.output, cacheDir];
+    const walker = new FolderWalker({ skip });
     const time = zipTime(env);
     const signal = options.signal ?? new AbortController().signal;
     const planned = await planBuild({
-      manifest, hasher, files, walker, db, time, filter: options.filter, docker: options.docker, signal,
+      manifest, hasher, files, walker, db, time, filter: options.filter, docker: options.docker, signal, skip,
       onLog: (node, line) => emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),
     });
     if (!planned.ok) return planned;
@@ -92,7 +93,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const executors = new Map<string, Executor>([['local', new LocalExecutor({ db })]]);
     if (options.docker) executors.set('docker', options.docker);
     const ctx: BuildContext = {
-      manifest, plan, results, artifacts, executors, time, emit, signal,
+      manifest, plan, results, artifacts, executors, time, emit, signal, skip,
       docker: options.docker,
       output: new OutputFolder({ dir: manifest.output, stats, artifacts }),
       force: options.force ?? false,

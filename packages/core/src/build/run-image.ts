@@ -34,7 +34,7 @@ export async function runImage(ctx: BuildContext, planned: PlannedNode, node: Im
   }
 
   ctx.emit({ type: 'node-start', node: ref });
-  const image = planned.resolved ?? await docker.buildImage((node.source as Extract<ImageNode['source'], { type: 'dockerfile' }>).spec, task);
+  const image = planned.resolved ?? await docker.buildImage((node.source as Extract<ImageNode['source'], { type: 'dockerfile' }>).spec, ctx.skip, task);
   if (!image.ok) return { ok: false, durationMs: elapsed(), failure: image.failure };
   const temp = ctx.artifacts.tempPath('lambda');
   const extracted = await docker.extractLambdaFiles(image.imageId, temp, task);

@@ -24,9 +24,12 @@ export interface DockerSupport extends Executor {
   defaultImage(python: string | undefined): string;
   /** An external image's ID; pulls it (with progress as logs) when the engine does not have it. */
   resolveImage(ref: string, task: ImageTask): Promise<ImageResult>;
-  /** The files a build of `spec` sends to the engine: the context after .dockerignore. */
-  contextFiles(spec: ImageSpec): ContextFile[];
-  buildImage(spec: ImageSpec, task: ImageTask): Promise<ImageResult>;
+  /**
+   * The files a build of `spec` sends to the engine: the context after .dockerignore, minus
+   * `skip` (absolute folders: juni's output and cache folders are never build inputs).
+   */
+  contextFiles(spec: ImageSpec, skip: readonly string[]): ContextFile[];
+  buildImage(spec: ImageSpec, skip: readonly string[], task: ImageTask): Promise<ImageResult>;
   hasImage(imageId: string): Promise<boolean>;
   /**
    * Copies the image's /var/task/lambda_lib and /var/task/lambda_bin into `target`/lib and

@@ -1,0 +1,52 @@
+// Owns the connection to the Docker engine (DOCKER_HOST: unix, tcp or ssh, as the docker CLI
+// reads it) and the one-time reachability check. Leaves images and containers to their modules.
+import Docker from 'dockerode';
+import type { NodeFailure } from '@juni/core';
+
+export type EngineResult = { ok: true; docker: Docker } | { ok: false; failure: NodeFailure };
+
+/** Connects lazily: the first caller pings, everyone shares the answer. */
+export class Engine {
+  readonly #docker: Docker;
+  #ready: Promise<EngineResult> | undefined;
+
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself.
+    void env;
+    this.#docker = new Docker();
+  }
+
+  ready(): Promise<EngineResult> {
+    this.#ready ??= this.#ping();
+    return this.#ready;
+  }
+
+  async #ping(): Promise<EngineResult> {
+    try {
+      await this.#docker.ping();
+      return { ok: true, docker: this.#docker };
+    } catch (error) {
+      const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+      return {
+        ok: false,
+        failure: {
+          reason: 'docker-unreachable',
+          message: `the Docker engine at ${where} is not reachable (${(error as Error).message})`,
+          hint: 'start it (e.g. `sudo systemctl start docker`, or `dockerd &`), point DOCKER_HOST at a running engine, or build without Docker: --executor local',
+        },
+      };
+    }
+  }
+}
+
+/** The engine's HTTP status of a failed call, if any (dockerode sets `statusCode`). */
+export function statusOf(error: unknown): number | undefined {
+  const code = (error as { statusCode?: unknown }).statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export function messageOf(error: unknown): string {
+  const json = (error as { json?: { message?: unknown } }).json;
+  if (json && typeof json.message === 'string') return json.message;
+  return error instanceof Error ? error.message : String(error);
+}

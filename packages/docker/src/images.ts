@@ -1,0 +1,105 @@
+// Owns image IDs: resolving an external reference (pulling it when missing) and building an
+// `images:` node from its Dockerfile. Leaves containers to containers.ts.
+import type Docker from 'dockerode';
+import type { ImageResult, ImageSpec, ImageTask } from '@juni/core';
+import { dockerfileInContext, packContext } from './build-context.js';
+import { messageOf, statusOf } from './engine.js';
+
+const TAIL = 40;
+
+interface ProgressEvent {
+  stream?: string;
+  status?: string;
+  progress?: string;
+  id?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  aux?: { ID?: string };
+}
+
+/** Follows a build or pull stream to its end, passing each line on; resolves with every event. */
+function follow(docker: Docker, stream: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<{ events: ProgressEvent[]; error?: string }> {
+  return new Promise((resolve) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, events: ProgressEvent[]) => {
+        const failed = events?.find((e) => e.error)?.error ?? error?.message;
+        resolve(failed ? { events: events ?? [], error: failed } : { events: events ?? [] });
+      },
+      (event: ProgressEvent) => {
+        const text = event.stream ?? (event.status ? `${event.id ? `${event.id}: ` : ''}${event.status}${event.progress ? ` ${event.progress}` : ''}` : event.error);
+        for (const line of (text ?? '').split('\n')) if (line.trim()) onLine(line.trimEnd());
+      },
+    );
+  });
+}
+
+export async function resolveImage(docker: Docker, ref: string, task: ImageTask, users: () => string): Promise<ImageResult> {
+  try {
+    const info = await docker.getImage(ref).inspect();
+    return { ok: true, imageId: info.Id };
+  } catch (error) {
+    if (statusOf(error) !== 404) return { ok: false, failure: { reason: 'image-unavailable', ref, message: `could not inspect image ${ref}: ${messageOf(error)}`, hint: 'check that the Docker engine is healthy' } };
+  }
+  task.onLog(`pulling ${ref}`);
+  let pullError: string | undefined;
+  try {
+    const stream: NodeJS.ReadableStream = await docker.pull(ref);
+    pullError = (await follow(docker, stream, task.onLog)).error;
+  } catch (error) {
+    pullError = messageOf(error);
+  }
+  if (pullError === undefined) {
+    try {
+      return { ok: true, imageId: (await docker.getImage(ref).inspect()).Id };
+    } catch (error) {
+      pullError = messageOf(error);
+    }
+  }
+  return {
+    ok: false,
+    failure: {
+      reason: 'image-unavailable', ref,
+      message: `image ${ref}, needed by ${users()}, is not on the Docker engine and could not be pulled: ${pullError}`,
+      hint: `build it from a Dockerfile with an images: entry (images: {name: {dockerfile: ./Dockerfile, tag: ${ref}}}), or set image: to an image the engine has (docker images), or use --executor local`,
+    },
+  };
+}
+
+export async function buildImage(docker: Docker, spec: ImageSpec, skip: readonly string[], task: ImageTask): Promise<ImageResult> {
+  const tail: string[] = [];
+  const onLine = (line: string): void => {
+    tail.push(line);
+    if (tail.length > TAIL) tail.shift();
+    task.onLog(line);
+  };
+  let result: { events: ProgressEvent[]; error?: string };
+  try {
+    const stream = await docker.buildImage(packContext(spec, skip), {
+      dockerfile: dockerfileInContext(spec),
+      ...(spec.tag ? { t: spec.tag } : {}),
+      ...(spec.target ? { target: spec.target } : {}),
+      buildargs: spec.args,
+      rm: true,
+      forcerm: true,
+      abortSignal: task.signal,
+    });
+    result = await follow(docker, stream, onLine);
+  } catch (error) {
+    result = { events: [], error: messageOf(error) };
+  }
+  const imageId = [...result.events].reverse().find((e) => e.aux?.ID)?.aux?.ID;
+  if (result.error !== undefined || imageId === undefined) {
+    return { ok: false, failure: { reason: 'image-build-failed', message: `building image ${spec.name} failed: ${result.error ?? 'the engine reported no image ID'}`, logTail: tail } };
+  }
+  return { ok: true, imageId };
+}
+
+export async function hasImage(docker: Docker, imageId: string): Promise<boolean> {
+  try {
+    await docker.getImage(imageId).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}

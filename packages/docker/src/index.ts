@@ -1,0 +1,53 @@
+// Owns @juni/docker's public surface: a DockerSupport (core's contract) backed by dockerode.
+// Leaves the build graph and caching to @juni/core.
+import type { DockerSupport, ImageSpec, ImageTask, InstallRequest } from '@juni/core';
+import { contextFiles } from './build-context.js';
+import { ContainerTracker } from './containers.js';
+import { Engine } from './engine.js';
+import { buildImage, hasImage, resolveImage } from './images.js';
+import { extractLambdaFiles } from './lambda-files.js';
+import { installInContainer } from './pip-container.js';
+
+/**
+ * juniper used lambci/lambda:build-python3.6, which is gone. The default is AWS SAM's build image
+ * for the target Python (overridable per entry with image:, or for all with JUNI_DEFAULT_IMAGE).
+ */
+export function defaultImage(python: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return env.JUNI_DEFAULT_IMAGE ?? `amazon/aws-sam-cli-build-image-python${python ?? '3.12'}`;
+}
+
+export interface DockerSupportHandle extends DockerSupport {
+  /** Removes every container this process still has (for SIGINT/SIGTERM). */
+  removeAllContainers(): Promise<void>;
+}
+
+export function createDockerSupport(env: NodeJS.ProcessEnv = process.env): DockerSupportHandle {
+  const engine = new Engine(env);
+  const tracker = new ContainerTracker();
+  return {
+    kind: 'docker',
+    defaultImage: (python) => defaultImage(python, env),
+    contextFiles: (spec: ImageSpec, skip: readonly string[]) => contextFiles(spec, skip),
+    async resolveImage(ref: string, task: ImageTask) {
+      const e = await engine.ready();
+      return e.ok ? resolveImage(e.docker, ref, task, () => ref) : e;
+    },
+    async buildImage(spec: ImageSpec, skip: readonly string[], task: ImageTask) {
+      const e = await engine.ready();
+      return e.ok ? buildImage(e.docker, spec, skip, task) : e;
+    },
+    async hasImage(imageId: string) {
+      const e = await engine.ready();
+      return e.ok && hasImage(e.docker, imageId);
+    },
+    async extractLambdaFiles(imageId: string, target: string, task: ImageTask) {
+      const e = await engine.ready();
+      return e.ok ? extractLambdaFiles(e.docker, tracker, imageId, target, task) : e;
+    },
+    async installDeps(request: InstallRequest) {
+      const e = await engine.ready();
+      return e.ok ? installInContainer(e.docker, tracker, request) : e;
+    },
+    removeAllContainers: () => tracker.removeAll(),
+  };
+}

@@ -1,0 +1,92 @@
+// Owns running `pip install --target` inside the build image: the manifest folder mounted
+// read-only (so -r and relative find-links resolve as on the host), the pip.conf at /etc/pip.conf,
+// the output folder mounted from the host, as the invoking user. Leaves caching to core.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type Docker from 'dockerode';
+import { LineSplitter, type InstallRequest, type InstallResult } from '@juni/core';
+import type { ContainerTracker } from './containers.js';
+import { messageOf } from './engine.js';
+
+const PROJECT = '/juni/project';
+const REQUIREMENTS_DIR = '/juni/requirements';
+const OUT = '/juni/out';
+const TAIL = 40;
+
+export function containerPlatform(architecture: string | undefined): string | undefined {
+  if (architecture === undefined) return undefined;
+  return architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+}
+
+/** Where the requirements file appears in the container, and the mounts that put it there. */
+function requirementsMount(request: InstallRequest): { path: string; binds: string[] } {
+  const rel = path.relative(request.cwd, request.node.requirements);
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return { path: `${PROJECT}/${rel.split(path.sep).join('/')}`, binds: [] };
+  const dir = path.dirname(request.node.requirements);
+  return { path: `${REQUIREMENTS_DIR}/${path.basename(request.node.requirements)}`, binds: [`${dir}:${REQUIREMENTS_DIR}:ro`] };
+}
+
+/** Splits the engine's multiplexed attach stream into stdout and stderr lines. */
+function demux(docker: Docker, stream: NodeJS.ReadableStream, out: LineSplitter, err: LineSplitter): void {
+  const sink = (lines: LineSplitter): Writable => new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk);
+      done();
+    },
+  });
+  (docker.modem as { demuxStream(s: NodeJS.ReadableStream, o: Writable, e: Writable): void }).demuxStream(stream, sink(out), sink(err));
+}
+
+export async function installInContainer(docker: Docker, tracker: ContainerTracker, request: InstallRequest): Promise<InstallResult> {
+  const { node, imageId } = request;
+  if (imageId === undefined) return { ok: false, failure: { reason: 'container-failed', message: `no image was resolved for ${node.name}` } };
+  mkdirSync(request.target, { recursive: true });
+  const requirements = requirementsMount(request);
+  const binds = [`${request.cwd}:${PROJECT}:ro`, `${request.target}:${OUT}`, ...requirements.binds];
+  if (node.settings.pipconf) binds.push(`${node.settings.pipconf}:/etc/pip.conf:ro`);
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const platform = containerPlatform(node.settings.architecture);
+  let container: Docker.Container | undefined;
+  const abort = (): void => {
+    if (container) void tracker.remove(container);
+  };
+  request.signal.addEventListener('abort', abort, { once: true });
+  const tail: string[] = [];
+  const onLine = (line: string): void => {
+    tail.push(line);
+    if (tail.length > TAIL) tail.shift();
+    request.onLog(line);
+  };
+  try {
+    container = await tracker.create(docker, {
+      Image: imageId,
+      Cmd: ['python3', '-m', 'pip', 'install', '--target', OUT, '--no-compile', '--no-input', '--progress-bar', 'off', '--disable-pip-version-check', '-r', requirements.path],
+      WorkingDir: PROJECT,
+      // Files in the output folder belong to the user who ran juni, never to root.
+      User: `${uid}:${gid}`,
+      Env: ['HOME=/tmp', 'PYTHONDONTWRITEBYTECODE=1', 'PIP_ROOT_USER_ACTION=ignore'],
+      HostConfig: { Binds: binds, NetworkMode: node.settings.network ?? 'default', AutoRemove: false },
+      ...(platform ? { platform } : {}),
+    });
+    if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const out = new LineSplitter(onLine);
+    const err = new LineSplitter(onLine);
+    demux(docker, stream, out, err);
+    await container.start();
+    const exit = (await container.wait()) as { StatusCode: number };
+    out.end();
+    err.end();
+    if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
+    if (exit.StatusCode === 0) return { ok: true };
+    return { ok: false, failure: { reason: 'pip-failed', exitCode: exit.StatusCode, signal: null, logTail: tail } };
+  } catch (error) {
+    if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
+    return { ok: false, failure: { reason: 'container-failed', message: `the pip container for ${node.name} failed: ${messageOf(error)}` } };
+  } finally {
+    request.signal.removeEventListener('abort', abort);
+    if (container) await tracker.remove(container);
+  }
+}
