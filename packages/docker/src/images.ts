@@ -34,33 +34,39 @@ function follow(docker: Docker, stream: NodeJS.ReadableStream, onLine: (line: st
   });
 }
 
-export async function resolveImage(docker: Docker, ref: string, task: ImageTask, users: () => string): Promise<ImageResult> {
+/** Pulls `ref` with progress as log lines; the error text, or undefined on success. */
+async function pull(docker: Docker, ref: string, task: ImageTask): Promise<string | undefined> {
+  // Offline machines and hermetic CI turn pulling off rather than wait on a registry.
+  if (process.env.JUNI_PULL === 'never') return 'pulling is turned off (JUNI_PULL=never)';
+  task.onLog(`pulling ${ref}`);
+  try {
+    const stream: NodeJS.ReadableStream = await docker.pull(ref);
+    return (await follow(docker, stream, task.onLog)).error;
+  } catch (error) {
+    return messageOf(error);
+  }
+}
+
+export async function resolveImage(docker: Docker, ref: string, task: ImageTask): Promise<ImageResult> {
   try {
     const info = await docker.getImage(ref).inspect();
     return { ok: true, imageId: info.Id };
   } catch (error) {
     if (statusOf(error) !== 404) return { ok: false, failure: { reason: 'image-unavailable', ref, message: `could not inspect image ${ref}: ${messageOf(error)}`, hint: 'check that the Docker engine is healthy' } };
   }
-  task.onLog(`pulling ${ref}`);
-  let pullError: string | undefined;
-  try {
-    const stream: NodeJS.ReadableStream = await docker.pull(ref);
-    pullError = (await follow(docker, stream, task.onLog)).error;
-  } catch (error) {
-    pullError = messageOf(error);
-  }
+  const pullError = await pull(docker, ref, task);
   if (pullError === undefined) {
     try {
       return { ok: true, imageId: (await docker.getImage(ref).inspect()).Id };
     } catch (error) {
-      pullError = messageOf(error);
+      return { ok: false, failure: { reason: 'image-unavailable', ref, message: `image ${ref} was pulled but cannot be inspected: ${messageOf(error)}`, hint: 'check that the Docker engine is healthy' } };
     }
   }
   return {
     ok: false,
     failure: {
       reason: 'image-unavailable', ref,
-      message: `image ${ref}, needed by ${users()}, is not on the Docker engine and could not be pulled: ${pullError}`,
+      message: `image ${ref} is not on the Docker engine and could not be pulled: ${pullError}`,
       hint: `build it from a Dockerfile with an images: entry (images: {name: {dockerfile: ./Dockerfile, tag: ${ref}}}), or set image: to an image the engine has (docker images), or use --executor local`,
     },
   };

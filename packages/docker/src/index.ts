@@ -30,7 +30,7 @@ export function createDockerSupport(env: NodeJS.ProcessEnv = process.env): Docke
     contextFiles: (spec: ImageSpec, skip: readonly string[]) => contextFiles(spec, skip),
     async resolveImage(ref: string, task: ImageTask) {
       const e = await engine.ready();
-      return e.ok ? resolveImage(e.docker, ref, task, () => ref) : e;
+      return e.ok ? resolveImage(e.docker, ref, task) : e;
     },
     async buildImage(spec: ImageSpec, skip: readonly string[], task: ImageTask) {
       const e = await engine.ready();

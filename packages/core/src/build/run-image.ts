@@ -15,7 +15,12 @@ export async function runImage(ctx: BuildContext, planned: PlannedNode, node: Im
   if (!docker) {
     return { ok: false, durationMs: elapsed(), failure: { reason: 'executor-unavailable', executor: 'docker', message: `${node.users.join(', ')} need the Docker engine, which this build of juni cannot use`, hint: 'use --executor local' } };
   }
-  if (planned.resolved?.ok === false) return { ok: false, durationMs: elapsed(), failure: planned.resolved.failure };
+  if (planned.resolved?.ok === false) {
+    const failure = planned.resolved.failure;
+    // Say who needs the image: that is what the user will go and change.
+    const users = ` (needed by ${node.users.join(', ')})`;
+    return { ok: false, durationMs: elapsed(), failure: 'message' in failure ? { ...failure, message: failure.message + users } : failure };
+  }
   const task = { signal: ctx.signal, onLog: (line: string) => ctx.emit({ type: 'log', node: ref, line }) };
   const lambdaRoot = ctx.artifacts.treePath(planned.key);
 
