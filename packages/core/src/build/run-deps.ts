@@ -1,11 +1,14 @@
-// Owns running one deps node: reuse the installed tree when its key is cached and intact,
-// otherwise install through the entry's executor into a temp folder and commit it.
-// Leaves pip itself to the executors.
-import { existsSync, statSync } from 'node:fs';
+// Owns running one deps node: reuse the stored pack when its key is cached and intact, otherwise
+// install through the entry's executor into a temp folder and compress it into a pack once.
+// Leaves pip itself to the executors and the pack format to zip/pack.ts.
+import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { TreeFile, TreeOutput } from '../cache/results.js';
+import type { PackOutput, TreeFile, TreeOutput } from '../cache/results.js';
+import { sha256File } from '../fs/sha256-file.js';
 import { FolderWalker } from '../fs/walk.js';
 import type { DepsNode } from '../graph/nodes.js';
+import { writePack } from '../zip/pack.js';
+import { compareBytes } from '../zip/zip-writer.js';
 import type { BuildContext, NodeRun } from './context.js';
 import { refOf } from './context.js';
 import type { PlannedNode } from './plan.js';
@@ -13,18 +16,18 @@ import type { PlannedNode } from './plan.js';
 export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: DepsNode): Promise<NodeRun> {
   const started = performance.now();
   const ref = refOf(planned);
+  const packPath = ctx.artifacts.packPath(planned.key);
   const stored = ctx.force ? undefined : ctx.results.get(planned.key);
-  if (stored?.output.type === 'tree') {
-    // Nobody downstream needs the tree this build: the stored result is enough.
-    if (!ctx.needed.has(node.id) || treeIsIntact(ctx.artifacts.treePath(planned.key), stored.output)) {
+  if (stored?.output.type === 'pack') {
+    // Nobody downstream needs the pack this build: the stored result is enough.
+    if (!ctx.needed.has(node.id) || await packIsIntact(packPath, stored.output)) {
       ctx.results.touch(planned.key);
       ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [] });
       return { ok: true, status: 'cached', outputs: [], bytesWritten: 0, durationMs: performance.now() - started };
     }
-    ctx.emit({ type: 'warning', node: ref, message: `the cached install of ${node.name} was damaged; reinstalling it` });
-    ctx.results.delete(planned.key);
-    ctx.artifacts.remove(ctx.artifacts.treePath(planned.key));
+    ctx.emit({ type: 'warning', node: ref, message: `the cached install of ${node.name} failed its hash check; reinstalling it` });
   }
+  if (stored) ctx.results.delete(planned.key);
   ctx.emit({ type: 'node-start', node: ref });
   const executor = ctx.executors.get(node.settings.executor);
   if (!executor) {
@@ -37,21 +40,45 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
       },
     };
   }
-  const temp = ctx.artifacts.tempPath('deps');
-  const imageId = node.settings.imageId === undefined ? undefined : ctx.imageIds.get(node.settings.imageId);
-  const installed = await executor.installDeps({
-    node, target: temp, cwd: ctx.manifest.dir, signal: ctx.signal, imageId,
-    onLog: (line) => ctx.emit({ type: 'log', node: ref, line }),
-  });
-  if (!installed.ok) {
-    ctx.artifacts.remove(temp);
-    return { ok: false, failure: installed.failure, durationMs: performance.now() - started };
+  const tree = ctx.artifacts.tempPath('deps');
+  try {
+    const imageId = node.settings.imageId === undefined ? undefined : ctx.imageIds.get(node.settings.imageId);
+    const installed = await executor.installDeps({
+      node, target: tree, cwd: ctx.manifest.dir, signal: ctx.signal, imageId,
+      onLog: (line) => ctx.emit({ type: 'log', node: ref, line }),
+    });
+    if (!installed.ok) return { ok: false, failure: installed.failure, durationMs: performance.now() - started };
+    const output = await packTree(ctx, tree);
+    ctx.artifacts.commit(output.tempPack, packPath);
+    const durationMs = performance.now() - started;
+    ctx.results.put({ key: planned.key, kind: 'deps', name: node.name, output: output.result, inputs: planned.breakdown, durationMs });
+    return { ok: true, status: 'built', outputs: [], bytesWritten: 0, durationMs };
+  } finally {
+    // The pack holds everything zips need; the loose tree is not kept.
+    rmSync(tree, { recursive: true, force: true });
   }
-  const output = describeTree(temp);
-  ctx.artifacts.commit(temp, ctx.artifacts.treePath(planned.key));
-  const durationMs = performance.now() - started;
-  ctx.results.put({ key: planned.key, kind: 'deps', name: node.name, output, inputs: planned.breakdown, durationMs });
-  return { ok: true, status: 'built', outputs: [], bytesWritten: 0, durationMs };
+}
+
+async function packTree(ctx: BuildContext, root: string): Promise<{ tempPack: string; result: PackOutput }> {
+  const tree = describeTree(root);
+  const files = [...tree.files].sort((a, b) => compareBytes(a.path, b.path));
+  const tempPack = ctx.artifacts.tempPath('pack');
+  const written = await writePack(files.map((f) => ({ path: f.path, absPath: path.join(root, f.path), size: f.size })), tempPack);
+  return {
+    tempPack,
+    result: {
+      type: 'pack',
+      files: files.map((f, i) => ({ ...f, ...written.entries[i]! })),
+      bytes: tree.bytes,
+      pack: { sha256: written.sha256, bytes: written.bytes },
+    },
+  };
+}
+
+/** A pack is reused only if it still has the bytes it was stored with. */
+async function packIsIntact(packPath: string, output: PackOutput): Promise<boolean> {
+  const size = statSync(packPath, { throwIfNoEntry: false })?.size;
+  return size === output.pack.bytes && (await sha256File(packPath)) === output.pack.sha256;
 }
 
 export function describeTree(root: string): TreeOutput {
@@ -60,7 +87,7 @@ export function describeTree(root: string): TreeOutput {
   return { type: 'tree', files, bytes: files.reduce((n, f) => n + f.size, 0) };
 }
 
-/** Cheap integrity check before reuse: every recorded file is there with its recorded size. */
+/** Cheap integrity check before reusing a folder: every recorded file is there with its size. */
 export function treeIsIntact(root: string, tree: TreeOutput): boolean {
   for (const file of tree.files) {
     try {

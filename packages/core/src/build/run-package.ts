@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ZipOutput } from '../cache/results.js';
 import type { PackageNode } from '../graph/nodes.js';
 import { makePathFilter } from '../zip/exclusions.js';
-import { compareBytes, writeZip, type ZipEntry } from '../zip/write-zip.js';
+import { compareBytes, writeZip, type ZipSource } from '../zip/zip-writer.js';
 import type { BuildContext, NodeRun } from './context.js';
 import { refOf } from './context.js';
 import type { OutputFile } from './events.js';
@@ -30,11 +30,12 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
   const temp = ctx.artifacts.tempPath('zip');
   let zip: ZipOutput;
   try {
-    const written = await writeZip(zipEntries(ctx, planned, node), temp, ctx.time);
+    const written = await writeZip(zipSources(ctx, planned, node), temp, ctx.time);
     zip = { type: 'zip', ...written };
   } catch (error) {
     ctx.artifacts.remove(temp);
     const e = error as NodeJS.ErrnoException;
+    if (e.code !== 'ENOENT' && e.code !== 'EINPUTCHANGED') throw error;
     // A file edited or deleted between planning and zipping: the next build picks up the change.
     const message = `an input changed while ${node.name}.zip was being written (${e.message}); build again`;
     return { ok: false, durationMs: performance.now() - started, failure: { reason: 'input-changed', path: e.path ?? '', message } };
@@ -54,20 +55,23 @@ async function place(ctx: BuildContext, node: PackageNode, zip: ZipOutput): Prom
   return { file: { path: rel, sha256: zip.sha256, bytes: zip.bytes }, written: result.state === 'written' ? zip.bytes : 0 };
 }
 
-/** juniper's layout: the pip tree, then the includes (which win on a clash); layers under python/. */
-function zipEntries(ctx: BuildContext, planned: PlannedNode, node: PackageNode): ZipEntry[] {
+/**
+ * juniper's layout: the pip tree (copied raw from its pack), the image's lambda files, then the
+ * includes (later ones win on a clash); a layer's pip tree and includes under python/.
+ */
+function zipSources(ctx: BuildContext, planned: PlannedNode, node: PackageNode): ZipSource[] {
   const root = node.kind === 'layer' ? 'python/' : '';
-  const byPath = new Map<string, ZipEntry>();
+  const byPath = new Map<string, ZipSource>();
   if (node.depsId) {
     const deps = ctx.plan.byId.get(node.depsId)!;
     const stored = ctx.results.get(deps.key);
-    if (stored?.output.type !== 'tree') throw new Error(`the install ${deps.node.name} has no stored tree`);
-    const treeRoot = ctx.artifacts.treePath(deps.key);
+    if (stored?.output.type !== 'pack') throw new Error(`the install ${deps.node.name} has no stored pack`);
+    const pack = ctx.artifacts.packPath(deps.key);
     const keepFile = makePathFilter(node.spec.settings);
-    for (const file of stored.output.files) {
-      if (!keepFile(file.path)) continue;
-      const archivePath = root + file.path;
-      byPath.set(archivePath, { archivePath, absPath: path.join(treeRoot, file.path), size: file.size, exec: file.exec });
+    for (const f of stored.output.files) {
+      if (!keepFile(f.path)) continue;
+      const archivePath = root + f.path;
+      byPath.set(archivePath, { kind: 'packed', archivePath, exec: f.exec, pack, offset: f.offset, compressedSize: f.compressedSize, size: f.size, crc32: f.crc32, method: f.method });
     }
   }
   if (node.imageId) {
@@ -78,11 +82,11 @@ function zipEntries(ctx: BuildContext, planned: PlannedNode, node: PackageNode):
     for (const file of stored.output.lambdaFiles.files) {
       // A function gets lambda_lib and lambda_bin at its root; a layer under lib/ and bin/.
       const archivePath = node.kind === 'layer' ? file.path : file.path.replace(/^(lib|bin)\//, '');
-      byPath.set(archivePath, { archivePath, absPath: path.join(lambdaRoot, file.path), size: file.size, exec: file.exec });
+      byPath.set(archivePath, { kind: 'file', archivePath, absPath: path.join(lambdaRoot, file.path), size: file.size, exec: file.exec });
     }
   }
   for (const { archivePath, source } of planned.files) {
-    byPath.set(root + archivePath, { archivePath: root + archivePath, absPath: source.absPath, size: source.size, exec: source.exec });
+    byPath.set(root + archivePath, { kind: 'file', archivePath: root + archivePath, absPath: source.absPath, size: source.size, exec: source.exec });
   }
   return [...byPath.values()].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
 }

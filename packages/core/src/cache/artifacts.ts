@@ -27,6 +27,10 @@ export class ArtifactStore {
     return path.join(this.root, 'deps', key);
   }
 
+  packPath(key: string): string {
+    return path.join(this.root, 'deps', `${key}.pack`);
+  }
+
   /** A fresh path inside this process's temp folder. */
   tempPath(label: string): string {
     return path.join(this.#tmp, `${label}-${randomBytes(6).toString('hex')}`);

@@ -7,7 +7,7 @@ import path from 'node:path';
 export type CacheDatabase = Database.Database;
 
 /** Bump when a table changes shape; an older file is then rebuilt from scratch. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

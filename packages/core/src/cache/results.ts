@@ -9,18 +9,35 @@ export interface ZipOutput {
   bytes: number;
 }
 
-/** One file of an installed dependency tree (path relative to the tree, '/'-separated). */
+/** One file of an installed tree (path relative to the tree, '/'-separated). */
 export interface TreeFile {
   path: string;
   size: number;
   exec: boolean;
 }
 
-/** What a deps node produced: a folder of installed packages. */
+/** A file of a packed tree: where its compressed data sits in the pack. */
+export interface PackedTreeFile extends TreeFile {
+  offset: number;
+  compressedSize: number;
+  crc32: number;
+  method: number;
+}
+
+/** Files kept as a folder (an image's lambda_lib/lambda_bin). */
 export interface TreeOutput {
   type: 'tree';
   files: TreeFile[];
   bytes: number;
+}
+
+/** What a deps node produced: the installed packages, compressed once into a pack. */
+export interface PackOutput {
+  type: 'pack';
+  files: PackedTreeFile[];
+  /** Unpacked size of all files. */
+  bytes: number;
+  pack: { sha256: string; bytes: number };
 }
 
 /** What an image node produced: the image ID, and its lambda_lib/lambda_bin files (under lib/ and bin/). */
@@ -30,7 +47,7 @@ export interface ImageOutput {
   lambdaFiles: TreeOutput;
 }
 
-export type NodeOutput = ZipOutput | TreeOutput | ImageOutput;
+export type NodeOutput = ZipOutput | TreeOutput | PackOutput | ImageOutput;
 
 export interface StoredResult {
   key: string;

@@ -1,0 +1,153 @@
+// Owns writing one deterministic zip from files and from already-compressed entries (copied raw
+// out of a dependency pack), compressing files on several threads and writing in sorted order.
+// Leaves choosing the entries to build/run-package.ts and the byte layout to zip-format.ts.
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { compressFile, type CompressedData } from './compress.js';
+import { inOrder } from './ordered-pipeline.js';
+import type { ZipTime } from './timestamp.js';
+import { MAX_ENTRIES, MAX_OFFSET, centralHeader, dosTime, endOfCentralDirectory, localHeader, type EntryHeader } from './zip-format.js';
+
+/** A file on disk, compressed while the zip is written. */
+export interface FileSource {
+  kind: 'file';
+  archivePath: string;
+  absPath: string;
+  size: number;
+  exec: boolean;
+}
+
+/** An entry compressed earlier: its data is copied raw from `pack` at `offset`. */
+export interface PackedSource {
+  kind: 'packed';
+  archivePath: string;
+  exec: boolean;
+  pack: string;
+  offset: number;
+  compressedSize: number;
+  size: number;
+  crc32: number;
+  method: number;
+}
+
+export type ZipSource = FileSource | PackedSource;
+
+export interface WrittenZip {
+  sha256: string;
+  bytes: number;
+}
+
+/** Enough read-ahead to keep the thread pool busy, little enough to keep memory flat. */
+const LIMITS = { maxAhead: 64, maxWeight: 32 * 1024 * 1024 };
+
+/** Orders by UTF-8 bytes, the order unzip tools and other implementations agree on. */
+export function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * Writes the entries (sorted here) to `dest`. Identical entries and contents always give identical
+ * bytes: one timestamp, modes 0644/0755, level-6 deflate (stored when that does not shrink), no
+ * extra fields, and a packed entry's data is exactly what compressing its file would give.
+ */
+export async function writeZip(sources: readonly ZipSource[], dest: string, time: ZipTime): Promise<WrittenZip> {
+  const sorted = [...sources].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
+  if (sorted.length > MAX_ENTRIES) throw new Error(`a zip of ${sorted.length} files needs ZIP64, which juni does not write (Lambda packages stay far below ${MAX_ENTRIES} files)`);
+  const dos = dosTime(time);
+  const out = await SequentialFile.create(dest);
+  const packs = new PackReader();
+  const central: Buffer[] = [];
+  try {
+    await inOrder(
+      sorted,
+      LIMITS,
+      (s) => (s.kind === 'file' ? s.size : s.compressedSize),
+      (s) => (s.kind === 'file' ? compressFile(s.absPath, s.size) : packs.read(s)),
+      async (s, data) => {
+        const header: EntryHeader = { name: Buffer.from(s.archivePath), crc32: data.crc32, compressedSize: data.compressedSize, size: data.size, method: data.method, exec: s.exec };
+        central.push(centralHeader(header, dos, out.offset));
+        await out.write(localHeader(header, dos));
+        await out.write(data.data);
+      },
+    );
+    const cdOffset = out.offset;
+    const cd = Buffer.concat(central);
+    await out.write(cd);
+    await out.write(endOfCentralDirectory(sorted.length, cd.length, cdOffset));
+    if (out.offset > MAX_OFFSET) throw new Error('the zip is larger than 4 GiB, which needs ZIP64');
+    return await out.close();
+  } finally {
+    await packs.close();
+    await out.abandon();
+  }
+}
+
+/** Opens each pack once per zip and reads entries' compressed bytes from it. */
+class PackReader {
+  readonly #handles = new Map<string, Promise<FileHandle>>();
+
+  async read(s: PackedSource): Promise<CompressedData> {
+    let handle = this.#handles.get(s.pack);
+    if (!handle) {
+      handle = open(s.pack, 'r');
+      this.#handles.set(s.pack, handle);
+    }
+    const data = Buffer.allocUnsafe(s.compressedSize);
+    const { bytesRead } = await (await handle).read(data, 0, s.compressedSize, s.offset);
+    if (bytesRead !== s.compressedSize) throw Object.assign(new Error(`the dependency pack ${s.pack} is truncated`), { code: 'EINPUTCHANGED', path: s.pack });
+    return { crc32: s.crc32, size: s.size, compressedSize: s.compressedSize, method: s.method, data };
+  }
+
+  async close(): Promise<void> {
+    const handles = await Promise.allSettled(this.#handles.values());
+    for (const h of handles) if (h.status === 'fulfilled') await h.value.close();
+  }
+}
+
+/** Appends with a 1 MiB buffer, counting bytes and hashing them on the way. */
+export class SequentialFile {
+  offset = 0;
+  readonly #handle: FileHandle;
+  readonly #hash = createHash('sha256');
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+  #closed = false;
+
+  private constructor(handle: FileHandle) {
+    this.#handle = handle;
+  }
+
+  static async create(path: string): Promise<SequentialFile> {
+    return new SequentialFile(await open(path, 'w', 0o644));
+  }
+
+  async write(data: Buffer): Promise<void> {
+    this.#hash.update(data);
+    this.offset += data.length;
+    this.#chunks.push(data);
+    this.#buffered += data.length;
+    if (this.#buffered >= 1 << 20) await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#buffered === 0) return;
+    const data = Buffer.concat(this.#chunks, this.#buffered);
+    this.#chunks = [];
+    this.#buffered = 0;
+    await this.#handle.write(data);
+  }
+
+  async close(): Promise<WrittenZip> {
+    await this.#flush();
+    this.#closed = true;
+    await this.#handle.close();
+    return { sha256: this.#hash.digest('hex'), bytes: this.offset };
+  }
+
+  /** Closes the handle after a failure; the caller deletes the temp file. */
+  async abandon(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#handle.close();
+  }
+}
