@@ -17,7 +17,7 @@ export async function inOrder<T, R>(
   load: (item: T) => Promise<R>,
   consume: (item: T, result: R) => Promise<void> | void,
 ): Promise<void> {
-  const started: Promise<R>[] = [];
+  const started: (Promise<R> | undefined)[] = [];
   let next = 0;
   let aheadWeight = 0;
   const fill = (consumed: number): void => {
@@ -38,11 +38,11 @@ export async function inOrder<T, R>(
       fill(i);
       const result = await started[i]!;
       aheadWeight -= weight(items[i]!);
-      delete started[i];
+      started[i] = undefined; // let the result be collected once written
       await consume(items[i]!, result);
     }
   } finally {
     // Let loads already in flight settle before the caller closes files under them.
-    await Promise.allSettled(started.filter(Boolean));
+    await Promise.allSettled(started.filter((p): p is Promise<R> => p !== undefined));
   }
 }
