@@ -1,6 +1,7 @@
 // Owns parsing the command line into a typed command, with usage errors as data.
 // Leaves running commands to commands/.
 import { parseArgs } from 'node:util';
+import { parseSize } from '@juni/core';
 
 export interface BuildArgs {
   command: 'build';
@@ -12,10 +13,33 @@ export interface BuildArgs {
   force: boolean;
   json: boolean;
   verbose: boolean;
+  watch: boolean;
+  dryRun: boolean;
+}
+
+export interface WhyArgs extends Omit<BuildArgs, 'command'> {
+  command: 'why';
+  name: string;
+}
+
+export interface GraphArgs extends Omit<BuildArgs, 'command'> {
+  command: 'graph';
+  format: 'text' | 'dot' | 'json';
+}
+
+export interface CleanArgs extends Omit<BuildArgs, 'command'> {
+  command: 'clean';
+}
+
+export interface CacheArgs extends Omit<BuildArgs, 'command'> {
+  command: 'cache';
+  action: 'stats' | 'prune';
+  maxSize: number | undefined;
+  olderThanDays: number | undefined;
 }
 
 export type ParsedArgs =
-  | BuildArgs
+  | BuildArgs | WhyArgs | GraphArgs | CleanArgs | CacheArgs
   | { command: 'help' }
   | { command: 'version' }
   | { command: 'usage-error'; message: string };
@@ -23,20 +47,30 @@ export type ParsedArgs =
 export const HELP = `juni: package AWS Lambda functions and layers, incrementally and reproducibly
 
 Usage:
-  juni build [options]     build every function and layer of the manifest into <output>/<name>.zip
+  juni build [options]       build every function and layer into <output>/<name>.zip
+  juni why NAME [options]    why NAME (a function or layer) would rebuild, or last rebuilt
+  juni graph [--format text|dot|json]   the build graph: images, installs, layers, functions
+  juni clean [options]       remove the output folder's zips and the cache
+  juni cache stats           what the cache holds
+  juni cache prune [--max-size SIZE] [--older-than DAYS]   evict least recently used results
   juni --help | --version
 
-Build options:
+Options:
   -m, --manifest FILE      the manifest (default: manifest.yml, then manifest.yaml)
   -f, --function NAME      only entries whose name contains NAME, with what they depend on
       --skip-clean         keep other files in the output folder
       --executor KIND      local (pip on this machine) or docker, for every entry
       --concurrency N      nodes run at once (default: the number of cores)
       --force              ignore the cache and rebuild everything
-      --json               print one JSON report on stdout (progress goes to stderr)
-  -v, --verbose            stream pip's output
+      --json               print one JSON report on stdout (progress goes to stderr);
+                           with --watch, one JSON line per build
+  -w, --watch              build, then rebuild what each saved change touches
+      --dry-run            say what would rebuild and why, build nothing
+  -v, --verbose            stream pip's and Docker's output
 
 Exit codes: 0 built, 1 a build failed, 2 bad usage or a bad manifest.
+Environment: JUNI_CACHE_DIR (cache folder), JUNI_CACHE_MAX_SIZE (default 5GB),
+  JUNI_DEFAULT_IMAGE, JUNI_PULL=never, DOCKER_HOST, SOURCE_DATE_EPOCH, NO_COLOR.
 Docs: README.md and docs/ in the juni repository.`;
 
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
@@ -55,6 +89,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         force: { type: 'boolean' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
+        watch: { type: 'boolean', short: 'w' },
+        'dry-run': { type: 'boolean' },
+        format: { type: 'string' },
+        'max-size': { type: 'string' },
+        'older-than': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -67,8 +106,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (values.version) return { command: 'version' };
   const [command, ...rest] = positionals;
   if (command === undefined) return { command: 'help' };
-  if (command !== 'build') return { command: 'usage-error', message: `unknown command '${command}'; try 'juni build'` };
-  if (rest.length > 0) return { command: 'usage-error', message: `unexpected argument '${rest[0] ?? ''}'` };
+
   const executor = values.executor;
   if (executor !== undefined && executor !== 'local' && executor !== 'docker') {
     return { command: 'usage-error', message: `--executor must be local or docker, not '${executor}'` };
@@ -78,15 +116,39 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) return { command: 'usage-error', message: `--concurrency must be a whole number of at least 1, not '${values.concurrency}'` };
   }
-  return {
-    command: 'build',
-    manifest: values.manifest,
-    filter: values.function,
-    skipClean: values['skip-clean'] ?? false,
-    executor,
-    concurrency,
-    force: values.force ?? false,
-    json: values.json ?? false,
-    verbose: values.verbose ?? false,
+  const common: Omit<BuildArgs, 'command'> = {
+    manifest: values.manifest, filter: values.function, skipClean: values['skip-clean'] ?? false, executor, concurrency,
+    force: values.force ?? false, json: values.json ?? false, verbose: values.verbose ?? false,
+    watch: values.watch ?? false, dryRun: values['dry-run'] ?? false,
   };
+  const extra = (n: number): ParsedArgs | undefined =>
+    rest.length > n ? { command: 'usage-error', message: `unexpected argument '${rest[n] ?? ''}'` } : undefined;
+
+  switch (command) {
+    case 'build':
+      return extra(0) ?? { command: 'build', ...common };
+    case 'why': {
+      const name = rest[0];
+      if (name === undefined) return { command: 'usage-error', message: 'juni why needs the name of a function or layer' };
+      return extra(1) ?? { command: 'why', ...common, name };
+    }
+    case 'graph': {
+      const format = values.format ?? 'text';
+      if (format !== 'text' && format !== 'dot' && format !== 'json') return { command: 'usage-error', message: `--format must be text, dot or json, not '${format}'` };
+      return extra(0) ?? { command: 'graph', ...common, format };
+    }
+    case 'clean':
+      return extra(0) ?? { command: 'clean', ...common };
+    case 'cache': {
+      const action = rest[0];
+      if (action !== 'stats' && action !== 'prune') return { command: 'usage-error', message: "juni cache needs 'stats' or 'prune'" };
+      const maxSize = values['max-size'] === undefined ? undefined : parseSize(values['max-size']);
+      if (values['max-size'] !== undefined && maxSize === undefined) return { command: 'usage-error', message: `--max-size must be a size like 500MB or 2GB, not '${values['max-size']}'` };
+      const olderThanDays = values['older-than'] === undefined ? undefined : Number(values['older-than']);
+      if (olderThanDays !== undefined && !(olderThanDays >= 0)) return { command: 'usage-error', message: `--older-than must be a number of days, not '${values['older-than']}'` };
+      return extra(1) ?? { command: 'cache', ...common, action, maxSize, olderThanDays };
+    }
+    default:
+      return { command: 'usage-error', message: `unknown command '${command}'; see juni --help` };
+  }
 }

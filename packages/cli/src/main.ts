@@ -3,6 +3,9 @@
 import { TOOL_VERSION } from '@juni/core';
 import { HELP, parseCommandLine } from './args.js';
 import { buildCommand } from './commands/build.js';
+import { cacheCommand, cleanCommand } from './commands/cache.js';
+import { whyCommand } from './commands/dry-run.js';
+import { graphCommand } from './commands/graph.js';
 import type { Io } from './io.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -19,5 +22,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 2;
     case 'build':
       return buildCommand(args, io);
+    case 'why':
+      return whyCommand(args, io);
+    case 'graph':
+      return graphCommand(args, io);
+    case 'clean':
+      return cleanCommand(args, io);
+    case 'cache':
+      return cacheCommand(args, io);
   }
 }

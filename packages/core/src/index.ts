@@ -3,7 +3,8 @@
 export { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 export { loadManifest, MANIFEST_NAMES, type LoadManifestResult } from './manifest/load.js';
 export type { Manifest, ExecutorKind, FunctionSpec, LayerSpec } from './manifest/types.js';
-export { runBuild, cacheDirFor, withExecutor, type BuildOptions, type BuildOutcome } from './build/run-build.js';
+export { runBuild, type BuildOptions, type BuildOutcome } from './build/run-build.js';
+export { cacheDirFor, withExecutor } from './build/prepare.js';
 export type { BuildEvent, BuildReport, NodeReport, NodeRef, NodeStatus, OutputFile } from './build/events.js';
 export { describeFailure, type NodeFailure } from './build/failures.js';
 export type { Executor, InstallRequest, InstallResult } from './executors/executor.js';
@@ -13,3 +14,10 @@ export type { DockerSupport, ContextFile, ImageResult, ImageTask } from './execu
 export type { ImageSpec } from './manifest/types.js';
 export type { DepsNode } from './graph/nodes.js';
 export { LineSplitter } from './executors/line-splitter.js';
+export { watchTargets, type WatchTargets } from './build/watch-targets.js';
+export { explainBuild, type NodeExplanation, type ExplainOutcome } from './build/explain.js';
+export type { ChangeReason } from './build/explain-diff.js';
+export { describeGraph, type GraphDescription } from './graph/describe.js';
+export { cacheStats, pruneCache, DEFAULT_MAX_CACHE_BYTES, type CacheStats, type PruneResult } from './cache/prune.js';
+export { openCacheDatabase } from './cache/database.js';
+export { parseSize } from './cache/size.js';

@@ -1,39 +1,75 @@
-// Owns `juni build`: load the manifest, report its problems, run the build with a renderer, and
+// Owns `juni build`: load the manifest, report its problems, run one build with a renderer, and
 // turn the outcome into an exit code (0 built, 1 a node failed, 2 bad usage or manifest).
-// Leaves building to @juni/core.
-import { createDockerSupport } from '@juni/docker';
-import { formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor, type Manifest } from '@juni/core';
+// Leaves building to @juni/core and repeating builds to watch.ts.
+import { createDockerSupport, type DockerSupportHandle } from '@juni/docker';
+import { formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor, type BuildOutcome, type Manifest } from '@juni/core';
 import type { BuildArgs } from '../args.js';
+import type { Io } from '../io.js';
 import { errorJson, reportJson } from '../render/json.js';
 import { PlainRenderer } from '../render/plain.js';
 import type { Renderer } from '../render/renderer.js';
 import { TtyRenderer } from '../render/tty.js';
-import type { Io } from '../io.js';
+import { dryRunCommand } from './dry-run.js';
+import { watchCommand } from './watch.js';
 
-export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
-  const fail = (message: string, hint?: string): number => {
-    if (args.json) io.stdout(errorJson({ message }));
-    io.stderr(`juni: ${message}${hint ? `\n  hint: ${hint}` : ''}`);
-    return 2;
-  };
+export type Loaded = { ok: true; manifest: Manifest } | { ok: false; exitCode: number };
+
+/** Loads and validates the manifest, printing every problem; applies --executor. */
+export function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor' | 'json'>, io: Io): Loaded {
   const loaded = loadManifest({ cwd: io.cwd, file: args.manifest });
-  if (!loaded.ok) {
-    if (loaded.reason === 'not-found') {
-      return fail(`no manifest found (looked for ${loaded.searched.join(', ')})`, 'run juni in the folder of your manifest.yml, or pass -m path/to/manifest.yml');
-    }
-    const diagnostics = sortDiagnostics(loaded.diagnostics);
-    if (args.json) io.stdout(errorJson({ diagnostics }));
-    for (const d of diagnostics) io.stderr(formatDiagnostic(d, loaded.source) + '\n');
-    io.stderr(`juni: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${loaded.file}; nothing was built`);
-    return 2;
+  if (loaded.ok) return { ok: true, manifest: withExecutor(loaded.manifest, args.executor) };
+  if (loaded.reason === 'not-found') {
+    usageError(args, io, `no manifest found (looked for ${loaded.searched.join(', ')})`, 'run juni in the folder of your manifest.yml, or pass -m path/to/manifest.yml');
+    return { ok: false, exitCode: 2 };
   }
-  const manifest = withExecutor(loaded.manifest, args.executor);
-  // Only a manifest that uses Docker talks to the engine.
-  const docker = usesDocker(manifest) ? createDockerSupport() : undefined;
+  const diagnostics = sortDiagnostics(loaded.diagnostics);
+  if (args.json) io.stdout(errorJson({ diagnostics }));
+  for (const d of diagnostics) io.stderr(formatDiagnostic(d, loaded.source) + '\n');
+  io.stderr(`juni: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${loaded.file}; nothing was built`);
+  return { ok: false, exitCode: 2 };
+}
 
-  const renderer: Renderer = args.json || !io.interactive
+export function usageError(args: Pick<BuildArgs, 'json'>, io: Io, message: string, hint?: string): number {
+  if (args.json) io.stdout(errorJson({ message }));
+  io.stderr(`juni: ${message}${hint ? `\n  hint: ${hint}` : ''}`);
+  return 2;
+}
+
+/** Docker support, only for a manifest that uses Docker (no engine is contacted otherwise). */
+export function dockerFor(manifest: Manifest): DockerSupportHandle | undefined {
+  const uses = [...manifest.functions, ...manifest.layers].some((e) => e.settings.executor === 'docker');
+  return uses ? createDockerSupport() : undefined;
+}
+
+export function rendererFor(args: Pick<BuildArgs, 'json' | 'verbose' | 'watch'>, io: Io): Renderer {
+  return args.json || args.watch || !io.interactive
     ? new PlainRenderer({ write: args.json ? io.stderr : io.stdout, verbose: args.verbose })
     : new TtyRenderer({ write: io.stdout, verbose: args.verbose });
+}
+
+/** One build of an already loaded manifest. */
+export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, options: { signal: AbortSignal; docker: DockerSupportHandle | undefined }): Promise<BuildOutcome> {
+  const renderer = rendererFor(args, io);
+  const outcome = await runBuild({
+    manifest, filter: args.filter, concurrency: args.concurrency, force: args.force, skipClean: args.skipClean,
+    signal: options.signal, onEvent: (e) => renderer.onEvent(e), docker: options.docker,
+  });
+  if (!outcome.ok && outcome.reason === 'no-match') {
+    usageError(args, io, `no function or layer name contains '${outcome.filter}'`, `names: ${outcome.names.join(', ')}`);
+    return outcome;
+  }
+  await renderer.finish(outcome.report);
+  if (args.json) io.stdout(reportJson(outcome.report, { compact: args.watch }));
+  return outcome;
+}
+
+export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
+  if (args.watch && args.dryRun) return usageError(args, io, '--watch and --dry-run do not go together');
+  if (args.watch) return watchCommand(args, io);
+  const loaded = loadForBuild(args, io);
+  if (!loaded.ok) return loaded.exitCode;
+  if (args.dryRun) return dryRunCommand(args, loaded.manifest, io);
+  const docker = dockerFor(loaded.manifest);
   const abort = new AbortController();
   const stop = (): void => {
     abort.abort();
@@ -42,24 +78,13 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const outcome = await runBuild({
-      manifest, filter: args.filter, concurrency: args.concurrency, force: args.force, skipClean: args.skipClean,
-      signal: abort.signal, onEvent: (e) => renderer.onEvent(e), docker,
-    });
-    if (!outcome.ok && outcome.reason === 'no-match') {
-      return fail(`no function or layer name contains '${outcome.filter}'`, `names: ${outcome.names.join(', ')}`);
-    }
-    await renderer.finish(outcome.report);
-    if (args.json) io.stdout(reportJson(outcome.report));
+    const outcome = await buildOnce(args, loaded.manifest, io, { signal: abort.signal, docker });
     if (abort.signal.aborted) return 130;
+    if (!outcome.ok && outcome.reason === 'no-match') return 2;
     return outcome.ok ? 0 : 1;
   } finally {
-    await docker?.removeAllContainers();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    await docker?.removeAllContainers();
   }
-}
-
-function usesDocker(manifest: Manifest): boolean {
-  return [...manifest.functions, ...manifest.layers].some((e) => e.settings.executor === 'docker');
 }

@@ -33,6 +33,9 @@ export function failureDetails(failure: NodeFailure): string[] {
       break;
     case 'container-failed':
       break;
+    case 'lambda-limit':
+      lines.push(...failure.contributors.map((c) => `  ${formatBytes(c.bytes).padStart(10)}  ${c.name}`));
+      break;
     case 'unexpected-error':
       lines.push('  this is a bug in juni; please report it with this output:', ...(failure.stack ?? '').split('\n').map((l) => `  ${l}`));
       break;

@@ -2,7 +2,7 @@
 // Leaves progress (on stderr) to the other renderers.
 import type { BuildReport, Diagnostic } from '@juni/core';
 
-export function reportJson(report: BuildReport): string {
+export function reportJson(report: BuildReport, options: { compact?: boolean } = {}): string {
   return JSON.stringify({
     ok: report.ok,
     nodes: report.nodes.map((n) => ({
@@ -17,7 +17,7 @@ export function reportJson(report: BuildReport): string {
       ...(n.skippedBecause ? { skippedBecause: n.skippedBecause } : {}),
     })),
     summary: report.summary,
-  }, null, 2);
+  }, null, options.compact ? undefined : 2);
 }
 
 export function errorJson(error: { message?: string; diagnostics?: Diagnostic[] }): string {

@@ -10,6 +10,7 @@ export type NodeFailure =
   | { reason: 'image-unavailable'; ref: string; message: string; hint: string }
   | { reason: 'image-build-failed'; message: string; logTail: string[] }
   | { reason: 'container-failed'; message: string }
+  | { reason: 'lambda-limit'; message: string; contributors: { name: string; bytes: number }[] }
   | { reason: 'aborted' }
   | { reason: 'unexpected-error'; message: string; stack: string | undefined };
 
@@ -27,6 +28,7 @@ export function describeFailure(failure: NodeFailure): string {
     case 'image-unavailable':
     case 'image-build-failed':
     case 'container-failed':
+    case 'lambda-limit':
       return failure.message;
     case 'aborted':
       return 'the build was interrupted';

@@ -2,26 +2,23 @@
 // clean the output folder, record the run. Leaves what each node does to run-deps/run-package.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { ArtifactStore } from '../cache/artifacts.js';
-import { openCacheDatabase } from '../cache/database.js';
 import { ResultStore } from '../cache/results.js';
-import { StatCache } from '../cache/stat-cache.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local.js';
-import { FolderWalker } from '../fs/walk.js';
 import { upstreamOf } from '../graph/nodes.js';
-import { FileHasher } from '../hash/file-hasher.js';
-import { loadHasher } from '../hash/xxhash.js';
 import type { ExecutorKind, Manifest } from '../manifest/types.js';
 import { unreachable } from '../unreachable.js';
-import { zipTime } from '../zip/timestamp.js';
 import type { BuildContext, NodeRun } from './context.js';
 import { refOf } from './context.js';
 import type { BuildEvent, BuildReport, NodeReport } from './events.js';
 import { OutputFolder } from './output-folder.js';
-import { planBuild, type BuildPlan, type PlannedNode } from './plan.js';
+import { checkLambdaLimits } from './lambda-limits.js';
+import { DEFAULT_MAX_CACHE_BYTES, pruneCache } from '../cache/prune.js';
+import { parseSize } from '../cache/size.js';
+import type { BuildPlan, PlannedNode } from './plan.js';
+import { preparePlan, withExecutor } from './prepare.js';
 import { recordRun } from './run-history.js';
 import { runDeps } from './run-deps.js';
 import { runImage } from './run-image.js';
@@ -51,49 +48,22 @@ export type BuildOutcome =
   | { ok: false; reason: 'build-failed'; report: BuildReport }
   | { ok: false; reason: 'no-match'; filter: string; names: string[] };
 
-/** Where the cache lives for a manifest. */
-export function cacheDirFor(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): string {
-  return env.JUNI_CACHE_DIR ? path.resolve(env.JUNI_CACHE_DIR) : path.join(manifest.dir, '.juni');
-}
-
-/** Applies `--executor` to every entry. */
-export function withExecutor(manifest: Manifest, executor: ExecutorKind | undefined): Manifest {
-  if (executor === undefined) return manifest;
-  const entry = <T extends Manifest['functions'][number] | Manifest['layers'][number]>(e: T): T => ({ ...e, settings: { ...e.settings, executor } });
-  return { ...manifest, functions: manifest.functions.map(entry), layers: manifest.layers.map(entry) };
-}
-
 /** Builds the selected entries. Never throws for a user mistake or a failed node: see the outcome. */
 export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const started = performance.now();
-  const env = options.env ?? process.env;
   const manifest = withExecutor(options.manifest, options.executor);
   const emit = options.onEvent ?? (() => undefined);
-  const cacheDir = options.cacheDir ?? cacheDirFor(manifest, env);
-  const hasher = await loadHasher();
-  const db = openCacheDatabase(cacheDir);
-  const artifacts = new ArtifactStore(cacheDir);
+  const prepared = await preparePlan({ ...options, manifest });
+  if (!prepared.ok) return prepared;
+  const { db, stats, artifacts, plan, time, skip } = prepared.prepared;
   try {
-    const stats = new StatCache(db);
-    const files = new FileHasher({ hasher, stats });
-    const skip = [manifest.output, cacheDir];
-    const walker = new FolderWalker({ skip });
-    const time = zipTime(env);
-    const signal = options.signal ?? new AbortController().signal;
-    const planned = await planBuild({
-      manifest, hasher, files, walker, db, time, filter: options.filter, docker: options.docker, signal, skip,
-      onLog: (node, line) => emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),
-    });
-    if (!planned.ok) return planned;
-    const { plan } = planned;
-    stats.flush();
-    emit({ type: 'build-planned', nodes: plan.nodes.map(refOf), filesRead: files.readCount });
-
+    emit({ type: 'build-planned', nodes: plan.nodes.map(refOf), filesRead: prepared.prepared.filesRead });
     const results = new ResultStore(db);
     const executors = new Map<string, Executor>([['local', new LocalExecutor({ db })]]);
     if (options.docker) executors.set('docker', options.docker);
     const ctx: BuildContext = {
-      manifest, plan, results, artifacts, executors, time, emit, signal, skip,
+      manifest, plan, results, artifacts, executors, time, emit, skip,
+      signal: options.signal ?? new AbortController().signal,
       docker: options.docker,
       output: new OutputFolder({ dir: manifest.output, stats, artifacts }),
       force: options.force ?? false,
@@ -101,14 +71,15 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
       imageIds: new Map(),
     };
     const runs = await runAll(ctx, options.concurrency ?? os.availableParallelism());
-    const report = makeReport(plan, runs, performance.now() - started);
+    const report = applyLimits(ctx, makeReport(plan, runs, performance.now() - started));
     finishOutput(ctx, report, options.skipClean ?? false);
     stats.flush();
     recordRun(db, manifest.file, report);
+    const pruned = pruneCache(db, artifacts.root, { maxBytes: maxCacheBytes(options.env ?? process.env), keep: new Set(plan.nodes.map((p) => p.key)) });
+    if (pruned.removedResults > 0) emit({ type: 'warning', message: `cache over its size cap: evicted ${pruned.removedResults} least recently used results (JUNI_CACHE_MAX_SIZE)` });
     return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
   } finally {
-    artifacts.close();
-    db.close();
+    prepared.prepared.close();
   }
 }
 
@@ -201,6 +172,26 @@ function makeReport(plan: BuildPlan, runs: Map<string, RunOutcome>, durationMs: 
     nodes,
     summary: { built: count('built'), cached: count('cached'), failed: count('failed'), skipped: count('skipped'), durationMs: Math.round(durationMs), bytesWritten },
   };
+}
+
+/** Lambda's limits: over-limit functions fail (their zips would not deploy); big zips warn. */
+function applyLimits(ctx: BuildContext, report: BuildReport): BuildReport {
+  const findings = checkLambdaLimits(ctx.plan, report, ctx.results);
+  for (const message of findings.warnings) ctx.emit({ type: 'warning', message });
+  if (findings.failures.size === 0) return report;
+  const nodes = report.nodes.map((n) => {
+    const failure = findings.failures.get(n.id);
+    if (!failure) return n;
+    ctx.emit({ type: 'node-failed', node: { id: n.id, kind: n.kind, name: n.name, key: n.key }, failure, durationMs: n.durationMs });
+    return { ...n, status: 'failed' as const, outputs: [], failure };
+  });
+  const failed = nodes.filter((n) => n.status === 'failed').length;
+  const count = (s: NodeReport['status']): number => nodes.filter((n) => n.status === s).length;
+  return { ok: false, nodes, summary: { ...report.summary, built: count('built'), cached: count('cached'), failed } };
+}
+
+function maxCacheBytes(env: NodeJS.ProcessEnv): number {
+  return (env.JUNI_CACHE_MAX_SIZE === undefined ? undefined : parseSize(env.JUNI_CACHE_MAX_SIZE)) ?? DEFAULT_MAX_CACHE_BYTES;
 }
 
 /** The output folder ends up holding exactly this run's zips (unless --skip-clean). */

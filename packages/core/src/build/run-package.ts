@@ -30,8 +30,9 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
   const temp = ctx.artifacts.tempPath('zip');
   let zip: ZipOutput;
   try {
-    const written = await writeZip(zipSources(ctx, planned, node), temp, ctx.time);
-    zip = { type: 'zip', ...written };
+    const sources = zipSources(ctx, planned, node);
+    const written = await writeZip(sources, temp, ctx.time);
+    zip = { type: 'zip', ...written, ...contributorsOf(sources) };
   } catch (error) {
     ctx.artifacts.remove(temp);
     const e = error as NodeJS.ErrnoException;
@@ -89,4 +90,18 @@ function zipSources(ctx: BuildContext, planned: PlannedNode, node: PackageNode):
     byPath.set(root + archivePath, { kind: 'file', archivePath: root + archivePath, absPath: source.absPath, size: source.size, exec: source.exec });
   }
   return [...byPath.values()].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
+}
+
+/** Unzipped size, and the biggest packages or folders (python/<pkg> for layers). */
+function contributorsOf(sources: readonly ZipSource[]): Pick<ZipOutput, 'unzippedBytes' | 'contributors'> {
+  const sizes = new Map<string, number>();
+  let unzippedBytes = 0;
+  for (const s of sources) {
+    const parts = s.archivePath.split('/');
+    const name = parts[0] === 'python' && parts.length > 2 ? `python/${parts[1]}` : parts[0]!;
+    sizes.set(name, (sizes.get(name) ?? 0) + s.size);
+    unzippedBytes += s.size;
+  }
+  const contributors = [...sizes].map(([n, bytes]) => ({ name: n, bytes })).sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1)).slice(0, 10);
+  return { unzippedBytes, contributors };
 }

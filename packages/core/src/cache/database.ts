@@ -7,7 +7,7 @@ import path from 'node:path';
 export type CacheDatabase = Database.Database;
 
 /** Bump when a table changes shape; an older file is then rebuilt from scratch. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -20,8 +20,11 @@ CREATE TABLE IF NOT EXISTS file_hashes (
 CREATE TABLE IF NOT EXISTS results (
   key TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
   outputs TEXT NOT NULL, inputs TEXT NOT NULL,
-  duration_ms INTEGER NOT NULL, created_at INTEGER NOT NULL, last_used_at INTEGER NOT NULL
+  duration_ms INTEGER NOT NULL, created_at INTEGER NOT NULL, last_used_at INTEGER NOT NULL,
+  artifact TEXT NOT NULL, size_bytes INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS results_last_used ON results (last_used_at);
+CREATE INDEX IF NOT EXISTS results_artifact ON results (artifact);
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, manifest TEXT NOT NULL, started_at INTEGER NOT NULL,
   finished_at INTEGER, summary TEXT

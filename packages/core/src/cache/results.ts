@@ -7,6 +7,10 @@ export interface ZipOutput {
   type: 'zip';
   sha256: string;
   bytes: number;
+  /** Sum of the entries' sizes: what counts against Lambda's 250 MB unzipped limit. */
+  unzippedBytes: number;
+  /** The largest top-level packages or folders, biggest first (for "what to trim"). */
+  contributors: { name: string; bytes: number }[];
 }
 
 /** One file of an installed tree (path relative to the tree, '/'-separated). */
@@ -77,8 +81,8 @@ export class ResultStore {
   constructor(db: CacheDatabase) {
     this.#get = db.prepare<[string], Row>('SELECT key, kind, name, outputs, inputs, duration_ms FROM results WHERE key = ?');
     this.#put = db.prepare(
-      `INSERT OR REPLACE INTO results (key, kind, name, outputs, inputs, duration_ms, created_at, last_used_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO results (key, kind, name, outputs, inputs, duration_ms, created_at, last_used_at, artifact, size_bytes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#delete = db.prepare('DELETE FROM results WHERE key = ?');
     this.#touch = db.prepare('UPDATE results SET last_used_at = ? WHERE key = ?');
@@ -95,7 +99,8 @@ export class ResultStore {
 
   put(result: StoredResult): void {
     const now = Date.now();
-    this.#put.run(result.key, result.kind, result.name, JSON.stringify(result.output), JSON.stringify(result.inputs), Math.round(result.durationMs), now, now);
+    const artifact = artifactOf(result.key, result.output);
+    this.#put.run(result.key, result.kind, result.name, JSON.stringify(result.output), JSON.stringify(result.inputs), Math.round(result.durationMs), now, now, artifact.path, artifact.bytes);
   }
 
   delete(key: string): void {
@@ -105,5 +110,19 @@ export class ResultStore {
   /** Marks a result as used now (for least-recently-used pruning). */
   touch(key: string): void {
     this.#touch.run(Date.now(), key);
+  }
+}
+
+/** The artifact a result owns, relative to the artifacts folder, and its size on disk. */
+export function artifactOf(key: string, output: NodeOutput): { path: string; bytes: number } {
+  switch (output.type) {
+    case 'zip':
+      return { path: `zips/${output.sha256}.zip`, bytes: output.bytes };
+    case 'pack':
+      return { path: `deps/${key}.pack`, bytes: output.pack.bytes };
+    case 'tree':
+      return { path: `deps/${key}`, bytes: output.bytes };
+    case 'image':
+      return { path: `deps/${key}`, bytes: output.lambdaFiles.bytes };
   }
 }

@@ -46,6 +46,6 @@ test('an entry copied raw from a pack gives the same bytes as compressing the fi
 });
 
 test('a file that changed size since planning fails the write instead of zipping the wrong bytes', async () => {
-  const stale: ZipSource = { ...file('a.py', 'a.py'), size: 3 } as ZipSource;
+  const stale: ZipSource = { ...file('a.py', 'a.py'), size: 3 };
   await assert.rejects(writeZip([stale], path.join(dir, 'bad.zip'), zipTime({})), /changed size/);
 });

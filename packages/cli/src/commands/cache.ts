@@ -1,0 +1,55 @@
+// Owns `juni clean` and `juni cache stats|prune`: looking after the output folder and the cache.
+// Leaves the accounting and eviction to @juni/core.
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { cacheDirFor, cacheStats, openCacheDatabase, pruneCache } from '@juni/core';
+import type { CacheArgs, CleanArgs } from '../args.js';
+import type { Io } from '../io.js';
+import { formatBytes } from '../render/format.js';
+import { loadForBuild } from './build.js';
+
+/** Removes the manifest's zips from the output folder and the whole cache folder. */
+export function cleanCommand(args: CleanArgs, io: Io): number {
+  const loaded = loadForBuild(args, io);
+  if (!loaded.ok) return loaded.exitCode;
+  const { manifest } = loaded;
+  const names = [...manifest.functions, ...manifest.layers].map((e) => path.join(manifest.output, `${e.name}.zip`)).filter((p) => existsSync(p));
+  for (const zip of names) rmSync(zip, { force: true });
+  const cacheDir = cacheDirFor(manifest);
+  const hadCache = existsSync(cacheDir);
+  rmSync(cacheDir, { recursive: true, force: true });
+  io.stdout(`juni: removed ${names.length} zip${names.length === 1 ? '' : 's'}${hadCache ? ` and the cache (${cacheDir})` : ''}`);
+  return 0;
+}
+
+export function cacheCommand(args: CacheArgs, io: Io): number {
+  const loaded = loadForBuild(args, io);
+  if (!loaded.ok) return loaded.exitCode;
+  const cacheDir = cacheDirFor(loaded.manifest);
+  if (!existsSync(path.join(cacheDir, 'cache.db'))) {
+    io.stdout(args.json ? JSON.stringify({ results: 0, bytes: 0, byKind: {} }) : `juni: no cache at ${cacheDir}`);
+    return 0;
+  }
+  const db = openCacheDatabase(cacheDir);
+  try {
+    if (args.action === 'stats') {
+      const stats = cacheStats(db);
+      if (args.json) io.stdout(JSON.stringify(stats, null, 2));
+      else {
+        io.stdout(`juni cache at ${cacheDir}: ${stats.results} results, ${formatBytes(stats.bytes)}`);
+        for (const [kind, k] of Object.entries(stats.byKind)) io.stdout(`  ${kind.padEnd(9)} ${String(k.results).padStart(6)} results  ${formatBytes(k.bytes)}`);
+        if (stats.oldestUse !== undefined) io.stdout(`  least recently used: ${new Date(stats.oldestUse).toISOString()}`);
+      }
+      return 0;
+    }
+    const pruned = pruneCache(db, path.join(cacheDir, 'artifacts'), {
+      maxBytes: args.maxSize,
+      olderThanMs: args.olderThanDays === undefined ? undefined : args.olderThanDays * 86_400_000,
+    });
+    if (args.json) io.stdout(JSON.stringify(pruned, null, 2));
+    else io.stdout(`juni: removed ${pruned.removedResults} results, freed ${formatBytes(pruned.freedBytes)}; ${formatBytes(pruned.remainingBytes)} remain`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}

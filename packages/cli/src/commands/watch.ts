@@ -1,0 +1,146 @@
+// Owns `juni build --watch`: build, then watch exactly the inputs of the selected entries and
+// rebuild on each burst of saves (one follow-up if saves arrive mid-build), re-reading the manifest
+// when it changes and surviving a broken one. Leaves each build to build.ts.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { cacheDirFor, MANIFEST_NAMES, watchTargets, type Manifest } from '@juni/core';
+import type { DockerSupportHandle } from '@juni/docker';
+import type { BuildArgs } from '../args.js';
+import type { Io } from '../io.js';
+import { buildOnce, dockerFor, loadForBuild } from './build.js';
+
+/** Editors save in bursts (temp file, rename, chmod): wait this long after the last event. */
+const SETTLE_MS = 40;
+
+export function watchCommand(args: BuildArgs, io: Io): Promise<number> {
+  return new WatchSession(args, io).run();
+}
+
+class WatchSession {
+  readonly #args: BuildArgs;
+  readonly #io: Io;
+  readonly #manifestFile: string;
+  #manifest: Manifest | undefined;
+  #docker: DockerSupportHandle | undefined;
+  #watcher: FSWatcher | undefined;
+  #watched = new Set<string>();
+  #ignore: string[] = [];
+  #pending = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #building: Promise<void> | undefined;
+  #abort: AbortController | undefined;
+  #stopped = false;
+  #finish: (code: number) => void = () => undefined;
+
+  constructor(args: BuildArgs, io: Io) {
+    this.#args = args;
+    this.#io = io;
+    this.#manifestFile = path.resolve(io.cwd, args.manifest ?? MANIFEST_NAMES.find((n) => existsSync(path.resolve(io.cwd, n))) ?? 'manifest.yml');
+  }
+
+  async run(): Promise<number> {
+    const loaded = loadForBuild({ ...this.#args, json: false }, this.#io);
+    if (!loaded.ok) {
+      // Without a manifest there is nothing to watch; a broken one is watched until it is fixed.
+      if (loaded.exitCode === 2 && !this.#manifestExists()) return 2;
+    } else {
+      this.#manifest = loaded.manifest;
+    }
+    const done = new Promise<number>((resolve) => (this.#finish = resolve));
+    const stop = (): void => void this.#stop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    this.#watcher = watch([], { ignoreInitial: true, atomic: true, ignored: (p: string) => this.#isIgnored(p) });
+    this.#watcher.on('all', (_event, file) => this.#changed(path.resolve(file)));
+    this.#watcher.on('error', (error) => this.#io.stderr(`juni: watch error: ${(error as Error).message}`));
+    this.#updateWatchSet();
+    await new Promise<void>((resolve) => this.#watcher!.once('ready', () => resolve()));
+    this.#io.stderr(`juni: watching ${this.#watched.size} paths; Ctrl-C stops`);
+    if (this.#manifest) this.#startBuild([]);
+    const code = await done;
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    return code;
+  }
+
+  #manifestExists(): boolean {
+    return existsSync(this.#manifestFile);
+  }
+
+  #isIgnored(file: string): boolean {
+    const abs = path.resolve(file);
+    return this.#ignore.some((dir) => abs === dir || abs.startsWith(dir + path.sep));
+  }
+
+  /** Watches the current manifest's inputs (or only the manifest file while it is broken). */
+  #updateWatchSet(): void {
+    const next = new Set<string>([this.#manifestFile]);
+    if (this.#manifest) {
+      const targets = watchTargets(this.#manifest, { filter: this.#args.filter, cacheDir: cacheDirFor(this.#manifest) });
+      for (const p of targets.paths) next.add(p);
+      this.#ignore = targets.ignore;
+    }
+    const added = [...next].filter((p) => !this.#watched.has(p));
+    const removed = [...this.#watched].filter((p) => !next.has(p));
+    if (added.length) this.#watcher?.add(added);
+    if (removed.length) this.#watcher?.unwatch(removed);
+    this.#watched = next;
+  }
+
+  #changed(file: string): void {
+    if (this.#stopped) return;
+    this.#pending.add(file);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      // A build in progress picks the pending changes up when it ends: one follow-up, not one per save.
+      if (!this.#building) this.#startBuild([...this.#pending]);
+    }, SETTLE_MS);
+  }
+
+  #startBuild(changes: string[]): void {
+    this.#pending.clear();
+    this.#building = this.#build(changes).finally(() => {
+      this.#building = undefined;
+      if (this.#pending.size > 0 && !this.#stopped) this.#startBuild([...this.#pending]);
+    });
+  }
+
+  async #build(changes: string[]): Promise<void> {
+    const io = this.#io;
+    if (changes.length > 0) {
+      const shown = changes.slice(0, 3).map((c) => path.relative(io.cwd, c) || c).join(', ');
+      io.stderr(`juni: ${changes.length} change${changes.length === 1 ? '' : 's'} (${shown}${changes.length > 3 ? ', ...' : ''}); rebuilding`);
+    }
+    if (changes.includes(this.#manifestFile) || !this.#manifest) {
+      const loaded = loadForBuild({ ...this.#args, json: false }, io);
+      if (!loaded.ok) {
+        io.stderr('juni: still watching; fix the manifest and save it to build again');
+        return;
+      }
+      this.#manifest = loaded.manifest;
+      this.#updateWatchSet();
+    }
+    this.#docker ??= dockerFor(this.#manifest);
+    this.#abort = new AbortController();
+    try {
+      await buildOnce(this.#args, this.#manifest, io, { signal: this.#abort.signal, docker: this.#docker });
+    } catch (error) {
+      // A bug in one build must not end the session; say so loudly and keep watching.
+      io.stderr(`juni: internal error during the build (a bug in juni): ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+
+  async #stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    const interrupted = this.#building !== undefined;
+    this.#abort?.abort();
+    await this.#building;
+    await this.#watcher?.close();
+    await this.#docker?.removeAllContainers();
+    this.#io.stderr('juni: stopped watching');
+    this.#finish(interrupted ? 130 : 0);
+  }
+}

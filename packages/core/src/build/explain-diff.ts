@@ -1,0 +1,62 @@
+// Owns comparing two key breakdowns: the reasons a node's key changed, in the user's words.
+// Leaves finding the breakdowns to explain.ts.
+import type { KeyBreakdown } from './node-key.js';
+
+export type ChangeReason =
+  | { type: 'never-built' }
+  | { type: 'forced' }
+  | { type: 'file-added' | 'file-removed' | 'file-modified' | 'mode-changed'; path: string }
+  | { type: 'config-changed'; setting: string; from: unknown; to: unknown }
+  | { type: 'upstream-changed'; upstream: string }
+  | { type: 'tool-changed'; from: string; to: string }
+  | { type: 'inputs-unknown' };
+
+/** Why `current` differs from `previous`, file by file and setting by setting. */
+export function diffBreakdowns(previous: KeyBreakdown, current: KeyBreakdown): ChangeReason[] {
+  const reasons: ChangeReason[] = [];
+  if (previous.tool !== current.tool) reasons.push({ type: 'tool-changed', from: previous.tool, to: current.tool });
+  for (const [file, hash] of Object.entries(current.files)) {
+    const before = previous.files[file];
+    if (before === undefined) reasons.push({ type: 'file-added', path: file });
+    else if (before.split(':')[0] !== hash.split(':')[0]) reasons.push({ type: 'file-modified', path: file });
+    else if (before !== hash) reasons.push({ type: 'mode-changed', path: file });
+  }
+  for (const file of Object.keys(previous.files)) if (!(file in current.files)) reasons.push({ type: 'file-removed', path: file });
+  const settings = new Set([...Object.keys(previous.config), ...Object.keys(current.config)]);
+  for (const setting of [...settings].sort()) {
+    const from = previous.config[setting] ?? null;
+    const to = current.config[setting] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) reasons.push({ type: 'config-changed', setting, from, to });
+  }
+  const roles = new Set([...Object.keys(previous.upstream), ...Object.keys(current.upstream)]);
+  for (const role of [...roles].sort()) {
+    if (previous.upstream[role] !== current.upstream[role]) reasons.push({ type: 'upstream-changed', upstream: role });
+  }
+  return reasons;
+}
+
+/** One line per reason, e.g. "modified src/handler.py". */
+export function describeReason(reason: ChangeReason, upstreamName: (role: string) => string = (r) => r): string {
+  switch (reason.type) {
+    case 'never-built':
+      return 'never built before';
+    case 'forced':
+      return '--force';
+    case 'file-added':
+      return `added ${reason.path}`;
+    case 'file-removed':
+      return `removed ${reason.path}`;
+    case 'file-modified':
+      return `modified ${reason.path}`;
+    case 'mode-changed':
+      return `exec bit changed on ${reason.path}`;
+    case 'config-changed':
+      return `setting ${reason.setting} changed from ${JSON.stringify(reason.from)} to ${JSON.stringify(reason.to)}`;
+    case 'upstream-changed':
+      return `${upstreamName(reason.upstream)} changed`;
+    case 'tool-changed':
+      return `juni changed from ${reason.from} to ${reason.to}`;
+    case 'inputs-unknown':
+      return 'its previous inputs are no longer in the cache';
+  }
+}

@@ -1,0 +1,90 @@
+// Owns what every command that plans needs: the cache opened, inputs hashed, the plan computed.
+// Leaves running (run-build.ts) and explaining (explain.ts) the plan to their modules.
+import path from 'node:path';
+import { ArtifactStore } from '../cache/artifacts.js';
+import { openCacheDatabase, type CacheDatabase } from '../cache/database.js';
+import { StatCache } from '../cache/stat-cache.js';
+import type { DockerSupport } from '../executors/docker-support.js';
+import { FolderWalker } from '../fs/walk.js';
+import { FileHasher } from '../hash/file-hasher.js';
+import { loadHasher } from '../hash/xxhash.js';
+import type { ExecutorKind, Manifest } from '../manifest/types.js';
+import { zipTime, type ZipTime } from '../zip/timestamp.js';
+import type { BuildEvent } from './events.js';
+import { planBuild, type BuildPlan } from './plan.js';
+
+export interface PrepareOptions {
+  manifest: Manifest;
+  filter?: string | undefined;
+  cacheDir?: string | undefined;
+  docker?: DockerSupport | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: BuildEvent) => void) | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+export interface Prepared {
+  manifest: Manifest;
+  cacheDir: string;
+  db: CacheDatabase;
+  stats: StatCache;
+  artifacts: ArtifactStore;
+  time: ZipTime;
+  /** Folders that are never inputs: the output folder and the cache. */
+  skip: string[];
+  plan: BuildPlan;
+  filesRead: number;
+  /** Closes the database and removes this process's temp folder. */
+  close(): void;
+}
+
+export type PrepareResult =
+  | { ok: true; prepared: Prepared }
+  | { ok: false; reason: 'no-match'; filter: string; names: string[] };
+
+/** Where the cache lives for a manifest. */
+export function cacheDirFor(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): string {
+  return env.JUNI_CACHE_DIR ? path.resolve(env.JUNI_CACHE_DIR) : path.join(manifest.dir, '.juni');
+}
+
+/** Applies `--executor` to every entry. */
+export function withExecutor(manifest: Manifest, executor: ExecutorKind | undefined): Manifest {
+  if (executor === undefined) return manifest;
+  const entry = <T extends Manifest['functions'][number] | Manifest['layers'][number]>(e: T): T => ({ ...e, settings: { ...e.settings, executor } });
+  return { ...manifest, functions: manifest.functions.map(entry), layers: manifest.layers.map(entry) };
+}
+
+export async function preparePlan(options: PrepareOptions): Promise<PrepareResult> {
+  const env = options.env ?? process.env;
+  const manifest = options.manifest;
+  const emit = options.onEvent ?? (() => undefined);
+  const cacheDir = options.cacheDir ?? cacheDirFor(manifest, env);
+  const hasher = await loadHasher();
+  const db = openCacheDatabase(cacheDir);
+  const artifacts = new ArtifactStore(cacheDir);
+  const close = (): void => {
+    artifacts.close();
+    db.close();
+  };
+  try {
+    const stats = new StatCache(db);
+    const files = new FileHasher({ hasher, stats });
+    const skip = [manifest.output, cacheDir];
+    const walker = new FolderWalker({ skip });
+    const time = zipTime(env);
+    const planned = await planBuild({
+      manifest, hasher, files, walker, db, time, skip, filter: options.filter, docker: options.docker,
+      signal: options.signal ?? new AbortController().signal,
+      onLog: (node, line) => emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),
+    });
+    stats.flush();
+    if (!planned.ok) {
+      close();
+      return planned;
+    }
+    return { ok: true, prepared: { manifest, cacheDir, db, stats, artifacts, time, skip, plan: planned.plan, filesRead: files.readCount, close } };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
