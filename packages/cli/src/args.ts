@@ -1,7 +1,7 @@
 // Owns parsing the command line into a typed command, with usage errors as data.
 // Leaves running commands to commands/.
 import { parseArgs } from 'node:util';
-import { parseSize } from '@juni/core';
+import { parseShard, parseSize, type RemoteMode, type Shard } from '@juni/core';
 
 export interface BuildArgs {
   command: 'build';
@@ -15,6 +15,8 @@ export interface BuildArgs {
   verbose: boolean;
   watch: boolean;
   dryRun: boolean;
+  remoteCache: RemoteMode | undefined;
+  shard: Shard | undefined;
 }
 
 export interface WhyArgs extends Omit<BuildArgs, 'command'> {
@@ -67,9 +69,13 @@ Options:
   -w, --watch              build, then rebuild what each saved change touches
       --dry-run            say what would rebuild and why, build nothing
   -v, --verbose            stream pip's and Docker's output
+      --remote-cache MODE  off, read or readwrite (default readwrite when
+                           JUNI_REMOTE_CACHE_URL or TURBO_API is set)
+      --shard I/N          build job I's share of N (CI matrices; every node is built by one job)
 
 Exit codes: 0 built, 1 a build failed, 2 bad usage or a bad manifest.
 Environment: JUNI_CACHE_DIR (cache folder), JUNI_CACHE_MAX_SIZE (default 5GB),
+  JUNI_REMOTE_CACHE_URL/_TOKEN/_TEAM/_SIGNATURE_KEY (or TURBO_API/_TOKEN/_TEAM),
   JUNI_DEFAULT_IMAGE, JUNI_PULL=never, DOCKER_HOST, SOURCE_DATE_EPOCH, NO_COLOR.
 Docs: README.md and docs/ in the juni repository.`;
 
@@ -91,6 +97,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         verbose: { type: 'boolean', short: 'v' },
         watch: { type: 'boolean', short: 'w' },
         'dry-run': { type: 'boolean' },
+        'remote-cache': { type: 'string' },
+        shard: { type: 'string' },
         format: { type: 'string' },
         'max-size': { type: 'string' },
         'older-than': { type: 'string' },
@@ -116,7 +124,14 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) return { command: 'usage-error', message: `--concurrency must be a whole number of at least 1, not '${values.concurrency}'` };
   }
+  const remote = values['remote-cache'];
+  if (remote !== undefined && remote !== 'off' && remote !== 'read' && remote !== 'readwrite') {
+    return { command: 'usage-error', message: `--remote-cache must be off, read or readwrite, not '${remote}'` };
+  }
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && shard === undefined) return { command: 'usage-error', message: `--shard must look like 2/3 (this job's number, 1-based, / the number of jobs), not '${values.shard}'` };
   const common: Omit<BuildArgs, 'command'> = {
+    remoteCache: remote, shard,
     manifest: values.manifest, filter: values.function, skipClean: values['skip-clean'] ?? false, executor, concurrency,
     force: values.force ?? false, json: values.json ?? false, verbose: values.verbose ?? false,
     watch: values.watch ?? false, dryRun: values['dry-run'] ?? false,

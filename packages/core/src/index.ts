@@ -21,3 +21,5 @@ export { describeGraph, type GraphDescription } from './graph/describe.js';
 export { cacheStats, pruneCache, DEFAULT_MAX_CACHE_BYTES, type CacheStats, type PruneResult } from './cache/prune.js';
 export { openCacheDatabase } from './cache/database.js';
 export { parseSize } from './cache/size.js';
+export { parseShard, type Shard } from './graph/shard.js';
+export type { RemoteMode } from './cache/remote/config.js';

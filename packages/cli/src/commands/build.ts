@@ -52,7 +52,7 @@ export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, opt
   const renderer = rendererFor(args, io);
   const outcome = await runBuild({
     manifest, filter: args.filter, concurrency: args.concurrency, force: args.force, skipClean: args.skipClean,
-    signal: options.signal, onEvent: (e) => renderer.onEvent(e), docker: options.docker,
+    remoteCache: args.remoteCache, shard: args.shard, signal: options.signal, onEvent: (e) => renderer.onEvent(e), docker: options.docker,
   });
   if (!outcome.ok && outcome.reason === 'no-match') {
     usageError(args, io, `no function or layer name contains '${outcome.filter}'`, `names: ${outcome.names.join(', ')}`);

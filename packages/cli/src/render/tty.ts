@@ -39,7 +39,7 @@ export class TtyRenderer implements Renderer {
         this.#titles.get(event.node.id)?.(`${label(event.node)} running`);
         break;
       case 'cache-hit':
-        this.#settle(event.node, { state: 'done', title: `${label(event.node)} cached` });
+        this.#settle(event.node, { state: 'done', title: `${label(event.node)} ${event.cache === 'remote' ? 'from the remote cache' : 'cached'}` });
         break;
       case 'node-built':
         this.#settle(event.node, { state: 'done', title: `${label(event.node)} built in ${formatDuration(event.durationMs)}${event.outputs.map((o) => ` (${formatBytes(o.bytes)})`).join('')}` });

@@ -1,6 +1,7 @@
 // Owns what every node runner shares during one build.
 // Leaves creating it to run-build.ts.
 import type { ArtifactStore } from '../cache/artifacts.js';
+import type { RemoteCache } from '../cache/remote/remote-cache.js';
 import type { ResultStore } from '../cache/results.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
@@ -27,15 +28,22 @@ export interface BuildContext {
   skip: readonly string[];
   /** Ids of upstream nodes whose outputs (a tree, an image) some node that runs needs this build. */
   needed: ReadonlySet<string>;
+  /** The shared remote cache, when one is configured. */
+  remote: RemoteCache | undefined;
   /** Image node id -> the image ID it produced this build. */
   imageIds: Map<string, string>;
 }
 
 export type NodeRun =
-  | { ok: true; status: 'built' | 'cached'; outputs: OutputFile[]; bytesWritten: number; durationMs: number }
+  | { ok: true; status: 'built' | 'cached'; outputs: OutputFile[]; bytesWritten: number; durationMs: number; cache?: 'local' | 'remote' }
   | { ok: false; failure: NodeFailure; durationMs: number };
 
 export function refOf(planned: PlannedNode): NodeRef {
   const { id, kind, name } = planned.node;
   return { id, kind, name, key: planned.key };
+}
+
+/** Where a cache hit came from: the server if this build fetched it, else the local cache. */
+export function hitSource(ctx: BuildContext, key: string): 'local' | 'remote' {
+  return ctx.remote?.hits.has(key) ? 'remote' : 'local';
 }

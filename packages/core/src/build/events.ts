@@ -21,7 +21,7 @@ export interface OutputFile {
 export type BuildEvent =
   | { type: 'build-planned'; nodes: NodeRef[]; filesRead: number }
   | { type: 'node-start'; node: NodeRef }
-  | { type: 'cache-hit'; node: NodeRef; cache: 'local'; outputs: OutputFile[] }
+  | { type: 'cache-hit'; node: NodeRef; cache: 'local' | 'remote'; outputs: OutputFile[] }
   | { type: 'node-built'; node: NodeRef; durationMs: number; outputs: OutputFile[] }
   | { type: 'node-failed'; node: NodeRef; failure: NodeFailure; durationMs: number }
   | { type: 'node-skipped'; node: NodeRef; because: string }
@@ -35,7 +35,7 @@ export interface NodeReport extends Omit<NodeRef, 'id'> {
   status: NodeStatus;
   durationMs: number;
   outputs: OutputFile[];
-  cache?: 'local';
+  cache?: 'local' | 'remote';
   failure?: NodeFailure;
   /** The id of the upstream node whose failure skipped this one. */
   skippedBecause?: string;

@@ -9,6 +9,7 @@ import type { SourceFile } from '../fs/source-file.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { DepsNode, GraphNode, ImageNode, PackageNode } from '../graph/nodes.js';
 import { selectNodes } from '../graph/select.js';
+import { shardGraph, type Shard } from '../graph/shard.js';
 import type { FileHasher } from '../hash/file-hasher.js';
 import type { Hasher } from '../hash/xxhash.js';
 import type { Manifest } from '../manifest/types.js';
@@ -51,6 +52,7 @@ export interface PlanContext {
   db: CacheDatabase;
   time: ZipTime;
   filter: string | undefined;
+  shard?: Shard | undefined;
   docker: DockerSupport | undefined;
   /** Folders that are never inputs: the output folder and the cache. */
   skip: readonly string[];
@@ -63,6 +65,7 @@ export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
   const graph = buildGraph(ctx.manifest, { defaultImage: (python) => ctx.docker?.defaultImage(python) ?? `python:${python ?? '3.12'}` });
   const selected = selectNodes(graph, ctx.filter);
   if (!selected.ok) return selected;
+  const mine = ctx.shard ? shardGraph(selected.graph, ctx.shard) : selected.graph;
 
   let python: PythonInfoResult | undefined;
   const pythonInfo = (): PythonInfoResult => (python ??= probePython(ctx.db));
@@ -71,7 +74,7 @@ export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
   const alias = new Map<string, string>();
   const depsByKey = new Map<string, PlannedNode>();
 
-  for (const node of selected.graph.nodes) {
+  for (const node of mine.nodes) {
     switch (node.kind) {
       case 'image':
         planned.set(node.id, await planImage(ctx, node));

@@ -12,10 +12,12 @@ import type { ExecutorKind, Manifest } from '../manifest/types.js';
 import { zipTime, type ZipTime } from '../zip/timestamp.js';
 import type { BuildEvent } from './events.js';
 import { planBuild, type BuildPlan } from './plan.js';
+import type { Shard } from '../graph/shard.js';
 
 export interface PrepareOptions {
   manifest: Manifest;
   filter?: string | undefined;
+  shard?: Shard | undefined;
   cacheDir?: string | undefined;
   docker?: DockerSupport | undefined;
   signal?: AbortSignal | undefined;
@@ -73,7 +75,7 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
     const walker = new FolderWalker({ skip });
     const time = zipTime(env);
     const planned = await planBuild({
-      manifest, hasher, files, walker, db, time, skip, filter: options.filter, docker: options.docker,
+      manifest, hasher, files, walker, db, time, skip, filter: options.filter, shard: options.shard, docker: options.docker,
       signal: options.signal ?? new AbortController().signal,
       onLog: (node, line) => emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),
     });

@@ -17,6 +17,9 @@ import { OutputFolder } from './output-folder.js';
 import { checkLambdaLimits } from './lambda-limits.js';
 import { DEFAULT_MAX_CACHE_BYTES, pruneCache } from '../cache/prune.js';
 import { parseSize } from '../cache/size.js';
+import { remoteConfig, type RemoteMode } from '../cache/remote/config.js';
+import { RemoteCache } from '../cache/remote/remote-cache.js';
+import type { Shard } from '../graph/shard.js';
 import type { BuildPlan, PlannedNode } from './plan.js';
 import { preparePlan, withExecutor } from './prepare.js';
 import { recordRun } from './run-history.js';
@@ -38,6 +41,10 @@ export interface BuildOptions {
   cacheDir?: string | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: BuildEvent) => void) | undefined;
+  /** `--shard i/n`: build only this job's share of the entries. */
+  shard?: Shard | undefined;
+  /** `--remote-cache`; the server itself comes from JUNI_REMOTE_CACHE_URL (or TURBO_API). */
+  remoteCache?: RemoteMode | undefined;
   /** The Docker engine's side (packages/docker); without it, docker entries fail clearly. */
   docker?: DockerSupport | undefined;
   env?: NodeJS.ProcessEnv | undefined;
@@ -59,6 +66,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   try {
     emit({ type: 'build-planned', nodes: plan.nodes.map(refOf), filesRead: prepared.prepared.filesRead });
     const results = new ResultStore(db);
+    const config = remoteConfig(options.env ?? process.env, options.remoteCache);
+    const remote = config ? new RemoteCache({ config, results, artifacts, warn: (message) => emit({ type: 'warning', message }) }) : undefined;
+    const force = options.force ?? false;
+    if (remote && !force) await prefetchZips(plan, results, artifacts, remote);
     const executors = new Map<string, Executor>([['local', new LocalExecutor({ db })]]);
     if (options.docker) executors.set('docker', options.docker);
     const ctx: BuildContext = {
@@ -66,14 +77,16 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
       signal: options.signal ?? new AbortController().signal,
       docker: options.docker,
       output: new OutputFolder({ dir: manifest.output, stats, artifacts }),
-      force: options.force ?? false,
-      needed: neededUpstream(plan, results, artifacts, options.force ?? false),
+      force,
+      needed: neededUpstream(plan, results, artifacts, force),
+      remote,
       imageIds: new Map(),
     };
     const runs = await runAll(ctx, options.concurrency ?? os.availableParallelism());
     const report = applyLimits(ctx, makeReport(plan, runs, performance.now() - started));
     finishOutput(ctx, report, options.skipClean ?? false);
     stats.flush();
+    await remote?.flush();
     recordRun(db, manifest.file, report);
     const pruned = pruneCache(db, artifacts.root, { maxBytes: maxCacheBytes(options.env ?? process.env), keep: new Set(plan.nodes.map((p) => p.key)) });
     if (pruned.removedResults > 0) emit({ type: 'warning', message: `cache over its size cap: evicted ${pruned.removedResults} least recently used results (JUNI_CACHE_MAX_SIZE)` });
@@ -81,6 +94,23 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   } finally {
     prepared.prepared.close();
   }
+}
+
+/**
+ * Asks the remote cache for every layer and function zip the local cache lacks, before anything
+ * runs: a zip found there needs neither its install nor its image, so those are not fetched.
+ */
+async function prefetchZips(plan: BuildPlan, results: ResultStore, artifacts: ArtifactStore, remote: RemoteCache): Promise<void> {
+  const missing = plan.nodes.filter((p) => {
+    if (p.node.kind !== 'function' && p.node.kind !== 'layer') return false;
+    const zip = results.get(p.key)?.output;
+    return !(zip?.type === 'zip' && existsSync(artifacts.zipPath(zip.sha256)));
+  });
+  const queue = [...missing];
+  const worker = async (): Promise<void> => {
+    for (let p = queue.shift(); p; p = queue.shift()) await remote.fetch(p.key, `${p.node.kind} ${p.node.name}`);
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
 }
 
 /**
@@ -163,7 +193,7 @@ function makeReport(plan: BuildPlan, runs: Map<string, RunOutcome>, durationMs: 
     if (!o || o.state === 'skipped') return { ...base, status: 'skipped', durationMs: 0, outputs: [], ...(o ? { skippedBecause: o.because } : {}) };
     const run = o.run;
     if (!run.ok) return { ...base, status: 'failed', durationMs: Math.round(run.durationMs), outputs: [], failure: run.failure };
-    return { ...base, status: run.status, durationMs: Math.round(run.durationMs), outputs: run.outputs, ...(run.status === 'cached' ? { cache: 'local' as const } : {}) };
+    return { ...base, status: run.status, durationMs: Math.round(run.durationMs), outputs: run.outputs, ...(run.status === 'cached' ? { cache: run.cache ?? 'local' } : {}) };
   });
   const count = (s: NodeReport['status']): number => nodes.filter((n) => n.status === s).length;
   const bytesWritten = [...runs.values()].reduce((n, o) => n + (o.state === 'done' && o.run.ok ? o.run.bytesWritten : 0), 0);

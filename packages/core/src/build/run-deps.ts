@@ -10,20 +10,31 @@ import type { DepsNode } from '../graph/nodes.js';
 import { writePack } from '../zip/pack.js';
 import { compareBytes } from '../zip/zip-writer.js';
 import type { BuildContext, NodeRun } from './context.js';
-import { refOf } from './context.js';
+import { hitSource, refOf } from './context.js';
 import type { PlannedNode } from './plan.js';
 
 export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: DepsNode): Promise<NodeRun> {
   const started = performance.now();
   const ref = refOf(planned);
   const packPath = ctx.artifacts.packPath(planned.key);
-  const stored = ctx.force ? undefined : ctx.results.get(planned.key);
+  let stored = ctx.force ? undefined : ctx.results.get(planned.key);
+  // Local cache, then the remote one, then build. A pack nobody needs is not downloaded: knowing
+  // the server has it is enough.
+  if (!stored && !ctx.force && ctx.remote) {
+    if (ctx.needed.has(node.id)) {
+      stored = await ctx.remote.fetch(planned.key, `deps ${node.name}`);
+    } else if (await ctx.remote.has(planned.key)) {
+      ctx.emit({ type: 'cache-hit', node: ref, cache: 'remote', outputs: [] });
+      return { ok: true, status: 'cached', cache: 'remote', outputs: [], bytesWritten: 0, durationMs: performance.now() - started };
+    }
+  }
   if (stored?.output.type === 'pack') {
     // Nobody downstream needs the pack this build: the stored result is enough.
     if (!ctx.needed.has(node.id) || await packIsIntact(packPath, stored.output)) {
       ctx.results.touch(planned.key);
-      ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [] });
-      return { ok: true, status: 'cached', outputs: [], bytesWritten: 0, durationMs: performance.now() - started };
+      const cache = hitSource(ctx, planned.key);
+      ctx.emit({ type: 'cache-hit', node: ref, cache, outputs: [] });
+      return { ok: true, status: 'cached', cache, outputs: [], bytesWritten: 0, durationMs: performance.now() - started };
     }
     ctx.emit({ type: 'warning', node: ref, message: `the cached install of ${node.name} failed its hash check; reinstalling it` });
   }
@@ -52,6 +63,7 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
     ctx.artifacts.commit(output.tempPack, packPath);
     const durationMs = performance.now() - started;
     ctx.results.put({ key: planned.key, kind: 'deps', name: node.name, output: output.result, inputs: planned.breakdown, durationMs });
+    ctx.remote?.upload(planned.key, `deps ${node.name}`);
     return { ok: true, status: 'built', outputs: [], bytesWritten: 0, durationMs };
   } finally {
     // The pack holds everything zips need; the loose tree is not kept.

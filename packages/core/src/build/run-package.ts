@@ -8,7 +8,7 @@ import type { PackageNode } from '../graph/nodes.js';
 import { makePathFilter } from '../zip/exclusions.js';
 import { compareBytes, writeZip, type ZipSource } from '../zip/zip-writer.js';
 import type { BuildContext, NodeRun } from './context.js';
-import { refOf } from './context.js';
+import { hitSource, refOf } from './context.js';
 import type { OutputFile } from './events.js';
 import type { PlannedNode } from './plan.js';
 
@@ -20,8 +20,9 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
     const placed = await place(ctx, node, stored.output);
     if (placed) {
       ctx.results.touch(planned.key);
-      ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [placed.file] });
-      return { ok: true, status: 'cached', outputs: [placed.file], bytesWritten: placed.written, durationMs: performance.now() - started };
+      const cache = hitSource(ctx, planned.key);
+      ctx.emit({ type: 'cache-hit', node: ref, cache, outputs: [placed.file] });
+      return { ok: true, status: 'cached', cache, outputs: [placed.file], bytesWritten: placed.written, durationMs: performance.now() - started };
     }
     ctx.emit({ type: 'warning', node: ref, message: `the cached zip of ${node.name} failed its sha256 check; rebuilding it` });
     ctx.results.delete(planned.key);
@@ -46,6 +47,7 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
   ctx.results.put({ key: planned.key, kind: node.kind, name: node.name, output: zip, inputs: planned.breakdown, durationMs });
   const placed = await place(ctx, node, zip);
   if (!placed) throw new Error(`the zip just written for ${node.name} failed its sha256 check`);
+  ctx.remote?.upload(planned.key, `${node.kind} ${node.name}`);
   return { ok: true, status: 'built', outputs: [placed.file], bytesWritten: placed.written, durationMs: performance.now() - started };
 }
 

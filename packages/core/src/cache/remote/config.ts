@@ -1,0 +1,30 @@
+// Owns reading the remote cache settings: JUNI_REMOTE_CACHE_* (TURBO_* as fallbacks, so a
+// Turborepo setup works as it is) and --remote-cache off|read|readwrite.
+// Leaves talking to the server to client.ts.
+
+export type RemoteMode = 'off' | 'read' | 'readwrite';
+
+export interface RemoteConfig {
+  /** Base URL; requests go to `${url}/v8/artifacts/:hash`. */
+  url: string;
+  token: string | undefined;
+  /** `teamId` when it starts with team_ (Vercel's convention), else `slug`. */
+  team: { param: 'teamId' | 'slug'; value: string } | undefined;
+  signatureKey: string | undefined;
+  mode: Exclude<RemoteMode, 'off'>;
+}
+
+/** The remote cache to use, or undefined when none is configured or it is turned off. */
+export function remoteConfig(env: NodeJS.ProcessEnv, mode: RemoteMode | undefined): RemoteConfig | undefined {
+  const url = env.JUNI_REMOTE_CACHE_URL ?? env.TURBO_API;
+  const effective = mode ?? 'readwrite';
+  if (!url || effective === 'off') return undefined;
+  const team = env.JUNI_REMOTE_CACHE_TEAM ?? env.TURBO_TEAM;
+  return {
+    url: url.replace(/\/+$/, ''),
+    token: env.JUNI_REMOTE_CACHE_TOKEN ?? env.TURBO_TOKEN,
+    team: team ? { param: team.startsWith('team_') ? 'teamId' : 'slug', value: team } : undefined,
+    signatureKey: env.JUNI_REMOTE_CACHE_SIGNATURE_KEY ?? env.TURBO_REMOTE_CACHE_SIGNATURE_KEY,
+    mode: effective,
+  };
+}

@@ -1,0 +1,129 @@
+// Owns using a remote cache during one build: fetching a node's result (verified: signature,
+// content hash) into the local cache, and uploading fresh results in the background, bounded and
+// flushed before the build returns. Every server problem becomes a warning, never a failure.
+// Leaves HTTP to client.ts and the artifact bytes to artifact-format.ts.
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { ArtifactStore } from '../artifacts.js';
+import type { ResultStore, StoredResult } from '../results.js';
+import { decodeArtifact, encodeArtifact, signArtifact, verifyArtifact } from './artifact-format.js';
+import { RemoteCacheClient } from './client.js';
+import type { RemoteConfig } from './config.js';
+
+const UPLOADS_AT_ONCE = 2;
+const FLUSH_TIMEOUT_MS = 120_000;
+
+export interface RemoteCacheOptions {
+  config: RemoteConfig;
+  results: ResultStore;
+  artifacts: ArtifactStore;
+  warn: (message: string) => void;
+}
+
+export class RemoteCache {
+  /** Keys whose results came from the server this build. */
+  readonly hits = new Set<string>();
+  readonly #config: RemoteConfig;
+  readonly #client: RemoteCacheClient;
+  readonly #results: ResultStore;
+  readonly #artifacts: ArtifactStore;
+  readonly #warn: (message: string) => void;
+  readonly #warned = new Set<string>();
+  readonly #queue: (() => Promise<void>)[] = [];
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(options: RemoteCacheOptions) {
+    this.#config = options.config;
+    this.#client = new RemoteCacheClient(options.config);
+    this.#results = options.results;
+    this.#artifacts = options.artifacts;
+    this.#warn = options.warn;
+  }
+
+  #warnOnce(kind: string, message: string): void {
+    if (this.#warned.has(kind)) return;
+    this.#warned.add(kind);
+    this.#warn(message);
+  }
+
+  get #team(): string {
+    return this.#config.team?.value ?? '';
+  }
+
+  /** The server's result for `key`, stored locally; undefined on a miss or any problem. */
+  async fetch(key: string, label: string): Promise<StoredResult | undefined> {
+    const got = await this.#client.get(key);
+    if (got.state === 'miss') return undefined;
+    if (got.state === 'error') {
+      this.#warnOnce('get', `remote cache: ${this.#client.disabledBecause ?? got.message}; building locally`);
+      return undefined;
+    }
+    const key_ = this.#config.signatureKey;
+    if (key_ !== undefined && !verifyArtifact(key_, key, this.#team, got.body, got.tag)) {
+      this.#warn(`remote cache: the artifact of ${label} is ${got.tag ? 'wrongly signed' : 'unsigned'}; rejected, rebuilding it`);
+      return undefined;
+    }
+    try {
+      const { result, file } = await decodeArtifact(got.body);
+      if (result.key !== key) throw new Error(`it holds key ${result.key}`);
+      const sha256 = createHash('sha256').update(file).digest('hex');
+      let finalPath: string;
+      if (result.output.type === 'zip' && result.output.sha256 === sha256) finalPath = this.#artifacts.zipPath(sha256);
+      else if (result.output.type === 'pack' && result.output.pack.sha256 === sha256) finalPath = this.#artifacts.packPath(key);
+      else throw new Error('its content does not match its recorded hash');
+      const temp = this.#artifacts.tempPath('remote');
+      await writeFile(temp, file);
+      this.#artifacts.commit(temp, finalPath);
+      this.#results.put(result);
+      this.hits.add(key);
+      return result;
+    } catch (error) {
+      this.#warn(`remote cache: the artifact of ${label} is damaged (${(error as Error).message}); rebuilding it`);
+      return undefined;
+    }
+  }
+
+  /** Whether the server has `key`, without downloading it (for results nobody needs locally). */
+  async has(key: string): Promise<boolean> {
+    const found = await this.#client.head(key);
+    if (found) this.hits.add(key);
+    return found;
+  }
+
+  /** Queues an upload of the local result for `key` (readwrite mode only). */
+  upload(key: string, label: string): void {
+    if (this.#config.mode !== 'readwrite' || this.#client.disabledBecause) return;
+    this.#queue.push(async () => {
+      const result = this.#results.get(key);
+      if (!result || (result.output.type !== 'zip' && result.output.type !== 'pack')) return;
+      const path = result.output.type === 'zip' ? this.#artifacts.zipPath(result.output.sha256) : this.#artifacts.packPath(key);
+      const body = await encodeArtifact({ result, file: await readFile(path) });
+      const tag = this.#config.signatureKey === undefined ? undefined : signArtifact(this.#config.signatureKey, key, this.#team, body);
+      const error = await this.#client.put(key, body, { durationMs: result.durationMs, tag });
+      if (error) this.#warnOnce('put', `remote cache: could not upload ${label} (${this.#client.disabledBecause ?? error}); the local build is unaffected`);
+    });
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#running.size < UPLOADS_AT_ONCE && this.#queue.length > 0) {
+      const job = this.#queue.shift()!;
+      const run: Promise<void> = job()
+        .catch((error: unknown) => this.#warnOnce('put', `remote cache: upload failed (${(error as Error).message})`))
+        .finally(() => {
+          this.#running.delete(run);
+          this.#pump();
+        });
+      this.#running.add(run);
+    }
+  }
+
+  /** Waits for queued uploads (bounded), so nothing is lost when the process exits. */
+  async flush(): Promise<void> {
+    const deadline = Date.now() + FLUSH_TIMEOUT_MS;
+    while ((this.#running.size > 0 || this.#queue.length > 0) && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.#running]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+    }
+    if (this.#running.size > 0 || this.#queue.length > 0) this.#warn('remote cache: some uploads did not finish in time and were dropped');
+  }
+}
