@@ -189,7 +189,8 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   if (node.imageId) upstream.image = planned.get(node.imageId)!.key;
   if (node.kind === 'function') for (const id of node.layerIds) upstream[id] = planned.get(id)!.key;
   const breakdown = makeBreakdown(node.kind, {
-    config: { layout: node.kind, timestamp: ctx.time.label, exclude: spec.settings.exclude, keep: spec.settings.keep },
+    // The name keeps statuses and explanations per entry; equal zips still share one stored file.
+    config: { name: node.name, layout: node.kind, timestamp: ctx.time.label, exclude: spec.settings.exclude, keep: spec.settings.keep },
     files: fileHashes,
     upstream,
   });
