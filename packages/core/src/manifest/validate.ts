@@ -87,7 +87,7 @@ class ManifestValidator {
   }
 
   #checkDeprecatedPackage(root: YMap): void {
-    const pkg = this.#r.get(root, 'package');
+    const pkg = this.#r.keyNode(root, 'package');
     if (pkg === undefined) return;
     this.#r.report(pkg, "'package' is no longer supported", "move 'package.output' to 'global.output'");
   }

@@ -63,6 +63,11 @@ export class YamlReader {
     return undefined;
   }
 
+  /** The key node itself (for problems with a key rather than its value). */
+  keyNode(map: YAMLMap<Node, Node | null> | undefined, key: string): Node | undefined {
+    return map?.items.find((p) => isScalar(p.key) && String(p.key.value) === key)?.key;
+  }
+
   get(map: YAMLMap<Node, Node | null> | undefined, key: string): Node | null | undefined {
     const pair = map?.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
     return pair?.value;

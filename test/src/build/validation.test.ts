@@ -1,0 +1,98 @@
+// Bad manifests: exit 2, every problem with file:line:col and a hint, nothing written anywhere.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { test, type TestContext } from 'node:test';
+import { juni } from '../rig/juni.js';
+import { tempProject } from '../rig/project.js';
+
+async function rejects(t: TestContext, manifest: string, expected: RegExp[]): Promise<string> {
+  const p = tempProject(t, { 'src/a.py': 'A = 1\n', 'src/handler.py': 'H = 1\n', 'requirements.txt': '\n', 'manifest.yml': manifest });
+  const run = await juni(['build'], { cwd: p.dir });
+  assert.equal(run.code, 2, run.stderr);
+  for (const re of expected) assert.match(run.stderr, re);
+  assert.doesNotMatch(run.stderr, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace');
+  assert.equal(existsSync(p.path('dist')), false, 'nothing in the output folder');
+  assert.equal(existsSync(p.path('.juni')), false, 'nothing in the cache');
+  return run.stderr;
+}
+
+test('a missing include names the path, its line and column, with the line underneath', async (t) => {
+  const stderr = await rejects(t, 'global: {executor: local}\nfunctions:\n  api:\n    include:\n      - ./src/hnadler.py\n', [
+    /manifest\.yml:5:9 include '\.\/src\/hnadler\.py' does not exist/,
+    /5 \|       - \.\/src\/hnadler\.py/,
+    /hint: .*did you mean 'handler\.py'\?/,
+  ]);
+  assert.match(stderr, /1 problem in manifest\.yml; nothing was built/);
+});
+
+test('every problem is reported at once, each at its place', async (t) => {
+  await rejects(t, [
+    'package:',
+    '  output: ./out',
+    'global:',
+    '  executor: lokal',
+    'functions:',
+    '  api:',
+    '    includes: [./src]',
+    '    requirements: ./missing.txt',
+    '  ../x:',
+    '    include: [./src]',
+    '  a/b:',
+    '    include: 5',
+    '  worker:',
+    '    include: [./src]',
+    '    layers: [bse]',
+    'layers:',
+    '  worker:',
+    '    include: [./src]',
+    '',
+  ].join('\n'), [
+    /manifest\.yml:1:1 'package' is no longer supported\n[\s\S]*hint: move 'package\.output' to 'global\.output'/,
+    /manifest\.yml:4:13 global\.executor must be one of local, docker, not 'lokal'/,
+    /manifest\.yml:6:3 function 'api' has no include/,
+    /manifest\.yml:7:5 unknown key 'includes' in functions\.api\n[\s\S]*?hint: did you mean 'include'\?/,
+    /manifest\.yml:8:19 requirements '\.\/missing\.txt' does not exist/,
+    /manifest\.yml:9:3 function name '\.\.\/x' contains a path separator/,
+    /manifest\.yml:11:3 function name 'a\/b' contains a path separator/,
+    /manifest\.yml:12:14 functions\.a\/b\.include must be a list/,
+    /manifest\.yml:13:3 'worker' is both a function and a layer; both would write worker\.zip/,
+    /manifest\.yml:15:14 function 'worker' lists layer 'bse', which is not defined under layers:/,
+    /10 problems in manifest\.yml/,
+  ]);
+});
+
+test('a YAML syntax error points at the line', async (t) => {
+  await rejects(t, 'functions:\n  api:\n    include: [./src\n', [/manifest\.yml:4:1 YAML syntax error/]);
+});
+
+test('an empty name, an empty include list and an output folder that holds the project are refused', async (t) => {
+  await rejects(t, 'global: {output: ./, executor: local}\nfunctions:\n  "":\n    include: [./src]\n  b:\n    include: []\n', [
+    /global\.output '\.\/' is the manifest folder or contains it/,
+    /function name '' is empty/,
+    /function 'b' has an empty include list/,
+  ]);
+});
+
+test('--json prints the diagnostics as data', async (t) => {
+  const p = tempProject(t, { 'manifest.yml': 'functions:\n  api:\n    include: [./nope]\n' });
+  const run = await juni(['build', '--json'], { cwd: p.dir });
+  assert.equal(run.code, 2);
+  const out = JSON.parse(run.stdout) as { ok: boolean; diagnostics: { file: string; line: number; column: number; message: string; hint?: string }[] };
+  assert.equal(out.ok, false);
+  assert.deepEqual(out.diagnostics.map(({ file, line, column, message }) => ({ file, line, column, message })), [
+    { file: 'manifest.yml', line: 3, column: 15, message: "include './nope' does not exist" },
+  ]);
+});
+
+test('no manifest, an unknown flag and a bad flag value are usage errors', async (t) => {
+  const p = tempProject(t);
+  const none = await juni(['build'], { cwd: p.dir });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no manifest found \(looked for .*manifest\.yml, .*manifest\.yaml\)/);
+  const flag = await juni(['build', '--bogus'], { cwd: p.dir });
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /Unknown option '--bogus'/);
+  const bad = await juni(['build', '--concurrency', 'zero'], { cwd: p.dir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--concurrency must be a whole number/);
+});
