@@ -5,9 +5,15 @@ import type Docker from 'dockerode';
 /** Containers created by this process and not yet removed. */
 export class ContainerTracker {
   readonly #live = new Map<string, Docker.Container>();
+  readonly #labels: Record<string, string>;
+
+  /** `labels` mark every container (owner pid, project folder) so leftovers can be traced. */
+  constructor(labels: Record<string, string> = {}) {
+    this.#labels = { 'dev.juni.owner': String(process.pid), ...labels };
+  }
 
   async create(docker: Docker, options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
-    const container = await docker.createContainer({ ...options, Labels: { ...options.Labels, 'dev.juni.owner': String(process.pid) } });
+    const container = await docker.createContainer({ ...options, Labels: { ...options.Labels, ...this.#labels } });
     this.#live.set(container.id, container);
     return container;
   }

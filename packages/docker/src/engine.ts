@@ -10,9 +10,8 @@ export class Engine {
   readonly #docker: Docker;
   #ready: Promise<EngineResult> | undefined;
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
-    // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself.
-    void env;
+  constructor() {
+    // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH from the environment.
     this.#docker = new Docker();
   }
 

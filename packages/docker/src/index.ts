@@ -21,9 +21,16 @@ export interface DockerSupportHandle extends DockerSupport {
   removeAllContainers(): Promise<void>;
 }
 
-export function createDockerSupport(env: NodeJS.ProcessEnv = process.env): DockerSupportHandle {
-  const engine = new Engine(env);
-  const tracker = new ContainerTracker();
+export interface DockerSupportOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The manifest folder: every container is labelled dev.juni.project=<it>. */
+  project?: string;
+}
+
+export function createDockerSupport(options: DockerSupportOptions = {}): DockerSupportHandle {
+  const env = options.env ?? process.env;
+  const engine = new Engine();
+  const tracker = new ContainerTracker(options.project ? { 'dev.juni.project': options.project } : {});
   return {
     kind: 'docker',
     defaultImage: (python) => defaultImage(python, env),

@@ -38,7 +38,7 @@ export function usageError(args: Pick<BuildArgs, 'json'>, io: Io, message: strin
 /** Docker support, only for a manifest that uses Docker (no engine is contacted otherwise). */
 export function dockerFor(manifest: Manifest): DockerSupportHandle | undefined {
   const uses = [...manifest.functions, ...manifest.layers].some((e) => e.settings.executor === 'docker');
-  return uses ? createDockerSupport() : undefined;
+  return uses ? createDockerSupport({ project: manifest.dir }) : undefined;
 }
 
 export function rendererFor(args: Pick<BuildArgs, 'json' | 'verbose' | 'watch'>, io: Io): Renderer {
