@@ -10,8 +10,12 @@ import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { buildOnce, dockerFor, loadForBuild } from './build.js';
 
-/** Editors save in bursts (temp file, rename, chmod): wait this long after the last event. */
-const SETTLE_MS = 40;
+/**
+ * Editors save in bursts (temp file, rename, chmod): build this long after the last event. It must
+ * exceed chokidar's 50 ms throttle of `change` events per file, which drops (never delays) a second
+ * event inside that window: with a longer wait, the dropped event's write is done before we read.
+ */
+const SETTLE_MS = 100;
 
 export function watchCommand(args: BuildArgs, io: Io): Promise<number> {
   return new WatchSession(args, io).run();

@@ -1,0 +1,82 @@
+// --dry-run and `juni why`: each kind of reason, read from the input breakdowns stored with results.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { test } from 'node:test';
+import { buildJson, juni } from '../rig/juni.js';
+import { standardProject } from '../rig/project.js';
+
+interface Explained {
+  nodes: { kind: string; name: string; status: string; reasons: { type: string; path?: string; setting?: string; upstream?: string }[] }[];
+}
+
+async function dryRun(dir: string, args: string[] = []): Promise<Explained> {
+  const run = await juni(['build', '--dry-run', '--json', ...args], { cwd: dir });
+  assert.equal(run.code, 0, run.stderr);
+  return JSON.parse(run.stdout) as Explained;
+}
+
+const reasonsOf = (e: Explained, name: string) => e.nodes.find((n) => n.name === name)!.reasons;
+
+test('dry run before any build: everything would build, never built before; nothing is written', async (t) => {
+  const p = await standardProject(t);
+  const e = await dryRun(p.dir);
+  assert.deepEqual(e.nodes.map((n) => [n.name, n.status, n.reasons.map((r) => r.type)]), [
+    ['requirements.txt', 'would-build', ['never-built']],
+    ['api', 'would-build', ['never-built']],
+    ['worker', 'would-build', ['never-built']],
+  ]);
+  assert.throws(() => p.mtime('dist'));
+});
+
+test('dry run names the added, removed and modified file, the changed setting and the changed upstream', async (t) => {
+  const p = await standardProject(t);
+  await buildJson(p.dir);
+  p.write('src/api/handler.py', 'changed\n');
+  p.write('src/lib/new.py', 'N = 1\n');
+  p.write('manifest.yml', p.read('manifest.yml').replace('  worker:\n', '  worker:\n    exclude: ["*.txt"]\n'));
+  p.write('requirements.txt', 'tinyhttp\ntinycore\n');
+  const e = await dryRun(p.dir);
+  assert.deepEqual(reasonsOf(e, 'requirements.txt'), [{ type: 'file-modified', path: 'requirements' }]);
+  assert.deepEqual(reasonsOf(e, 'api'), [
+    { type: 'file-modified', path: 'handler.py' },
+    { type: 'file-added', path: 'lib/new.py' },
+    { type: 'upstream-changed', upstream: 'deps' },
+  ]);
+  const worker = reasonsOf(e, 'worker');
+  assert.deepEqual(worker.map((r) => r.type), ['file-added', 'config-changed', 'upstream-changed']);
+  assert.equal(worker[1]!.setting, 'exclude');
+  const text = await juni(['build', '--dry-run'], { cwd: p.dir });
+  assert.match(text.stdout, /function api: would build\n {2}- modified handler\.py\n {2}- added lib\/new\.py\n {2}- deps requirements\.txt changed/);
+  assert.match(text.stdout, /3 would build, 0 up to date \(dry run: nothing was built\)/);
+  rmSync(p.path('src/lib/util.py'));
+  const removed = await dryRun(p.dir);
+  assert.ok(reasonsOf(removed, 'api').some((r) => r.type === 'file-removed' && r.path === 'lib/util.py'));
+});
+
+test('juni why: what would rebuild now, and after the build, why it last rebuilt', async (t) => {
+  const p = await standardProject(t);
+  await buildJson(p.dir);
+  p.write('src/lib/util.py', 'X = 42\n');
+  const before = await juni(['why', 'api'], { cwd: p.dir });
+  assert.equal(before.code, 0, before.stderr);
+  assert.match(before.stdout, /^function api: would rebuild now\n {2}- modified lib\/util\.py/);
+  await buildJson(p.dir);
+  const after = await juni(['why', 'api'], { cwd: p.dir });
+  assert.match(after.stdout, /^function api: is up to date; it last rebuilt because\n {2}- modified lib\/util\.py/);
+  const unknown = await juni(['why', 'nope'], { cwd: p.dir });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /there is no function or layer named 'nope'/);
+});
+
+test('juni graph shows images, installs, layers and functions with their edges', async (t) => {
+  const p = await standardProject(t);
+  const json = await juni(['graph', '--format', 'json'], { cwd: p.dir });
+  const graph = JSON.parse(json.stdout) as { nodes: { id: string; kind: string; name: string }[]; edges: { from: string; to: string }[] };
+  assert.deepEqual(graph.nodes.map((n) => `${n.kind} ${n.name}`), ['deps requirements.txt', 'function api', 'function worker']);
+  assert.deepEqual(graph.edges.map((e) => e.to).sort(), ['function:api', 'function:worker']);
+  const dot = await juni(['graph', '--format', 'dot'], { cwd: p.dir });
+  assert.match(dot.stdout, /^digraph juni \{/);
+  assert.match(dot.stdout, /-> "function:api";/);
+  const text = await juni(['graph'], { cwd: p.dir });
+  assert.equal(text.stdout, 'function api\n  deps requirements.txt\nfunction worker\n  deps requirements.txt\n');
+});

@@ -1,0 +1,64 @@
+// --watch: an edit rebuilds only its zip, editors' atomic saves count, the manifest is re-read
+// (entries added and removed, broken and fixed), and Ctrl-C stops cleanly.
+import assert from 'node:assert/strict';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { statuses } from '../rig/juni.js';
+import { standardProject } from '../rig/project.js';
+import { WatchRun } from '../rig/watch.js';
+import { zipNames } from '../rig/zip.js';
+
+test('an edit rebuilds only the zip it touches; an atomic-rename save counts too', async (t) => {
+  const p = await standardProject(t);
+  const w = new WatchRun(p.dir);
+  t.after(() => w.stop());
+  const first = await w.build(1);
+  assert.equal(first.summary.built, 3);
+  await w.until('watching', () => /watching \d+ paths/.test(w.stderr));
+  const workerTime = p.mtime('dist/worker.zip');
+  p.write('src/api/handler.py', 'def handler(e, c):\n    return "edited"\n');
+  assert.deepEqual(statuses(await w.build(2)), { 'deps:requirements.txt': 'cached', api: 'built', worker: 'cached' });
+  assert.equal(p.mtime('dist/worker.zip'), workerTime, 'the other zip is untouched');
+  // Editors often write a temp file and rename it over the original.
+  writeFileSync(p.path('src/worker/.handler.py.swp'), 'def handler(e, c):\n    return "saved atomically"\n');
+  renameSync(p.path('src/worker/.handler.py.swp'), p.path('src/worker/handler.py'));
+  assert.deepEqual(statuses(await w.build(3)), { 'deps:requirements.txt': 'cached', api: 'cached', worker: 'built' });
+  assert.equal(await w.stop(), 0);
+  assert.match(w.stderr, /stopped watching/);
+});
+
+test('a manifest edit re-reads the graph: a broken manifest is survived, an added entry builds, a removed one goes', async (t) => {
+  const p = await standardProject(t);
+  const w = new WatchRun(p.dir);
+  t.after(() => w.stop());
+  await w.build(1);
+  await w.until('watching', () => /watching/.test(w.stderr));
+  const good = p.read('manifest.yml');
+  p.write('manifest.yml', `${good}  broken: [\n`);
+  await w.until('the manifest problem', () => /YAML syntax error/.test(w.stderr) && /still watching/.test(w.stderr));
+  p.write('manifest.yml', good.replace(/  worker:[\s\S]*$/, '  added:\n    include: [./src/lib/]\n'));
+  const report = await w.build(2);
+  assert.deepEqual(statuses(report), { 'deps:requirements.txt': 'cached', added: 'built', api: 'cached' });
+  assert.deepEqual(zipNames(p.path('dist/added.zip')), ['lib/util.py']);
+  assert.equal(existsSync(p.path('dist/worker.zip')), false);
+  // The new entry's inputs are watched from now on.
+  p.write('src/lib/util.py', 'X = 2\n');
+  assert.deepEqual(statuses(await w.build(3)), { 'deps:requirements.txt': 'cached', added: 'built', api: 'built' });
+});
+
+test('files outside the selected entries\' inputs, and the output folder, trigger nothing', async (t) => {
+  const p = await standardProject(t);
+  p.write('unrelated/notes.txt', 'x');
+  const w = new WatchRun(p.dir, ['-f', 'api']);
+  t.after(() => w.stop());
+  await w.build(1);
+  await w.until('watching', () => /watching/.test(w.stderr));
+  p.write('unrelated/notes.txt', 'y');
+  p.write('src/worker/handler.py', 'not selected\n');
+  p.write('dist/stray.txt', 'z');
+  // Then a real change: if the others had triggered builds, they would come before this one.
+  p.write('src/api/handler.py', 'A = 2\n');
+  const second = await w.build(2);
+  assert.deepEqual(statuses(second), { 'deps:requirements.txt': 'cached', api: 'built' });
+  assert.match(w.stderr, /1 change \(src\/api\/handler\.py\)/);
+});
