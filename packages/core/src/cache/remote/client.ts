@@ -21,8 +21,8 @@ export class RemoteCacheClient {
   }
 
   #url(hash: string): string {
-    const team = this.#config.team;
-    return `${this.#config.url}/v8/artifacts/${encodeURIComponent(hash)}${team ? `?${team.param}=${encodeURIComponent(team.value)}` : ''}`;
+    const { param, value } = this.#config.team;
+    return `${this.#config.url}/v8/artifacts/${encodeURIComponent(hash)}?${param}=${encodeURIComponent(value)}`;
   }
 
   #headers(extra: Record<string, string> = {}): Record<string, string> {

@@ -8,8 +8,8 @@ export interface RemoteConfig {
   /** Base URL; requests go to `${url}/v8/artifacts/:hash`. */
   url: string;
   token: string | undefined;
-  /** `teamId` when it starts with team_ (Vercel's convention), else `slug`. */
-  team: { param: 'teamId' | 'slug'; value: string } | undefined;
+  /** `teamId` when it starts with team_ (Vercel's convention), else `slug`; default slug `juni`. */
+  team: { param: 'teamId' | 'slug'; value: string };
   signatureKey: string | undefined;
   mode: Exclude<RemoteMode, 'off'>;
 }
@@ -19,11 +19,12 @@ export function remoteConfig(env: NodeJS.ProcessEnv, mode: RemoteMode | undefine
   const url = env.JUNI_REMOTE_CACHE_URL ?? env.TURBO_API;
   const effective = mode ?? 'readwrite';
   if (!url || effective === 'off') return undefined;
-  const team = env.JUNI_REMOTE_CACHE_TEAM ?? env.TURBO_TEAM;
+  // Self-hosted servers refuse requests without a team; one project alone needs no name for it.
+  const team = env.JUNI_REMOTE_CACHE_TEAM ?? env.TURBO_TEAM ?? 'juni';
   return {
     url: url.replace(/\/+$/, ''),
     token: env.JUNI_REMOTE_CACHE_TOKEN ?? env.TURBO_TOKEN,
-    team: team ? { param: team.startsWith('team_') ? 'teamId' : 'slug', value: team } : undefined,
+    team: { param: team.startsWith('team_') ? 'teamId' : 'slug', value: team },
     signatureKey: env.JUNI_REMOTE_CACHE_SIGNATURE_KEY ?? env.TURBO_REMOTE_CACHE_SIGNATURE_KEY,
     mode: effective,
   };

@@ -47,7 +47,7 @@ export class RemoteCache {
   }
 
   get #team(): string {
-    return this.#config.team?.value ?? '';
+    return this.#config.team.value;
   }
 
   /** The server's result for `key`, stored locally; undefined on a miss or any problem. */
@@ -120,10 +120,15 @@ export class RemoteCache {
 
   /** Waits for queued uploads (bounded), so nothing is lost when the process exits. */
   async flush(): Promise<void> {
-    const deadline = Date.now() + FLUSH_TIMEOUT_MS;
-    while ((this.#running.size > 0 || this.#queue.length > 0) && Date.now() < deadline) {
-      await Promise.race([Promise.allSettled([...this.#running]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
-    }
-    if (this.#running.size > 0 || this.#queue.length > 0) this.#warn('remote cache: some uploads did not finish in time and were dropped');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), FLUSH_TIMEOUT_MS)));
+    const outcome = await Promise.race([this.#drain(), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.#warn('remote cache: some uploads did not finish in time and were dropped');
+  }
+
+  async #drain(): Promise<'drained'> {
+    while (this.#running.size > 0 || this.#queue.length > 0) await Promise.allSettled([...this.#running]);
+    return 'drained';
   }
 }
