@@ -1,0 +1,5 @@
+from pdfutil import render
+
+
+def handler(event, context):
+    return render(event["html"]).decode()

@@ -1,0 +1,3 @@
+def handler(event, context):
+    import tinyhttp
+    return tinyhttp.get(event["url"]).describe()

@@ -1,0 +1,3 @@
+def handler(event, context):
+    from jsonschema_lite import validate
+    return validate(event, {"id": int})

@@ -1,0 +1,6 @@
+"""ISO-8601 dates without dependencies."""
+import datetime
+
+
+def parse(text):
+    return datetime.datetime.fromisoformat(text)
