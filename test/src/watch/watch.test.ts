@@ -44,6 +44,7 @@ test('a manifest edit re-reads the graph: a broken manifest is survived, an adde
   // The new entry's inputs are watched from now on.
   p.write('src/lib/util.py', 'X = 2\n');
   assert.deepEqual(statuses(await w.build(3)), { 'deps:requirements.txt': 'cached', added: 'built', api: 'built' });
+  assert.equal(await w.stop(), 0);
 });
 
 test('files outside the selected entries\' inputs, and the output folder, trigger nothing', async (t) => {
@@ -61,4 +62,5 @@ test('files outside the selected entries\' inputs, and the output folder, trigge
   const second = await w.build(2);
   assert.deepEqual(statuses(second), { 'deps:requirements.txt': 'cached', api: 'built' });
   assert.match(w.stderr, /1 change \(src\/api\/handler\.py\)/);
+  assert.equal(await w.stop(), 0);
 });

@@ -141,10 +141,19 @@ class WatchSession {
     clearTimeout(this.#timer);
     const interrupted = this.#building !== undefined;
     this.#abort?.abort();
-    await this.#building;
-    await this.#watcher?.close();
-    await this.#docker?.removeAllContainers();
+    // Ctrl-C must end the session: wait for the aborted build and the watcher, but not forever.
+    await within(this.#building, 10_000);
+    await within(this.#watcher?.close(), 2_000);
+    await within(this.#docker?.removeAllContainers(), 10_000);
     this.#io.stderr('juni: stopped watching');
     this.#finish(interrupted ? 130 : 0);
   }
+}
+
+/** Waits for `work` (ignoring its failure) for at most `ms`. */
+async function within(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
