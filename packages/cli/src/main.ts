@@ -3,9 +3,6 @@
 import { TOOL_VERSION } from '@juni/core';
 import { HELP, parseCommandLine } from './args.js';
 import { buildCommand } from './commands/build.js';
-import { cacheCommand, cleanCommand } from './commands/cache.js';
-import { whyCommand } from './commands/dry-run.js';
-import { graphCommand } from './commands/graph.js';
 import type { Io } from './io.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -22,13 +19,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 2;
     case 'build':
       return buildCommand(args, io);
+    // Each command loads only what it needs: start-up time is most of a no-op build.
     case 'why':
-      return whyCommand(args, io);
+      return (await import('./commands/dry-run.js')).whyCommand(args, io);
     case 'graph':
-      return graphCommand(args, io);
+      return (await import('./commands/graph.js')).graphCommand(args, io);
     case 'clean':
-      return cleanCommand(args, io);
+      return (await import('./commands/cache.js')).cleanCommand(args, io);
     case 'cache':
-      return cacheCommand(args, io);
+      return (await import('./commands/cache.js')).cacheCommand(args, io);
   }
 }

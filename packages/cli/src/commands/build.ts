@@ -1,16 +1,13 @@
 // Owns `juni build`: load the manifest, report its problems, run one build with a renderer, and
 // turn the outcome into an exit code (0 built, 1 a node failed, 2 bad usage or manifest).
 // Leaves building to @juni/core and repeating builds to watch.ts.
-import { createDockerSupport, type DockerSupportHandle } from '@juni/docker';
+import type { DockerSupportHandle } from '@juni/docker';
 import { formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor, type BuildOutcome, type Manifest } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { errorJson, reportJson } from '../render/json.js';
 import { PlainRenderer } from '../render/plain.js';
 import type { Renderer } from '../render/renderer.js';
-import { TtyRenderer } from '../render/tty.js';
-import { dryRunCommand } from './dry-run.js';
-import { watchCommand } from './watch.js';
 
 export type Loaded = { ok: true; manifest: Manifest } | { ok: false; exitCode: number };
 
@@ -35,21 +32,27 @@ export function usageError(args: Pick<BuildArgs, 'json'>, io: Io, message: strin
   return 2;
 }
 
-/** Docker support, only for a manifest that uses Docker (no engine is contacted otherwise). */
-export function dockerFor(manifest: Manifest): DockerSupportHandle | undefined {
+/**
+ * Docker support, only for a manifest that uses Docker: no engine is contacted otherwise, and
+ * dockerode (with its gRPC stack) is not even loaded, which keeps a no-op build fast.
+ */
+export async function dockerFor(manifest: Manifest): Promise<DockerSupportHandle | undefined> {
   const uses = [...manifest.functions, ...manifest.layers].some((e) => e.settings.executor === 'docker');
-  return uses ? createDockerSupport({ project: manifest.dir }) : undefined;
+  if (!uses) return undefined;
+  const { createDockerSupport } = await import('@juni/docker');
+  return createDockerSupport({ project: manifest.dir });
 }
 
-export function rendererFor(args: Pick<BuildArgs, 'json' | 'verbose' | 'watch'>, io: Io): Renderer {
-  return args.json || args.watch || !io.interactive
-    ? new PlainRenderer({ write: args.json ? io.stderr : io.stdout, verbose: args.verbose })
-    : new TtyRenderer({ write: io.stdout, verbose: args.verbose });
+/** Plain lines for pipes, CI, JSON and watch; the live task list (listr2, loaded lazily) on a terminal. */
+export async function rendererFor(args: Pick<BuildArgs, 'json' | 'verbose' | 'watch'>, io: Io): Promise<Renderer> {
+  if (args.json || args.watch || !io.interactive) return new PlainRenderer({ write: args.json ? io.stderr : io.stdout, verbose: args.verbose });
+  const { TtyRenderer } = await import('../render/tty.js');
+  return new TtyRenderer({ write: io.stdout, verbose: args.verbose });
 }
 
 /** One build of an already loaded manifest. */
 export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, options: { signal: AbortSignal; docker: DockerSupportHandle | undefined }): Promise<BuildOutcome> {
-  const renderer = rendererFor(args, io);
+  const renderer = await rendererFor(args, io);
   const outcome = await runBuild({
     manifest, filter: args.filter, concurrency: args.concurrency, force: args.force, skipClean: args.skipClean,
     remoteCache: args.remoteCache, shard: args.shard, signal: options.signal, onEvent: (e) => renderer.onEvent(e), docker: options.docker,
@@ -65,11 +68,11 @@ export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, opt
 
 export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   if (args.watch && args.dryRun) return usageError(args, io, '--watch and --dry-run do not go together');
-  if (args.watch) return watchCommand(args, io);
+  if (args.watch) return (await import('./watch.js')).watchCommand(args, io);
   const loaded = loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
-  if (args.dryRun) return dryRunCommand(args, loaded.manifest, io);
-  const docker = dockerFor(loaded.manifest);
+  if (args.dryRun) return (await import('./dry-run.js')).dryRunCommand(args, loaded.manifest, io);
+  const docker = await dockerFor(loaded.manifest);
   const abort = new AbortController();
   const stop = (): void => {
     abort.abort();

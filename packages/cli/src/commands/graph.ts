@@ -1,14 +1,14 @@
 // Owns `juni graph`: the build graph as text (indented), Graphviz dot, or JSON.
 // Leaves building the graph to @juni/core.
 import { describeGraph, type GraphDescription } from '@juni/core';
-import { defaultImage } from '@juni/docker';
 import type { GraphArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { loadForBuild, usageError } from './build.js';
 
-export function graphCommand(args: GraphArgs, io: Io): number {
+export async function graphCommand(args: GraphArgs, io: Io): Promise<number> {
   const loaded = loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
+  const { defaultImage } = await import('@juni/docker');
   const graph = describeGraph(loaded.manifest, { filter: args.filter, defaultImage: (python) => defaultImage(python) });
   if (!graph) return usageError(args, io, `no function or layer name contains '${args.filter ?? ''}'`);
   switch (args.format) {

@@ -125,7 +125,7 @@ class WatchSession {
       this.#manifest = loaded.manifest;
       this.#updateWatchSet();
     }
-    this.#docker ??= dockerFor(this.#manifest);
+    this.#docker ??= await dockerFor(this.#manifest);
     this.#abort = new AbortController();
     try {
       await buildOnce(this.#args, this.#manifest, io, { signal: this.#abort.signal, docker: this.#docker });
