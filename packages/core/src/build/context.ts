@@ -2,6 +2,7 @@
 // Leaves creating it to run-build.ts.
 import type { ArtifactStore } from '../cache/artifacts.js';
 import type { RemoteCache } from '../cache/remote/remote-cache.js';
+import type { BuildCompressor } from '../zip/compressor-pool.js';
 import type { ResultStore } from '../cache/results.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
@@ -28,6 +29,8 @@ export interface BuildContext {
   skip: readonly string[];
   /** Ids of upstream nodes whose outputs (a tree, an image) some node that runs needs this build. */
   needed: ReadonlySet<string>;
+  /** Compresses files for zips and packs (worker threads once a job is big enough). */
+  compressor: BuildCompressor;
   /** The shared remote cache, when one is configured. */
   remote: RemoteCache | undefined;
   /** Image node id -> the image ID it produced this build. */

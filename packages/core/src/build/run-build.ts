@@ -15,6 +15,8 @@ import { refOf } from './context.js';
 import type { BuildEvent, BuildReport, NodeReport } from './events.js';
 import { OutputFolder } from './output-folder.js';
 import { checkLambdaLimits } from './lambda-limits.js';
+import { BuildCompressor } from '../zip/compressor-pool.js';
+import { inThread } from '../zip/zip-writer.js';
 import { DEFAULT_MAX_CACHE_BYTES, pruneCache } from '../cache/prune.js';
 import { parseSize } from '../cache/size.js';
 import { remoteConfig, type RemoteMode } from '../cache/remote/config.js';
@@ -80,9 +82,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
       force,
       needed: neededUpstream(plan, results, artifacts, force),
       remote,
+      compressor: new BuildCompressor(inThread),
       imageIds: new Map(),
     };
-    const runs = await runAll(ctx, options.concurrency ?? os.availableParallelism());
+    const runs = await runAll(ctx, options.concurrency ?? os.availableParallelism()).finally(() => ctx.compressor.close());
     const report = applyLimits(ctx, makeReport(plan, runs, performance.now() - started));
     finishOutput(ctx, report, options.skipClean ?? false);
     stats.flush();

@@ -75,7 +75,7 @@ async function packTree(ctx: BuildContext, root: string): Promise<{ tempPack: st
   const tree = describeTree(root);
   const files = [...tree.files].sort((a, b) => compareBytes(a.path, b.path));
   const tempPack = ctx.artifacts.tempPath('pack');
-  const written = await writePack(files.map((f) => ({ path: f.path, absPath: path.join(root, f.path), size: f.size })), tempPack);
+  const written = await writePack(files.map((f) => ({ path: f.path, absPath: path.join(root, f.path), size: f.size })), tempPack, ctx.compressor.for(tree.bytes));
   return {
     tempPack,
     result: {

@@ -32,7 +32,8 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
   let zip: ZipOutput;
   try {
     const sources = zipSources(ctx, planned, node);
-    const written = await writeZip(sources, temp, ctx.time);
+    const toCompress = sources.reduce((n, s) => n + (s.kind === 'file' ? s.size : 0), 0);
+    const written = await writeZip(sources, temp, ctx.time, ctx.compressor.for(toCompress));
     zip = { type: 'zip', ...written, ...contributorsOf(sources) };
   } catch (error) {
     ctx.artifacts.remove(temp);

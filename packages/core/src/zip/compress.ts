@@ -28,9 +28,16 @@ export async function compressFile(absPath: string, expectedSize: number): Promi
 }
 
 export async function compressBuffer(raw: Buffer): Promise<CompressedData> {
-  const crc32 = zlib.crc32(raw);
-  const deflated = raw.length === 0 ? raw : await deflateRaw(raw, { level: DEFLATE_LEVEL });
+  return finish(raw, raw.length === 0 ? raw : await deflateRaw(raw, { level: DEFLATE_LEVEL }));
+}
+
+/** The same as compressBuffer, on the calling thread (for compression workers). */
+export function compressSync(raw: Buffer): CompressedData {
+  return finish(raw, raw.length === 0 ? raw : zlib.deflateRawSync(raw, { level: DEFLATE_LEVEL }));
+}
+
+function finish(raw: Buffer, deflated: Buffer): CompressedData {
   // Stored when deflate would not shrink it, as Info-ZIP does: a rule of the content alone.
   const stored = deflated.length >= raw.length;
-  return { crc32, size: raw.length, compressedSize: stored ? raw.length : deflated.length, method: stored ? 0 : 8, data: stored ? raw : deflated };
+  return { crc32: zlib.crc32(raw), size: raw.length, compressedSize: stored ? raw.length : deflated.length, method: stored ? 0 : 8, data: stored ? raw : deflated };
 }

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { compressFile, type CompressedData } from './compress.js';
+import type { Compressor } from './compressor-pool.js';
 import { inOrder } from './ordered-pipeline.js';
 import type { ZipTime } from './timestamp.js';
 import { MAX_ENTRIES, MAX_OFFSET, centralHeader, dosTime, endOfCentralDirectory, localHeader, type EntryHeader } from './zip-format.js';
@@ -37,6 +38,9 @@ export interface WrittenZip {
   bytes: number;
 }
 
+/** Without a pool, files compress on libuv's thread pool (fine for small zips). */
+export const inThread: Compressor = { compressFile };
+
 /** Enough read-ahead to keep the thread pool busy, little enough to keep memory flat. */
 const LIMITS = { maxAhead: 64, maxWeight: 32 * 1024 * 1024 };
 
@@ -50,7 +54,7 @@ export function compareBytes(a: string, b: string): number {
  * bytes: one timestamp, modes 0644/0755, level-6 deflate (stored when that does not shrink), no
  * extra fields, and a packed entry's data is exactly what compressing its file would give.
  */
-export async function writeZip(sources: readonly ZipSource[], dest: string, time: ZipTime): Promise<WrittenZip> {
+export async function writeZip(sources: readonly ZipSource[], dest: string, time: ZipTime, compressor: Compressor = inThread): Promise<WrittenZip> {
   const sorted = [...sources].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
   if (sorted.length > MAX_ENTRIES) throw new Error(`a zip of ${sorted.length} files needs ZIP64, which juni does not write (Lambda packages stay far below ${MAX_ENTRIES} files)`);
   const dos = dosTime(time);
@@ -62,7 +66,7 @@ export async function writeZip(sources: readonly ZipSource[], dest: string, time
       sorted,
       LIMITS,
       (s) => (s.kind === 'file' ? s.size : s.compressedSize),
-      (s) => (s.kind === 'file' ? compressFile(s.absPath, s.size) : packs.read(s)),
+      (s) => (s.kind === 'file' ? compressor.compressFile(s.absPath, s.size) : packs.read(s)),
       async (s, data) => {
         const header: EntryHeader = { name: Buffer.from(s.archivePath), crc32: data.crc32, compressedSize: data.compressedSize, size: data.size, method: data.method, exec: s.exec };
         central.push(centralHeader(header, dos, out.offset));
@@ -82,27 +86,47 @@ export async function writeZip(sources: readonly ZipSource[], dest: string, time
   }
 }
 
-/** Opens each pack once per zip and reads entries' compressed bytes from it. */
+/**
+ * Reads entries' compressed bytes out of packs. Entries come in path order, which is the packs'
+ * order, so reads go through one 8 MiB window per pack instead of one read per entry.
+ */
 class PackReader {
   readonly #handles = new Map<string, Promise<FileHandle>>();
+  readonly #windows = new Map<string, Promise<{ start: number; data: Buffer }>>();
 
   async read(s: PackedSource): Promise<CompressedData> {
-    let handle = this.#handles.get(s.pack);
-    if (!handle) {
-      handle = open(s.pack, 'r');
-      this.#handles.set(s.pack, handle);
+    const end = s.offset + s.compressedSize;
+    let window = this.#windows.get(s.pack);
+    let w = window ? await window : undefined;
+    if (!w || s.offset < w.start || end > w.start + w.data.length) {
+      window = this.#load(s.pack, s.offset, Math.max(WINDOW, s.compressedSize));
+      this.#windows.set(s.pack, window);
+      w = await window;
     }
-    const data = Buffer.allocUnsafe(s.compressedSize);
-    const { bytesRead } = await (await handle).read(data, 0, s.compressedSize, s.offset);
-    if (bytesRead !== s.compressedSize) throw Object.assign(new Error(`the dependency pack ${s.pack} is truncated`), { code: 'EINPUTCHANGED', path: s.pack });
+    if (end > w.start + w.data.length) throw Object.assign(new Error(`the dependency pack ${s.pack} is truncated`), { code: 'EINPUTCHANGED', path: s.pack });
+    const data = w.data.subarray(s.offset - w.start, end - w.start);
     return { crc32: s.crc32, size: s.size, compressedSize: s.compressedSize, method: s.method, data };
   }
 
+  async #load(pack: string, start: number, length: number): Promise<{ start: number; data: Buffer }> {
+    let handle = this.#handles.get(pack);
+    if (!handle) {
+      handle = open(pack, 'r');
+      this.#handles.set(pack, handle);
+    }
+    const data = Buffer.allocUnsafe(length);
+    const { bytesRead } = await (await handle).read(data, 0, length, start);
+    return { start, data: data.subarray(0, bytesRead) };
+  }
+
   async close(): Promise<void> {
+    await Promise.allSettled(this.#windows.values());
     const handles = await Promise.allSettled(this.#handles.values());
     for (const h of handles) if (h.status === 'fulfilled') await h.value.close();
   }
 }
+
+const WINDOW = 8 * 1024 * 1024;
 
 /** Appends with a 1 MiB buffer, counting bytes and hashing them on the way. */
 export class SequentialFile {
