@@ -89,6 +89,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const report = applyLimits(ctx, makeReport(plan, runs, performance.now() - started));
     finishOutput(ctx, report, options.skipClean ?? false);
     stats.flush();
+    results.flushTouches();
     await remote?.flush();
     recordRun(db, manifest.file, report);
     const pruned = pruneCache(db, artifacts.root, { maxBytes: maxCacheBytes(options.env ?? process.env), keep: new Set(plan.nodes.map((p) => p.key)) });

@@ -17,6 +17,12 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
   const started = performance.now();
   const ref = refOf(planned);
   const packPath = ctx.artifacts.packPath(planned.key);
+  if (!ctx.force && !ctx.needed.has(node.id) && ctx.results.has(planned.key)) {
+    // Nobody downstream needs the pack this build: knowing the result exists is enough.
+    ctx.results.touch(planned.key);
+    ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [] });
+    return { ok: true, status: 'cached', cache: 'local', outputs: [], bytesWritten: 0, durationMs: performance.now() - started };
+  }
   let stored = ctx.force ? undefined : ctx.results.get(planned.key);
   // Local cache, then the remote one, then build. A pack nobody needs is not downloaded: knowing
   // the server has it is enough.
@@ -29,7 +35,6 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
     }
   }
   if (stored?.output.type === 'pack') {
-    // Nobody downstream needs the pack this build: the stored result is enough.
     if (!ctx.needed.has(node.id) || await packIsIntact(packPath, stored.output)) {
       ctx.results.touch(planned.key);
       const cache = hitSource(ctx, planned.key);

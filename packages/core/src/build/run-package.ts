@@ -38,6 +38,7 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
   } catch (error) {
     ctx.artifacts.remove(temp);
     const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EZIP64') return { ok: false, durationMs: performance.now() - started, failure: { reason: 'lambda-limit', message: `${node.name}: ${e.message}`, contributors: [] } };
     if (e.code !== 'ENOENT' && e.code !== 'EINPUTCHANGED') throw error;
     // A file edited or deleted between planning and zipping: the next build picks up the change.
     const message = `an input changed while ${node.name}.zip was being written (${e.message}); build again`;

@@ -20,45 +20,43 @@ export async function runTasks<R>(
   options: { concurrency: number; isSuccess: (value: R) => boolean; onSkip?: (id: string, because: string) => void },
 ): Promise<Map<string, TaskOutcome<R>>> {
   const outcomes = new Map<string, TaskOutcome<R>>();
-  const waiting = new Map(tasks.map((t) => [t.id, t]));
-  const known = new Set(tasks.map((t) => t.id));
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  // Upstreams outside the list (not selected) do not block.
+  const waitingOn = new Map(tasks.map((t) => [t.id, new Set(t.upstream.filter((u) => byId.has(u)))]));
+  const dependents = new Map<string, string[]>();
+  for (const t of tasks) for (const u of waitingOn.get(t.id)!) dependents.set(u, [...(dependents.get(u) ?? []), t.id]);
+  // Tasks come in topological order: keep that order among the ready ones.
+  const ready = tasks.filter((t) => waitingOn.get(t.id)!.size === 0).map((t) => t.id);
   let running = 0;
 
   return new Promise((resolve) => {
-    const pump = (): void => {
-      let progress = true;
-      while (progress) {
-        progress = false;
-        progress = step();
-      }
-      if (waiting.size === 0 && running === 0) resolve(outcomes);
-    };
-    /** One pass over the waiting tasks; true when a skip may have unblocked others. */
-    const step = (): boolean => {
-      let skipped = false;
-      for (const task of [...waiting.values()]) {
-        const ups = task.upstream.filter((u) => known.has(u));
-        const blocked = ups.find((u) => {
-          const o = outcomes.get(u);
-          return o !== undefined && (o.state === 'skipped' || !options.isSuccess(o.value));
-        });
-        if (blocked !== undefined) {
-          waiting.delete(task.id);
-          outcomes.set(task.id, { state: 'skipped', because: blocked });
-          options.onSkip?.(task.id, blocked);
-          skipped = true;
+    const finish = (id: string, outcome: TaskOutcome<R>): void => {
+      outcomes.set(id, outcome);
+      const ok = outcome.state === 'done' && options.isSuccess(outcome.value);
+      for (const d of dependents.get(id) ?? []) {
+        if (outcomes.has(d)) continue;
+        if (!ok) {
+          options.onSkip?.(d, id);
+          finish(d, { state: 'skipped', because: id });
           continue;
         }
-        if (running >= options.concurrency || !ups.every((u) => outcomes.has(u))) continue;
-        waiting.delete(task.id);
+        const left = waitingOn.get(d)!;
+        left.delete(id);
+        if (left.size === 0) ready.push(d);
+      }
+    };
+    const pump = (): void => {
+      while (running < options.concurrency && ready.length > 0) {
+        const id = ready.shift()!;
+        if (outcomes.has(id)) continue;
         running++;
-        void task.run().then((value) => {
-          outcomes.set(task.id, { state: 'done', value });
+        void byId.get(id)!.run().then((value) => {
           running--;
+          finish(id, { state: 'done', value });
           pump();
         });
       }
-      return skipped;
+      if (running === 0 && ready.length === 0) resolve(outcomes);
     };
     pump();
   });

@@ -72,13 +72,22 @@ interface Row {
   duration_ms: number;
 }
 
+/**
+ * One per build. Reads are memoised (a node's result is consulted several times in a build) and
+ * "last used" marks are written in one transaction by `flushTouches()`.
+ */
 export class ResultStore {
+  readonly #db: CacheDatabase;
   readonly #get;
   readonly #put;
   readonly #delete;
   readonly #touch;
+  readonly #has;
+  readonly #memo = new Map<string, StoredResult | undefined>();
+  #touched = new Set<string>();
 
   constructor(db: CacheDatabase) {
+    this.#db = db;
     this.#get = db.prepare<[string], Row>('SELECT key, kind, name, outputs, inputs, duration_ms FROM results WHERE key = ?');
     this.#put = db.prepare(
       `INSERT OR REPLACE INTO results (key, kind, name, outputs, inputs, duration_ms, created_at, last_used_at, artifact, size_bytes)
@@ -86,30 +95,54 @@ export class ResultStore {
     );
     this.#delete = db.prepare('DELETE FROM results WHERE key = ?');
     this.#touch = db.prepare('UPDATE results SET last_used_at = ? WHERE key = ?');
+    this.#has = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM results WHERE key = ?');
   }
 
   get(key: string): StoredResult | undefined {
+    if (this.#memo.has(key)) return this.#memo.get(key);
     const row = this.#get.get(key);
-    if (!row) return undefined;
-    return {
+    // The input breakdown is only read to explain or upload: parse it on demand.
+    const result = row && {
       key: row.key, kind: row.kind, name: row.name, durationMs: row.duration_ms,
-      output: JSON.parse(row.outputs) as NodeOutput, inputs: JSON.parse(row.inputs) as unknown,
+      output: JSON.parse(row.outputs) as NodeOutput,
+      get inputs(): unknown {
+        return JSON.parse(row.inputs) as unknown;
+      },
     };
+    this.#memo.set(key, result);
+    return result;
+  }
+
+  /** Whether a result exists, without reading it (a deps node nobody needs this build). */
+  has(key: string): boolean {
+    if (this.#memo.has(key)) return this.#memo.get(key) !== undefined;
+    return this.#has.get(key) !== undefined;
   }
 
   put(result: StoredResult): void {
     const now = Date.now();
+    this.#memo.set(result.key, result);
     const artifact = artifactOf(result.key, result.output);
     this.#put.run(result.key, result.kind, result.name, JSON.stringify(result.output), JSON.stringify(result.inputs), Math.round(result.durationMs), now, now, artifact.path, artifact.bytes);
   }
 
   delete(key: string): void {
+    this.#memo.delete(key);
     this.#delete.run(key);
   }
 
-  /** Marks a result as used now (for least-recently-used pruning). */
+  /** Marks a result as used (for least-recently-used pruning); written by flushTouches(). */
   touch(key: string): void {
-    this.#touch.run(Date.now(), key);
+    this.#touched.add(key);
+  }
+
+  flushTouches(): void {
+    const keys = this.#touched;
+    this.#touched = new Set();
+    const now = Date.now();
+    this.#db.transaction(() => {
+      for (const key of keys) this.#touch.run(now, key);
+    })();
   }
 }
 

@@ -20,10 +20,12 @@ export type PathFilter = (relPath: string) => boolean;
  * re-admit what a default rule drops. `exclude` patterns without a '/' match any path segment
  * (like .gitignore); with a '/', the path or one of its parent folders.
  */
+const opts = { dot: true };
+// Compiled once: the same for every entry (immutable, so safe to share).
+const isDefaultDir = picomatch(DEFAULT_DIRS, opts);
+const isDefaultFile = picomatch(DEFAULT_FILES, opts);
+
 export function makePathFilter(rules: ExclusionRules): PathFilter {
-  const opts = { dot: true };
-  const isDefaultDir = picomatch(DEFAULT_DIRS, opts);
-  const isDefaultFile = picomatch(DEFAULT_FILES, opts);
   const keep = rules.keep.length > 0 ? picomatch([...rules.keep], opts) : () => false;
   const segmentExcludes = rules.exclude.filter((p) => !p.includes('/'));
   const pathExcludes = rules.exclude.filter((p) => p.includes('/')).map((p) => p.replace(/^\.\//, ''));

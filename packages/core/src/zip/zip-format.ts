@@ -32,19 +32,27 @@ export function dosTime(time: ZipTime): { date: number; time: number } {
   };
 }
 
+/**
+ * The fields local and central headers share, in the same order (version needed through name
+ * length), written at `at`: offset 4 in a local header, 6 in a central one.
+ */
+function writeShared(b: Buffer, at: number, entry: EntryHeader, dos: { date: number; time: number }): void {
+  b.writeUInt16LE(NEEDED, at);
+  b.writeUInt16LE(UTF8, at + 2);
+  b.writeUInt16LE(entry.method, at + 4);
+  b.writeUInt16LE(dos.time, at + 6);
+  b.writeUInt16LE(dos.date, at + 8);
+  b.writeUInt32LE(entry.crc32 >>> 0, at + 10);
+  b.writeUInt32LE(entry.compressedSize, at + 14);
+  b.writeUInt32LE(entry.size, at + 18);
+  b.writeUInt16LE(entry.name.length, at + 22);
+}
+
 export function localHeader(entry: EntryHeader, dos: { date: number; time: number }): Buffer {
   const b = Buffer.alloc(30 + entry.name.length);
   b.writeUInt32LE(0x04034b50, 0);
-  b.writeUInt16LE(NEEDED, 4);
-  b.writeUInt16LE(UTF8, 6);
-  b.writeUInt16LE(entry.method, 8);
-  b.writeUInt16LE(dos.time, 10);
-  b.writeUInt16LE(dos.date, 12);
-  b.writeUInt32LE(entry.crc32 >>> 0, 14);
-  b.writeUInt32LE(entry.compressedSize, 18);
-  b.writeUInt32LE(entry.size, 22);
-  b.writeUInt16LE(entry.name.length, 26);
-  b.writeUInt16LE(0, 28);
+  writeShared(b, 4, entry, dos);
+  // extra field length: zero
   entry.name.copy(b, 30);
   return b;
 }
@@ -53,15 +61,7 @@ export function centralHeader(entry: EntryHeader, dos: { date: number; time: num
   const b = Buffer.alloc(46 + entry.name.length);
   b.writeUInt32LE(0x02014b50, 0);
   b.writeUInt16LE(MADE_BY, 4);
-  b.writeUInt16LE(NEEDED, 6);
-  b.writeUInt16LE(UTF8, 8);
-  b.writeUInt16LE(entry.method, 10);
-  b.writeUInt16LE(dos.time, 12);
-  b.writeUInt16LE(dos.date, 14);
-  b.writeUInt32LE(entry.crc32 >>> 0, 16);
-  b.writeUInt32LE(entry.compressedSize, 20);
-  b.writeUInt32LE(entry.size, 24);
-  b.writeUInt16LE(entry.name.length, 28);
+  writeShared(b, 6, entry, dos);
   // extra length, comment length, disk number, internal attributes: all zero
   b.writeUInt32LE(((FILE_MODE | (entry.exec ? 0o755 : 0o644)) << 16) >>> 0, 38);
   b.writeUInt32LE(offset, 42);

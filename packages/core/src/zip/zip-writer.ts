@@ -44,6 +44,11 @@ export const inThread: Compressor = { compressFile };
 /** Enough read-ahead to keep the thread pool busy, little enough to keep memory flat. */
 const LIMITS = { maxAhead: 64, maxWeight: 32 * 1024 * 1024 };
 
+/** Lambda caps packages far below what needs ZIP64 (65,535 entries, 4 GiB), so juni does not write it. */
+function tooBig(what: string): Error {
+  return Object.assign(new Error(`the zip would hold ${what}, which needs ZIP64; no Lambda package is that large: trim the includes or the requirements`), { code: 'EZIP64' });
+}
+
 /** Orders by UTF-8 bytes, the order unzip tools and other implementations agree on. */
 export function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -56,7 +61,7 @@ export function compareBytes(a: string, b: string): number {
  */
 export async function writeZip(sources: readonly ZipSource[], dest: string, time: ZipTime, compressor: Compressor = inThread): Promise<WrittenZip> {
   const sorted = [...sources].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
-  if (sorted.length > MAX_ENTRIES) throw new Error(`a zip of ${sorted.length} files needs ZIP64, which juni does not write (Lambda packages stay far below ${MAX_ENTRIES} files)`);
+  if (sorted.length > MAX_ENTRIES) throw tooBig(`${sorted.length} files`);
   const dos = dosTime(time);
   const out = await SequentialFile.create(dest);
   const packs = new PackReader();
@@ -78,7 +83,7 @@ export async function writeZip(sources: readonly ZipSource[], dest: string, time
     const cd = Buffer.concat(central);
     await out.write(cd);
     await out.write(endOfCentralDirectory(sorted.length, cd.length, cdOffset));
-    if (out.offset > MAX_OFFSET) throw new Error('the zip is larger than 4 GiB, which needs ZIP64');
+    if (out.offset > MAX_OFFSET) throw tooBig('over 4 GiB');
     return await out.close();
   } finally {
     await packs.close();

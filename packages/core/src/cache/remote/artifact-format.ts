@@ -3,7 +3,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as zlibModule from 'node:zlib';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import tar from 'tar-stream';
 import type { StoredResult } from '../results.js';
 
 export interface ArtifactContents {
@@ -12,7 +11,13 @@ export interface ArtifactContents {
   file: Buffer;
 }
 
+/** tar-stream is only needed with a remote cache: loading it lazily keeps other builds' start-up short. */
+async function tarStream(): Promise<typeof import('tar-stream')> {
+  return (await import('tar-stream')).default;
+}
+
 export async function encodeArtifact(contents: ArtifactContents): Promise<Buffer> {
+  const tar = await tarStream();
   const pack = tar.pack();
   const fixed = { mtime: new Date(0), uid: 0, gid: 0, mode: 0o644 };
   pack.entry({ name: 'meta.json', ...fixed }, JSON.stringify({ format: 1, result: contents.result }));
@@ -25,6 +30,7 @@ export async function encodeArtifact(contents: ArtifactContents): Promise<Buffer
 
 /** Reads an artifact (gzip, or zstd where this Node has it); throws on anything malformed. */
 export async function decodeArtifact(body: Buffer): Promise<ArtifactContents> {
+  const tar = await tarStream();
   const extract = tar.extract();
   extract.end(decompress(body));
   const files = new Map<string, Buffer>();
