@@ -1,7 +1,7 @@
 // --watch: an edit rebuilds only its zip, editors' atomic saves count, the manifest is re-read
 // (entries added and removed, broken and fixed), and Ctrl-C stops cleanly.
 import assert from 'node:assert/strict';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { statuses } from '../rig/juni.js';
 import { standardProject } from '../rig/project.js';
@@ -62,5 +62,21 @@ test('files outside the selected entries\' inputs, and the output folder, trigge
   const second = await w.build(2);
   assert.deepEqual(statuses(second), { 'deps:requirements.txt': 'cached', api: 'built' });
   assert.match(w.stderr, /1 change \(src\/api\/handler\.py\)/);
+  assert.equal(await w.stop(), 0);
+});
+
+test('deleting an included file is reported at its line in the manifest; restoring it builds again', async (t) => {
+  const p = await standardProject(t);
+  const w = new WatchRun(p.dir);
+  t.after(() => w.stop());
+  await w.build(1);
+  await w.until('watching', () => /watching/.test(w.stderr));
+  const handler = p.read('src/api/handler.py');
+  rmSync(p.path('src/api/handler.py'));
+  await w.until('the problem', () => /still watching/.test(w.stderr));
+  assert.match(w.stderr, /manifest\.yml:\d+:\d+ include '\.\/src\/api\/handler\.py' does not exist/);
+  assert.doesNotMatch(w.stderr, /internal error/);
+  p.write('src/api/handler.py', `${handler}# back\n`);
+  assert.deepEqual(statuses(await w.build(2)), { 'deps:requirements.txt': 'cached', api: 'built', worker: 'cached' });
   assert.equal(await w.stop(), 0);
 });

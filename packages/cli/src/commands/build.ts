@@ -61,6 +61,11 @@ export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, opt
     usageError(args, io, `no function or layer name contains '${outcome.filter}'`, `names: ${outcome.names.join(', ')}`);
     return outcome;
   }
+  if (!outcome.ok && outcome.reason === 'input-vanished') {
+    if (args.json) io.stdout(errorJson({ message: `${outcome.path} disappeared during the build` }));
+    io.stderr(`juni: ${outcome.path} disappeared while the build was reading its inputs; nothing was built\n  hint: build again once your edit is saved`);
+    return outcome;
+  }
   await renderer.finish(outcome.report);
   if (args.json) io.stdout(reportJson(outcome.report, { compact: args.watch }));
   return outcome;

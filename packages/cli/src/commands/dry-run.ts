@@ -7,6 +7,7 @@ import { dockerFor, loadForBuild, usageError } from './build.js';
 
 export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io): Promise<number> {
   const outcome = await explainBuild({ manifest, filter: args.filter, executor: args.executor, force: args.force, docker: await dockerFor(manifest) });
+  if (!outcome.ok && outcome.reason === 'input-vanished') return usageError(args, io, `${outcome.path} disappeared while it was being read`, 'try again once your edit is saved');
   if (!outcome.ok) return usageError(args, io, `no function or layer name contains '${outcome.filter}'`, `names: ${outcome.names.join(', ')}`);
   if (args.json) {
     io.stdout(JSON.stringify({ nodes: outcome.nodes.map(({ kind, name, key, status, reasons }) => ({ kind, name, key, status, reasons })) }, null, 2));

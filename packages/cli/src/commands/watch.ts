@@ -56,7 +56,16 @@ class WatchSession {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     this.#watcher = watch([], { ignoreInitial: true, atomic: true, ignored: (p: string) => this.#isIgnored(p) });
-    this.#watcher.on('all', (_event, file) => this.#changed(path.resolve(file)));
+    this.#watcher.on('all', (event, file) => {
+      const abs = path.resolve(file);
+      // chokidar forgets a watched file once it is deleted; watching it again makes it report the
+      // file's return (a restore, or a save by delete-and-create).
+      if (event === 'unlink' && this.#watched.has(abs)) {
+        this.#watcher?.unwatch(abs);
+        this.#watcher?.add(abs);
+      }
+      this.#changed(abs);
+    });
     this.#watcher.on('error', (error) => this.#io.stderr(`juni: watch error: ${(error as Error).message}`));
     this.#updateWatchSet();
     await new Promise<void>((resolve) => this.#watcher!.once('ready', () => resolve()));
@@ -116,15 +125,15 @@ class WatchSession {
       const shown = changes.slice(0, 3).map((c) => path.relative(io.cwd, c) || c).join(', ');
       io.stderr(`juni: ${changes.length} change${changes.length === 1 ? '' : 's'} (${shown}${changes.length > 3 ? ', ...' : ''}); rebuilding`);
     }
-    if (changes.includes(this.#manifestFile) || !this.#manifest) {
-      const loaded = loadForBuild({ ...this.#args, json: false }, io);
-      if (!loaded.ok) {
-        io.stderr('juni: still watching; fix the manifest and save it to build again');
-        return;
-      }
-      this.#manifest = loaded.manifest;
-      this.#updateWatchSet();
+    // Validated again on every build, not only when the manifest changes: a deleted include or
+    // requirements file is then reported at its line in the manifest, like any manifest problem.
+    const loaded = loadForBuild({ ...this.#args, json: false }, io);
+    if (!loaded.ok) {
+      io.stderr('juni: still watching; fix the problem and save to build again');
+      return;
     }
+    this.#manifest = loaded.manifest;
+    this.#updateWatchSet();
     this.#docker ??= await dockerFor(this.#manifest);
     this.#abort = new AbortController();
     try {

@@ -25,7 +25,8 @@ export interface NodeExplanation {
 
 export type ExplainOutcome =
   | { ok: true; nodes: NodeExplanation[] }
-  | { ok: false; reason: 'no-match'; filter: string; names: string[] };
+  | { ok: false; reason: 'no-match'; filter: string; names: string[] }
+  | { ok: false; reason: 'input-vanished'; path: string };
 
 export interface ExplainOptions extends PrepareOptions {
   executor?: 'local' | 'docker' | undefined;

@@ -20,8 +20,9 @@ const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export function checkLambdaLimits(plan: BuildPlan, report: BuildReport, results: ResultStore): LimitFindings {
   const findings: LimitFindings = { warnings: [], failures: new Map() };
+  const byId = new Map(report.nodes.map((n) => [n.id, n]));
   const zipOf = (id: string): ZipOutput | undefined => {
-    const node = report.nodes.find((n) => n.id === id);
+    const node = byId.get(id);
     if (!node || (node.status !== 'built' && node.status !== 'cached')) return undefined;
     const stored = results.get(node.key)?.output;
     return stored?.type === 'zip' ? stored : undefined;

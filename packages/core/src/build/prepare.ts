@@ -42,7 +42,8 @@ export interface Prepared {
 
 export type PrepareResult =
   | { ok: true; prepared: Prepared }
-  | { ok: false; reason: 'no-match'; filter: string; names: string[] };
+  | { ok: false; reason: 'no-match'; filter: string; names: string[] }
+  | { ok: false; reason: 'input-vanished'; path: string };
 
 /** Where the cache lives for a manifest. */
 export function cacheDirFor(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): string {
@@ -87,6 +88,9 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
     return { ok: true, prepared: { manifest, cacheDir, db, stats, artifacts, time, skip, plan: planned.plan, filesRead: files.readCount, close } };
   } catch (error) {
     close();
+    // A file the manifest named was deleted after it was validated: not a bug, a race with an edit.
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' && typeof e.path === 'string') return { ok: false, reason: 'input-vanished', path: e.path };
     throw error;
   }
 }

@@ -55,7 +55,8 @@ export interface BuildOptions {
 export type BuildOutcome =
   | { ok: true; report: BuildReport }
   | { ok: false; reason: 'build-failed'; report: BuildReport }
-  | { ok: false; reason: 'no-match'; filter: string; names: string[] };
+  | { ok: false; reason: 'no-match'; filter: string; names: string[] }
+  | { ok: false; reason: 'input-vanished'; path: string };
 
 /** Builds the selected entries. Never throws for a user mistake or a failed node: see the outcome. */
 export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
