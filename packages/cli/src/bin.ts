@@ -12,9 +12,22 @@ main(process.argv.slice(2), {
 }).then(
   (code) => {
     process.exitCode = code;
+    exitEvenIfSomethingLingers(code);
   },
   (error: unknown) => {
     process.stderr.write(`juni: internal error (a bug in juni, please report it)\n${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exitCode = 1;
   },
 );
+
+/**
+ * The command is over, so the process should end on its own once its last handles close. If one
+ * leaks (a socket, a watcher, a child that ignored its signal), a user's Ctrl-C or CI job must not
+ * hang on it: say so and exit. The timer is unref'd, so it never delays a clean exit.
+ */
+function exitEvenIfSomethingLingers(code: number): void {
+  setTimeout(() => {
+    process.stderr.write('juni: something was still running 3 s after the command finished (a bug in juni, please report it); exiting\n');
+    process.exit(code);
+  }, 3_000).unref();
+}

@@ -17,6 +17,7 @@ export interface NodeResult {
   durationMs: number;
   outputs: { path: string; sha256: string; bytes: number }[];
   cache?: string;
+  failure?: { reason: string; message: string; path?: string };
 }
 
 export interface JsonReport {

@@ -1,7 +1,8 @@
 // --watch: an edit rebuilds only its zip, editors' atomic saves count, the manifest is re-read
 // (entries added and removed, broken and fixed), and Ctrl-C stops cleanly.
 import assert from 'node:assert/strict';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { statuses } from '../rig/juni.js';
 import { standardProject } from '../rig/project.js';
@@ -80,3 +81,43 @@ test('deleting an included file is reported at its line in the manifest; restori
   assert.deepEqual(statuses(await w.build(2)), { 'deps:requirements.txt': 'cached', api: 'built', worker: 'cached' });
   assert.equal(await w.stop(), 0);
 });
+
+test('saves during a build queue one follow-up build, not one per save', async (t) => {
+  const p = await standardProject(t);
+  const w = new WatchRun(p.dir);
+  t.after(() => w.stop());
+  // pip's target folder appears once every key of build 1 is computed: saves from then on land
+  // while that build runs (pip alone takes hundreds of ms) and must not change what it builds.
+  await untilTrue('pip is installing', () => pipIsRunning(p.dir));
+  for (let i = 0; i < 3; i++) p.write('src/api/handler.py', `A = ${i}\n`);
+  // Build 1 hashed the old handler: it either zipped it before the saves or noticed the change
+  // mid-zip and refused to write a zip that matches neither version.
+  const api = (await w.build(1)).nodes.find((n) => n.name === 'api')!;
+  assert.ok(api.status === 'built' || api.failure?.reason === 'input-changed', JSON.stringify(api));
+  assert.deepEqual(statuses(await w.build(2)), { 'deps:requirements.txt': 'cached', api: 'built', worker: 'cached' });
+  // Had the three saves queued more than one build, build 3 would be a no-op, not this edit.
+  p.write('src/worker/handler.py', 'W = 1\n');
+  assert.deepEqual(statuses(await w.build(3)), { 'deps:requirements.txt': 'cached', api: 'cached', worker: 'built' });
+  assert.equal(await w.stop(), 0);
+});
+
+function pipIsRunning(dir: string): boolean {
+  const tmp = path.join(dir, '.juni', 'tmp');
+  if (!existsSync(tmp)) return false;
+  return readdirSync(tmp).some((run) => {
+    try {
+      return readdirSync(path.join(tmp, run)).some((f) => f.startsWith('deps-'));
+    } catch {
+      return false; // that run's folder went away between the two reads
+    }
+  });
+}
+
+/** Polls `check` every 10 ms; fails after `ms`. For state only the file system shows. */
+async function untilTrue(what: string, check: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
