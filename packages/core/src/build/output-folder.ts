@@ -1,7 +1,7 @@
 // Owns the output folder: placing each zip (only when its bytes differ), and cleaning what this
 // build did not produce. Leaves building zips to run-package.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,12 +37,19 @@ export class OutputFolder {
    * Makes `<dir>/<name>.zip` hold the stored zip. A file that already has those bytes is not
    * touched (its mtime stays). A stored zip that fails its sha256 check is dropped: 'corrupt'.
    */
-  async place(name: string, zip: ZipOutput): Promise<PlaceResult> {
+  async place(name: string, zip: ZipOutput, options: { justWritten?: boolean } = {}): Promise<PlaceResult> {
     const dest = this.zipPath(name);
     if (await this.#holds(dest, zip.sha256)) return { state: 'unchanged', path: dest };
     mkdirSync(this.dir, { recursive: true });
     const temp = path.join(this.dir, `.${name}.zip.juni-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     const source = this.#artifacts.zipPath(zip.sha256);
+    if (options.justWritten) {
+      // Hashed while this build wrote it: a kernel copy (a reflink where the file system has them)
+      // instead of reading it back through a hash saves a pass over the whole zip.
+      copyFileSync(source, temp, constants.COPYFILE_FICLONE);
+      chmodSync(temp, 0o644);
+      return this.#commit(temp, dest, zip.sha256);
+    }
     const hash = createHash('sha256');
     const tap = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -62,8 +69,12 @@ export class OutputFolder {
       this.#artifacts.remove(source);
       return { state: 'corrupt' };
     }
+    return this.#commit(temp, dest, zip.sha256);
+  }
+
+  #commit(temp: string, dest: string, sha256: string): PlaceResult {
     renameSync(temp, dest);
-    this.#stats.set(dest, 'sha256', toFileStat(statSync(dest, { bigint: true })), zip.sha256, { trusted: true });
+    this.#stats.set(dest, 'sha256', toFileStat(statSync(dest, { bigint: true })), sha256, { trusted: true });
     return { state: 'written', path: dest };
   }
 

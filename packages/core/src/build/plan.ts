@@ -68,7 +68,7 @@ export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
   const mine = ctx.shard ? shardGraph(selected.graph, ctx.shard) : selected.graph;
 
   let python: PythonInfoResult | undefined;
-  const pythonInfo = (): PythonInfoResult => (python ??= probePython(ctx.db));
+  const pythonInfo = (): PythonInfoResult => (python ??= probePython(ctx.db, ctx.manifest.dir));
   const planned = new Map<string, PlannedNode>();
   /** Installs whose inputs equal an earlier one's: their users are served by that one. */
   const alias = new Map<string, string>();

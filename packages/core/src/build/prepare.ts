@@ -1,8 +1,8 @@
 // Owns what every command that plans needs: the cache opened, inputs hashed, the plan computed.
 // Leaves running (run-build.ts) and explaining (explain.ts) the plan to their modules.
-import path from 'node:path';
 import { ArtifactStore } from '../cache/artifacts.js';
 import { openCacheDatabase, type CacheDatabase } from '../cache/database.js';
+import { cacheDirOf } from '../cache/location.js';
 import { StatCache } from '../cache/stat-cache.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import { FolderWalker } from '../fs/walk.js';
@@ -47,7 +47,7 @@ export type PrepareResult =
 
 /** Where the cache lives for a manifest. */
 export function cacheDirFor(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): string {
-  return env.JUNI_CACHE_DIR ? path.resolve(env.JUNI_CACHE_DIR) : path.join(manifest.dir, '.juni');
+  return cacheDirOf(manifest.dir, env);
 }
 
 /** Applies `--executor` to every entry. */

@@ -47,14 +47,14 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
   ctx.artifacts.commit(temp, ctx.artifacts.zipPath(zip.sha256));
   const durationMs = performance.now() - started;
   ctx.results.put({ key: planned.key, kind: node.kind, name: node.name, output: zip, inputs: planned.breakdown, durationMs });
-  const placed = await place(ctx, node, zip);
+  const placed = await place(ctx, node, zip, { justWritten: true });
   if (!placed) throw new Error(`the zip just written for ${node.name} failed its sha256 check`);
   ctx.remote?.upload(planned.key, `${node.kind} ${node.name}`);
   return { ok: true, status: 'built', outputs: [placed.file], bytesWritten: placed.written, durationMs: performance.now() - started };
 }
 
-async function place(ctx: BuildContext, node: PackageNode, zip: ZipOutput): Promise<{ file: OutputFile; written: number } | undefined> {
-  const result = await ctx.output.place(node.name, zip);
+async function place(ctx: BuildContext, node: PackageNode, zip: ZipOutput, options: { justWritten?: boolean } = {}): Promise<{ file: OutputFile; written: number } | undefined> {
+  const result = await ctx.output.place(node.name, zip, options);
   if (result.state === 'corrupt') return undefined;
   const rel = path.relative(ctx.manifest.dir, result.path).split(path.sep).join('/');
   return { file: { path: rel, sha256: zip.sha256, bytes: zip.bytes }, written: result.state === 'written' ? zip.bytes : 0 };

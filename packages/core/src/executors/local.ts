@@ -51,7 +51,7 @@ export class LocalExecutor implements Executor {
   }
 
   async installDeps(request: InstallRequest): Promise<InstallResult> {
-    const python = probePython(this.#db);
+    const python = probePython(this.#db, request.cwd);
     if (!python.ok) return { ok: false, failure: { reason: python.reason, message: python.message, hint: python.hint } };
     const env = pipEnvironment(process.env, request.node.settings.pipconf);
     const child = spawn(python.executable, pipArguments(request), { cwd: request.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: request.signal });

@@ -3,7 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { cacheDirOf } from '../cache/location.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { ManifestMemo } from './memo.js';
 import type { Manifest } from './types.js';
 import { validateManifest } from './validate.js';
 
@@ -16,11 +18,16 @@ export interface LoadManifestOptions {
   cwd: string;
   /** `-m FILE`, relative to cwd. */
   file?: string | undefined;
+  /** Where JUNI_CACHE_DIR is read from (the manifest memo lives in the cache). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const MANIFEST_NAMES = ['manifest.yml', 'manifest.yaml'] as const;
 
-/** Finds, parses and validates the manifest. Reads files only; writes nothing. */
+/**
+ * Finds, parses and validates the manifest. Writes nothing but the memo of a valid manifest, and
+ * that only into an existing cache folder (see memo.ts).
+ */
 export function loadManifest(options: LoadManifestOptions): LoadManifestResult {
   const candidates = options.file !== undefined ? [options.file] : [...MANIFEST_NAMES];
   const displayFile = candidates.find((c) => existsSync(path.resolve(options.cwd, c)));
@@ -29,9 +36,13 @@ export function loadManifest(options: LoadManifestOptions): LoadManifestResult {
   }
   const file = path.resolve(options.cwd, displayFile);
   const source = readFileSync(file, 'utf8');
+  const memo = new ManifestMemo(cacheDirOf(path.dirname(file), options.env));
+  const remembered = memo.read(file, source);
+  if (remembered) return { ok: true, manifest: remembered, source };
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const result = validateManifest({ file, displayFile, doc, lines });
   if (!result.ok) return { ok: false, reason: 'invalid', diagnostics: result.diagnostics, source, file: displayFile };
+  memo.write(file, source, result.manifest, result.checked);
   return { ok: true, manifest: result.manifest, source };
 }

@@ -16,8 +16,11 @@ import { YamlReader } from './yaml-reader.js';
 
 type YMap = YAMLMap<Node, Node | null>;
 
+/** Every path the validation relied on, and what it was: a memo of the result holds while these do. */
+export type CheckedPaths = Map<string, 'file' | 'dir'>;
+
 export type ValidateResult =
-  | { ok: true; manifest: Manifest }
+  | { ok: true; manifest: Manifest; checked: CheckedPaths }
   | { ok: false; diagnostics: Diagnostic[] };
 
 export interface ValidateOptions {
@@ -39,6 +42,7 @@ class ManifestValidator {
   readonly #file: string;
   readonly #dir: string;
   readonly #doc: Document.Parsed;
+  readonly #checked: CheckedPaths = new Map();
 
   constructor(options: ValidateOptions) {
     this.#r = new YamlReader({ file: options.displayFile, lines: options.lines });
@@ -83,6 +87,7 @@ class ManifestValidator {
       manifest: {
         file: this.#file, dir: this.#dir, output, pipconf, python, architecture, functions, layers, images,
       },
+      checked: this.#checked,
     };
   }
 
@@ -174,7 +179,7 @@ class ManifestValidator {
     for (const { value, node: itemNode } of items) {
       const abs = this.#existingPath(itemNode, `include`, 'any');
       if (abs === undefined) continue;
-      const kind = statSync(abs).isDirectory() ? 'dir' : 'file';
+      const kind = this.#checked.get(abs)!;
       const base = path.basename(value.replace(/[/\\]+$/, ''));
       const prefix = kind === 'dir' && base !== '.' && base !== '..' && base !== '' ? base : '';
       out.push({ spec: value, path: abs, kind, prefix, pos: this.#r.pos(itemNode) });
@@ -193,6 +198,7 @@ class ManifestValidator {
       return undefined;
     }
     const isDir = statSync(abs).isDirectory();
+    this.#checked.set(abs, isDir ? 'dir' : 'file');
     if (want !== 'any' && isDir !== (want === 'dir')) {
       this.#r.report(node, `${what} '${spec}' is a ${isDir ? 'folder' : 'file'}, expected a ${want === 'dir' ? 'folder' : 'file'}`);
       return undefined;
