@@ -12,8 +12,8 @@ import type { Renderer } from '../render/renderer.js';
 export type Loaded = { ok: true; manifest: Manifest } | { ok: false; exitCode: number };
 
 /** Loads and validates the manifest, printing every problem; applies --executor. */
-export function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor' | 'json'>, io: Io): Loaded {
-  const loaded = loadManifest({ cwd: io.cwd, file: args.manifest });
+export async function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor' | 'json'>, io: Io): Promise<Loaded> {
+  const loaded = await loadManifest({ cwd: io.cwd, file: args.manifest });
   if (loaded.ok) return { ok: true, manifest: withExecutor(loaded.manifest, args.executor) };
   if (loaded.reason === 'not-found') {
     usageError(args, io, `no manifest found (looked for ${loaded.searched.join(', ')})`, 'run juni in the folder of your manifest.yml, or pass -m path/to/manifest.yml');
@@ -74,7 +74,7 @@ export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, opt
 export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   if (args.watch && args.dryRun) return usageError(args, io, '--watch and --dry-run do not go together');
   if (args.watch) return (await import('./watch.js')).watchCommand(args, io);
-  const loaded = loadForBuild(args, io);
+  const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
   if (args.dryRun) return (await import('./dry-run.js')).dryRunCommand(args, loaded.manifest, io);
   const docker = await dockerFor(loaded.manifest);

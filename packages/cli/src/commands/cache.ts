@@ -9,8 +9,8 @@ import { formatBytes } from '../render/format.js';
 import { loadForBuild } from './build.js';
 
 /** Removes the manifest's zips from the output folder and the whole cache folder. */
-export function cleanCommand(args: CleanArgs, io: Io): number {
-  const loaded = loadForBuild(args, io);
+export async function cleanCommand(args: CleanArgs, io: Io): Promise<number> {
+  const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
   const { manifest } = loaded;
   const names = [...manifest.functions, ...manifest.layers].map((e) => path.join(manifest.output, `${e.name}.zip`)).filter((p) => existsSync(p));
@@ -22,8 +22,8 @@ export function cleanCommand(args: CleanArgs, io: Io): number {
   return 0;
 }
 
-export function cacheCommand(args: CacheArgs, io: Io): number {
-  const loaded = loadForBuild(args, io);
+export async function cacheCommand(args: CacheArgs, io: Io): Promise<number> {
+  const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
   const cacheDir = cacheDirFor(loaded.manifest);
   if (!existsSync(path.join(cacheDir, 'cache.db'))) {

@@ -21,7 +21,7 @@ export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io)
 }
 
 export async function whyCommand(args: WhyArgs, io: Io): Promise<number> {
-  const loaded = loadForBuild(args, io);
+  const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
   const { manifest } = loaded;
   const entries = [...manifest.functions, ...manifest.layers].map((e) => e.name);

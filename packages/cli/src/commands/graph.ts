@@ -6,7 +6,7 @@ import type { Io } from '../io.js';
 import { loadForBuild, usageError } from './build.js';
 
 export async function graphCommand(args: GraphArgs, io: Io): Promise<number> {
-  const loaded = loadForBuild(args, io);
+  const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
   const { defaultImage } = await import('@juni/docker');
   const graph = describeGraph(loaded.manifest, { filter: args.filter, defaultImage: (python) => defaultImage(python) });

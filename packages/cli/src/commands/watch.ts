@@ -44,7 +44,7 @@ class WatchSession {
   }
 
   async run(): Promise<number> {
-    const loaded = loadForBuild({ ...this.#args, json: false }, this.#io);
+    const loaded = await loadForBuild({ ...this.#args, json: false }, this.#io);
     if (!loaded.ok) {
       // Without a manifest there is nothing to watch; a broken one is watched until it is fixed.
       if (loaded.exitCode === 2 && !this.#manifestExists()) return 2;
@@ -127,7 +127,7 @@ class WatchSession {
     }
     // Validated again on every build, not only when the manifest changes: a deleted include or
     // requirements file is then reported at its line in the manifest, like any manifest problem.
-    const loaded = loadForBuild({ ...this.#args, json: false }, io);
+    const loaded = await loadForBuild({ ...this.#args, json: false }, io);
     if (!loaded.ok) {
       io.stderr('juni: still watching; fix the problem and save to build again');
       return;

@@ -2,6 +2,7 @@
 // Leaves creating it to run-build.ts.
 import type { ArtifactStore } from '../cache/artifacts.js';
 import type { RemoteCache } from '../cache/remote/remote-cache.js';
+import type { StatCache } from '../cache/stat-cache.js';
 import type { BuildCompressor } from '../zip/compressor-pool.js';
 import type { ResultStore } from '../cache/results.js';
 import type { DockerSupport } from '../executors/docker-support.js';
@@ -18,6 +19,8 @@ export interface BuildContext {
   plan: BuildPlan;
   results: ResultStore;
   artifacts: ArtifactStore;
+  /** Remembered hashes by stat; also vouches for packs already checked once. */
+  stats: StatCache;
   output: OutputFolder;
   executors: ReadonlyMap<string, Executor>;
   force: boolean;

@@ -76,7 +76,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const executors = new Map<string, Executor>([['local', new LocalExecutor({ db })]]);
     if (options.docker) executors.set('docker', options.docker);
     const ctx: BuildContext = {
-      manifest, plan, results, artifacts, executors, time, emit, skip,
+      manifest, plan, results, artifacts, stats, executors, time, emit, skip,
       signal: options.signal ?? new AbortController().signal,
       docker: options.docker,
       output: new OutputFolder({ dir: manifest.output, stats, artifacts }),

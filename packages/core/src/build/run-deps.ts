@@ -5,6 +5,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PackOutput, TreeFile, TreeOutput } from '../cache/results.js';
 import { sha256File } from '../fs/sha256-file.js';
+import { toFileStat } from '../fs/source-file.js';
 import { FolderWalker } from '../fs/walk.js';
 import type { DepsNode } from '../graph/nodes.js';
 import { writePack } from '../zip/pack.js';
@@ -35,7 +36,7 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
     }
   }
   if (stored?.output.type === 'pack') {
-    if (!ctx.needed.has(node.id) || await packIsIntact(packPath, stored.output)) {
+    if (!ctx.needed.has(node.id) || await packIsIntact(ctx, packPath, stored.output)) {
       ctx.results.touch(planned.key);
       const cache = hitSource(ctx, planned.key);
       ctx.emit({ type: 'cache-hit', node: ref, cache, outputs: [] });
@@ -93,9 +94,19 @@ async function packTree(ctx: BuildContext, root: string): Promise<{ tempPack: st
 }
 
 /** A pack is reused only if it still has the bytes it was stored with. */
-async function packIsIntact(packPath: string, output: PackOutput): Promise<boolean> {
-  const size = statSync(packPath, { throwIfNoEntry: false })?.size;
-  return size === output.pack.bytes && (await sha256File(packPath)) === output.pack.sha256;
+/**
+ * A pack is hashed in full once (a 40 MiB install costs ~30 ms), then vouched for by its stat:
+ * until the file changes, the stat cache says which sha256 it had.
+ */
+async function packIsIntact(ctx: BuildContext, packPath: string, output: PackOutput): Promise<boolean> {
+  const raw = statSync(packPath, { bigint: true, throwIfNoEntry: false });
+  if (!raw || Number(raw.size) !== output.pack.bytes) return false;
+  const stat = toFileStat(raw);
+  const known = ctx.stats.get(packPath, 'sha256', stat);
+  if (known !== undefined) return known === output.pack.sha256;
+  const actual = await sha256File(packPath);
+  ctx.stats.set(packPath, 'sha256', stat, actual);
+  return actual === output.pack.sha256;
 }
 
 export function describeTree(root: string): TreeOutput {

@@ -2,12 +2,10 @@
 // Leaves the meaning of its contents to validate.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { cacheDirOf } from '../cache/location.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { ManifestMemo } from './memo.js';
 import type { Manifest } from './types.js';
-import { validateManifest } from './validate.js';
 
 export type LoadManifestResult =
   | { ok: true; manifest: Manifest; source: string }
@@ -28,7 +26,7 @@ export const MANIFEST_NAMES = ['manifest.yml', 'manifest.yaml'] as const;
  * Finds, parses and validates the manifest. Writes nothing but the memo of a valid manifest, and
  * that only into an existing cache folder (see memo.ts).
  */
-export function loadManifest(options: LoadManifestOptions): LoadManifestResult {
+export async function loadManifest(options: LoadManifestOptions): Promise<LoadManifestResult> {
   const candidates = options.file !== undefined ? [options.file] : [...MANIFEST_NAMES];
   const displayFile = candidates.find((c) => existsSync(path.resolve(options.cwd, c)));
   if (displayFile === undefined) {
@@ -39,9 +37,8 @@ export function loadManifest(options: LoadManifestOptions): LoadManifestResult {
   const memo = new ManifestMemo(cacheDirOf(path.dirname(file), options.env));
   const remembered = memo.read(file, source);
   if (remembered) return { ok: true, manifest: remembered, source };
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const result = validateManifest({ file, displayFile, doc, lines });
+  const { parseManifest } = await import('./parse.js');
+  const result = parseManifest({ file, displayFile, source });
   if (!result.ok) return { ok: false, reason: 'invalid', diagnostics: result.diagnostics, source, file: displayFile };
   memo.write(file, source, result.manifest, result.checked);
   return { ok: true, manifest: result.manifest, source };

@@ -1,0 +1,10 @@
+// Owns turning manifest text into a validated Manifest: YAML with positions, then validate.ts.
+// Loaded only when the memo cannot answer (see load.ts), so a no-op build never loads `yaml`.
+import { LineCounter, parseDocument } from 'yaml';
+import { validateManifest, type ValidateResult } from './validate.js';
+
+export function parseManifest(options: { file: string; displayFile: string; source: string }): ValidateResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(options.source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  return validateManifest({ file: options.file, displayFile: options.displayFile, doc, lines });
+}
