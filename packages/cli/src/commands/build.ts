@@ -79,7 +79,9 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   if (args.dryRun) return (await import('./dry-run.js')).dryRunCommand(args, loaded.manifest, io);
   const docker = await dockerFor(loaded.manifest);
   const abort = new AbortController();
-  const stop = (): void => {
+  let stoppedBy: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals): void => {
+    stoppedBy = signal;
     abort.abort();
     void docker?.removeAllContainers();
   };
@@ -87,7 +89,7 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   process.once('SIGTERM', stop);
   try {
     const outcome = await buildOnce(args, loaded.manifest, io, { signal: abort.signal, docker });
-    if (abort.signal.aborted) return 130;
+    if (stoppedBy) return signalExitCode(stoppedBy);
     if (!outcome.ok && outcome.reason === 'no-match') return 2;
     return outcome.ok ? 0 : 1;
   } finally {
@@ -95,4 +97,9 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     process.off('SIGTERM', stop);
     await docker?.removeAllContainers();
   }
+}
+
+/** The shell's convention for a process ended by a signal: 130 for Ctrl-C, 143 for SIGTERM (CI cancelling a job). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? 143 : 130;
 }

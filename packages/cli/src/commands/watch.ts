@@ -8,7 +8,7 @@ import { cacheDirFor, MANIFEST_NAMES, watchTargets, type Manifest } from '@juni/
 import type { DockerSupportHandle } from '@juni/docker';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { buildOnce, dockerFor, loadForBuild } from './build.js';
+import { buildOnce, dockerFor, loadForBuild, signalExitCode } from './build.js';
 
 /**
  * Editors save in bursts (temp file, rename, chmod): build this long after the last event. It must
@@ -52,7 +52,7 @@ class WatchSession {
       this.#manifest = loaded.manifest;
     }
     const done = new Promise<number>((resolve) => (this.#finish = resolve));
-    const stop = (): void => void this.#stop();
+    const stop = (signal: NodeJS.Signals): void => void this.#stop(signal);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     this.#watcher = watch([], { ignoreInitial: true, atomic: true, ignored: (p: string) => this.#isIgnored(p) });
@@ -144,7 +144,7 @@ class WatchSession {
     }
   }
 
-  async #stop(): Promise<void> {
+  async #stop(signal: NodeJS.Signals): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearTimeout(this.#timer);
@@ -155,7 +155,8 @@ class WatchSession {
     await within(this.#watcher?.close(), 2_000);
     await within(this.#docker?.removeAllContainers(), 10_000);
     this.#io.stderr('juni: stopped watching');
-    this.#finish(interrupted ? 130 : 0);
+    // Stopping between builds is the normal end of a watch session; during one, the build was cut short.
+    this.#finish(interrupted ? signalExitCode(signal) : 0);
   }
 }
 
