@@ -8,7 +8,9 @@ main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: line(process.stdout),
   stderr: line(process.stderr),
-  interactive: Boolean(process.stdout.isTTY) && !process.env.CI,
+  // A live task list needs a real terminal: not CI, not TERM=dumb, and a width (a pty nobody sized,
+  // as under `script` or `docker exec -t`, reports 0 columns and would get one character per line).
+  interactive: Boolean(process.stdout.isTTY) && !process.env.CI && process.env.TERM !== 'dumb' && (process.stdout.columns ?? 0) > 0,
 }).then(
   (code) => {
     process.exitCode = code;

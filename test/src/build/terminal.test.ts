@@ -1,0 +1,46 @@
+// On a terminal, juni shows a live task list (listr2); on a terminal without a size it falls back
+// to plain lines. Run under `script`, which gives the process a real pseudo-terminal.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { testEnv } from '../rig/juni.js';
+import { JUNI } from '../rig/paths.js';
+import { standardProject } from '../rig/project.js';
+
+/** ESC [ n A: the cursor-up a live display redraws with. */
+const CURSOR_UP = new RegExp(`${String.fromCharCode(27)}\\[\\d*A`);
+
+/** Runs `juni build` on a pty of `cols` columns (0: a pty nobody sized); resolves with its output and exit code. */
+function buildOnTerminal(cwd: string, cols: number): Promise<{ code: number | null; out: string }> {
+  const size = cols > 0 ? `stty cols ${cols} rows 40; ` : '';
+  const command = `${size}exec "${process.execPath}" "${JUNI}" build`;
+  return new Promise((resolve, reject) => {
+    // CI is unset: with it juni prints plain lines on purpose, and this test is about terminals.
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: testEnv({ CI: undefined, TERM: 'xterm' }) });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+test('on a terminal the build is a live task list that ends with every node ticked and the summary', async (t) => {
+  const p = await standardProject(t);
+  const { code, out } = await buildOnTerminal(p.dir, 100);
+  assert.equal(code, 0, out);
+  for (const node of ['deps requirements.txt built', 'function api built', 'function worker built']) {
+    assert.match(out, new RegExp(`\u2714\\S* ${node}`), `a ticked line for ${node}:\n${out}`);
+  }
+  assert.match(out, CURSOR_UP, 'redraws in place (cursor up)');
+  assert.match(out, /juni: 3 built, 0 cached in /);
+});
+
+test('a terminal that reports no width gets plain lines, not one character per line', async (t) => {
+  const p = await standardProject(t);
+  const { code, out } = await buildOnTerminal(p.dir, 0);
+  assert.equal(code, 0, out);
+  assert.match(out, /ok {2}function api built in \d+ms -> dist\/api\.zip/);
+  assert.doesNotMatch(out, CURSOR_UP);
+  assert.match(out, /juni: 3 built, 0 cached in /);
+});
