@@ -96,3 +96,42 @@ test('no manifest, an unknown flag and a bad flag value are usage errors', async
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--concurrency must be a whole number/);
 });
+
+test('an output folder that is a file is reported at global.output, before anything is written', async (t) => {
+  const p = tempProject(t, { 'src/handler.py': 'H = 1\n', out: 'not a folder\n', 'manifest.yml': 'global:\n  executor: local\n  output: ./out\nfunctions:\n  api: {include: [./src/handler.py]}\n' });
+  const run = await juni(['build'], { cwd: p.dir });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /manifest\.yml:3:11 the output folder '\.\/out' is a file; zips are written into a folder there/);
+  assert.doesNotMatch(run.stderr, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace');
+  assert.equal(existsSync(p.path('.juni')), false, 'nothing in the cache');
+  assert.equal(p.read('out'), 'not a folder\n');
+});
+
+test('-m takes a folder (its manifest.yml), and a folder without one is a clear usage error', async (t) => {
+  const p = tempProject(t, { 'svc/src/handler.py': 'H = 1\n', 'svc/manifest.yml': 'global: {executor: local}\nfunctions:\n  api: {include: [./src/handler.py]}\n', 'empty/.keep': '' });
+  const ok = await juni(['build', '-m', 'svc'], { cwd: p.dir });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.ok(existsSync(p.path('svc', 'dist', 'api.zip')));
+  const none = await juni(['build', '-m', 'empty'], { cwd: p.dir });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no manifest found \(looked for .*empty\/manifest\.yml, .*empty\/manifest\.yaml\)/);
+});
+
+test('a cache folder that cannot be created is a clear error with exit 2, not a crash', async (t) => {
+  const p = tempProject(t, { 'src/handler.py': 'H = 1\n', 'manifest.yml': 'global: {executor: local}\nfunctions:\n  api: {include: [./src/handler.py]}\n' });
+  const run = await juni(['build'], { cwd: p.dir, env: { JUNI_CACHE_DIR: p.path('src', 'handler.py', 'cache') } });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /cannot use the cache folder .*handler\.py\/cache: ENOTDIR/);
+  assert.match(run.stderr, /hint: a file is where juni needs a folder/);
+  assert.doesNotMatch(run.stderr, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace');
+});
+
+test('a folder where a zip goes fails that entry with the path and a hint, not as a bug in juni', async (t) => {
+  const p = tempProject(t, { 'src/handler.py': 'H = 1\n', 'dist/api.zip/keep.txt': 'x\n', 'manifest.yml': 'global: {executor: local}\nfunctions:\n  api: {include: [./src/handler.py]}\n  web: {include: [./src/handler.py]}\n' });
+  const run = await juni(['build'], { cwd: p.dir });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stdout + run.stderr, /EISDIR: cannot write .*dist\/api\.zip/);
+  assert.match(run.stdout + run.stderr, /hint: a folder is where juni needs a file/);
+  assert.doesNotMatch(run.stdout + run.stderr, /bug in juni/);
+  assert.ok(existsSync(p.path('dist', 'web.zip')), 'the other entry still builds');
+});

@@ -19,6 +19,10 @@ export async function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor'
     usageError(args, io, `no manifest found (looked for ${loaded.searched.join(', ')})`, 'run juni in the folder of your manifest.yml, or pass -m path/to/manifest.yml');
     return { ok: false, exitCode: 2 };
   }
+  if (loaded.reason === 'unreadable') {
+    usageError(args, io, `cannot read ${loaded.file}: ${loaded.message}`, 'check that the manifest is a readable file');
+    return { ok: false, exitCode: 2 };
+  }
   const diagnostics = sortDiagnostics(loaded.diagnostics);
   if (args.json) io.stdout(errorJson({ diagnostics }));
   for (const d of diagnostics) io.stderr(formatDiagnostic(d, loaded.source) + '\n');
@@ -61,6 +65,10 @@ export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, opt
     usageError(args, io, `no function or layer name contains '${outcome.filter}'`, `names: ${outcome.names.join(', ')}`);
     return outcome;
   }
+  if (!outcome.ok && outcome.reason === 'cache-unusable') {
+    usageError(args, io, `cannot use the cache folder ${outcome.dir}: ${outcome.message}`, outcome.hint);
+    return outcome;
+  }
   if (!outcome.ok && outcome.reason === 'input-vanished') {
     if (args.json) io.stdout(errorJson({ message: `${outcome.path} disappeared during the build` }));
     io.stderr(`juni: ${outcome.path} disappeared while the build was reading its inputs; nothing was built\n  hint: build again once your edit is saved`);
@@ -90,7 +98,7 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   try {
     const outcome = await buildOnce(args, loaded.manifest, io, { signal: abort.signal, docker });
     if (stoppedBy) return signalExitCode(stoppedBy);
-    if (!outcome.ok && outcome.reason === 'no-match') return 2;
+    if (!outcome.ok && (outcome.reason === 'no-match' || outcome.reason === 'cache-unusable')) return 2;
     return outcome.ok ? 0 : 1;
   } finally {
     process.off('SIGINT', stop);

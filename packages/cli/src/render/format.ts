@@ -29,6 +29,7 @@ export function failureDetails(failure: NodeFailure): string[] {
     case 'executor-unavailable':
     case 'docker-unreachable':
     case 'image-unavailable':
+    case 'io-error':
       lines.push(`  hint: ${failure.hint}`);
       break;
     case 'container-failed':
@@ -44,4 +45,9 @@ export function failureDetails(failure: NodeFailure): string[] {
       break;
   }
   return lines;
+}
+
+/** "1 node", "2 nodes". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

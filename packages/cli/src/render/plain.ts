@@ -1,7 +1,7 @@
 // Owns line-based progress for CI logs and pipes (one line per state change, no cursor tricks).
 // Leaves the interactive view to tty.ts.
 import type { BuildEvent, BuildReport } from '@juni/core';
-import { failureDetails, formatBytes, formatDuration, label } from './format.js';
+import { failureDetails, formatBytes, formatDuration, label, plural } from './format.js';
 import type { Renderer } from './renderer.js';
 
 export class PlainRenderer implements Renderer {
@@ -17,7 +17,7 @@ export class PlainRenderer implements Renderer {
     const w = this.#write;
     switch (event.type) {
       case 'build-planned':
-        w(`juni: ${event.nodes.length} nodes planned (${event.filesRead} files read)`);
+        w(`juni: ${plural(event.nodes.length, 'node')} planned (${plural(event.filesRead, 'file')} read)`);
         break;
       case 'node-start':
         w(`  ... ${label(event.node)}`);

@@ -26,7 +26,8 @@ export interface NodeExplanation {
 export type ExplainOutcome =
   | { ok: true; nodes: NodeExplanation[] }
   | { ok: false; reason: 'no-match'; filter: string; names: string[] }
-  | { ok: false; reason: 'input-vanished'; path: string };
+  | { ok: false; reason: 'input-vanished'; path: string }
+  | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string };
 
 export interface ExplainOptions extends PrepareOptions {
   executor?: 'local' | 'docker' | undefined;

@@ -11,6 +11,7 @@ export type NodeFailure =
   | { reason: 'image-build-failed'; message: string; logTail: string[] }
   | { reason: 'container-failed'; message: string }
   | { reason: 'lambda-limit'; message: string; contributors: { name: string; bytes: number }[] }
+  | { reason: 'io-error'; message: string; hint: string }
   | { reason: 'aborted' }
   | { reason: 'unexpected-error'; message: string; stack: string | undefined };
 
@@ -29,6 +30,7 @@ export function describeFailure(failure: NodeFailure): string {
     case 'image-build-failed':
     case 'container-failed':
     case 'lambda-limit':
+    case 'io-error':
       return failure.message;
     case 'aborted':
       return 'the build was interrupted';

@@ -85,6 +85,9 @@ export class OutputFolder {
     } catch {
       return false;
     }
+    if (statSync(dest).isDirectory()) {
+      throw Object.assign(new Error(`${dest} is a folder`), { code: 'EISDIR', syscall: 'write', path: dest });
+    }
     const known = this.#stats.get(dest, 'sha256', stat);
     if (known !== undefined) return known === sha256;
     const actual = await sha256File(dest);
@@ -92,8 +95,10 @@ export class OutputFolder {
     return actual === sha256;
   }
 
+  /** Removes a stale zip of a node that failed; what is not a file (a folder) is left for the user. */
   remove(name: string): void {
-    rmSync(this.zipPath(name), { force: true });
+    const file = this.zipPath(name);
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) rmSync(file, { force: true });
   }
 
   /**

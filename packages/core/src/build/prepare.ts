@@ -13,6 +13,7 @@ import { zipTime, type ZipTime } from '../zip/timestamp.js';
 import type { BuildEvent } from './events.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import type { Shard } from '../graph/shard.js';
+import { systemError } from '../fs/system-error.js';
 
 export interface PrepareOptions {
   manifest: Manifest;
@@ -43,7 +44,8 @@ export interface Prepared {
 export type PrepareResult =
   | { ok: true; prepared: Prepared }
   | { ok: false; reason: 'no-match'; filter: string; names: string[] }
-  | { ok: false; reason: 'input-vanished'; path: string };
+  | { ok: false; reason: 'input-vanished'; path: string }
+  | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string };
 
 /** Where the cache lives for a manifest. */
 export function cacheDirFor(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): string {
@@ -63,8 +65,22 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
   const emit = options.onEvent ?? (() => undefined);
   const cacheDir = options.cacheDir ?? cacheDirFor(manifest, env);
   const hasher = await loadHasher();
-  const db = openCacheDatabase(cacheDir);
-  const artifacts = new ArtifactStore(cacheDir);
+  let db: CacheDatabase;
+  let artifacts: ArtifactStore;
+  try {
+    db = openCacheDatabase(cacheDir);
+    try {
+      artifacts = new ArtifactStore(cacheDir);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  } catch (error) {
+    // The machine's doing (permissions, a read-only or full disk), not a bug: say which folder.
+    const io = systemError(error) ?? sqliteError(error);
+    if (io) return { ok: false, reason: 'cache-unusable', dir: cacheDir, ...io };
+    throw error;
+  }
   const close = (): void => {
     artifacts.close();
     db.close();
@@ -93,4 +109,11 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
     if (e.code === 'ENOENT' && typeof e.path === 'string') return { ok: false, reason: 'input-vanished', path: e.path };
     throw error;
   }
+}
+
+/** better-sqlite3 reports an unopenable or read-only database with its own codes. */
+function sqliteError(error: unknown): { message: string; hint: string } | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !/^SQLITE_(CANTOPEN|READONLY|IOERR|FULL|PERM)/.test(code)) return undefined;
+  return { message: `${code}: ${(error as Error).message}`, hint: 'set JUNI_CACHE_DIR to a folder you can write, or fix the permissions of this one' };
 }

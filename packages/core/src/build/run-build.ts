@@ -29,6 +29,7 @@ import { runDeps } from './run-deps.js';
 import { runImage } from './run-image.js';
 import { runPackage } from './run-package.js';
 import { runTasks } from './scheduler.js';
+import { systemError } from '../fs/system-error.js';
 
 export interface BuildOptions {
   manifest: Manifest;
@@ -56,7 +57,8 @@ export type BuildOutcome =
   | { ok: true; report: BuildReport }
   | { ok: false; reason: 'build-failed'; report: BuildReport }
   | { ok: false; reason: 'no-match'; filter: string; names: string[] }
-  | { ok: false; reason: 'input-vanished'; path: string };
+  | { ok: false; reason: 'input-vanished'; path: string }
+  | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string };
 
 /** Builds the selected entries. Never throws for a user mistake or a failed node: see the outcome. */
 export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
@@ -181,8 +183,11 @@ async function runNode(ctx: BuildContext, planned: PlannedNode): Promise<NodeRun
         unreachable(node);
     }
   } catch (error) {
+    const io = systemError(error);
     const e = error instanceof Error ? error : new Error(String(error));
-    run = { ok: false, durationMs: 0, failure: { reason: 'unexpected-error', message: e.message, stack: e.stack } };
+    run = io
+      ? { ok: false, durationMs: 0, failure: { reason: 'io-error', ...io } }
+      : { ok: false, durationMs: 0, failure: { reason: 'unexpected-error', message: e.message, stack: e.stack } };
   }
   const ref = refOf(planned);
   if (!run.ok) ctx.emit({ type: 'node-failed', node: ref, failure: run.failure, durationMs: run.durationMs });

@@ -1,6 +1,6 @@
 // Owns finding the manifest file (-m, manifest.yml, manifest.yaml), reading and parsing it.
 // Leaves the meaning of its contents to validate.ts.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDirOf } from '../cache/location.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -10,11 +10,12 @@ import type { Manifest } from './types.js';
 export type LoadManifestResult =
   | { ok: true; manifest: Manifest; source: string }
   | { ok: false; reason: 'not-found'; searched: string[] }
+  | { ok: false; reason: 'unreadable'; file: string; message: string }
   | { ok: false; reason: 'invalid'; diagnostics: Diagnostic[]; source: string; file: string };
 
 export interface LoadManifestOptions {
   cwd: string;
-  /** `-m FILE`, relative to cwd. */
+  /** `-m FILE` (or a folder holding manifest.yml), relative to cwd. */
   file?: string | undefined;
   /** Where JUNI_CACHE_DIR is read from (the manifest memo lives in the cache). */
   env?: NodeJS.ProcessEnv;
@@ -27,13 +28,21 @@ export const MANIFEST_NAMES = ['manifest.yml', 'manifest.yaml'] as const;
  * that only into an existing cache folder (see memo.ts).
  */
 export async function loadManifest(options: LoadManifestOptions): Promise<LoadManifestResult> {
-  const candidates = options.file !== undefined ? [options.file] : [...MANIFEST_NAMES];
-  const displayFile = candidates.find((c) => existsSync(path.resolve(options.cwd, c)));
+  // `-m FOLDER` means the manifest in that folder, as running juni there would find it.
+  const folder = options.file !== undefined && isFolder(path.resolve(options.cwd, options.file)) ? options.file : undefined;
+  const candidates = folder !== undefined ? MANIFEST_NAMES.map((n) => path.join(folder, n))
+    : options.file !== undefined ? [options.file] : [...MANIFEST_NAMES];
+  const displayFile = candidates.find((c) => existsSync(path.resolve(options.cwd, c)) && !isFolder(path.resolve(options.cwd, c)));
   if (displayFile === undefined) {
     return { ok: false, reason: 'not-found', searched: candidates.map((c) => path.resolve(options.cwd, c)) };
   }
   const file = path.resolve(options.cwd, displayFile);
-  const source = readFileSync(file, 'utf8');
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { ok: false, reason: 'unreadable', file: displayFile, message: (error as Error).message };
+  }
   const memo = new ManifestMemo(cacheDirOf(path.dirname(file), options.env));
   const remembered = memo.read(file, source);
   if (remembered) return { ok: true, manifest: remembered, source };
@@ -42,4 +51,8 @@ export async function loadManifest(options: LoadManifestOptions): Promise<LoadMa
   if (!result.ok) return { ok: false, reason: 'invalid', diagnostics: result.diagnostics, source, file: displayFile };
   memo.write(file, source, result.manifest, result.checked);
   return { ok: true, manifest: result.manifest, source };
+}
+
+function isFolder(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }

@@ -13,7 +13,7 @@ interface MemoFile {
   /** sha256 of the manifest's text and the validator's build: either changing makes a new key. */
   key: string;
   manifest: Manifest;
-  checked: [string, 'file' | 'dir'][];
+  checked: [string, 'file' | 'dir' | 'not-file'][];
 }
 
 /**
@@ -37,7 +37,8 @@ export class ManifestMemo {
     }
     if (memo.key !== memoKey(source) || memo.manifest?.file !== file) return undefined;
     for (const [p, kind] of memo.checked) {
-      if (kindOf(p) !== kind) return undefined;
+      const now = kindOf(p);
+      if (kind === 'not-file' ? now === 'file' : now !== kind) return undefined;
     }
     return memo.manifest;
   }

@@ -16,8 +16,11 @@ import { YamlReader } from './yaml-reader.js';
 
 type YMap = YAMLMap<Node, Node | null>;
 
-/** Every path the validation relied on, and what it was: a memo of the result holds while these do. */
-export type CheckedPaths = Map<string, 'file' | 'dir'>;
+/**
+ * Every path the validation relied on, and what it was ('not-file': a folder or nothing, as the
+ * output folder must be): a memo of the result holds while these do.
+ */
+export type CheckedPaths = Map<string, 'file' | 'dir' | 'not-file'>;
 
 export type ValidateResult =
   | { ok: true; manifest: Manifest; checked: CheckedPaths }
@@ -107,6 +110,12 @@ class ManifestValidator {
       this.#r.report(node ?? global, `global.output '${spec}' is the manifest folder or contains it`, 'use a folder of its own, e.g. ./dist');
       return undefined;
     }
+    if (statSync(output, { throwIfNoEntry: false })?.isDirectory() === false) {
+      const where = node ?? global ?? this.#doc.contents;
+      this.#r.report(where, `the output folder '${spec}' is a file; zips are written into a folder there`, node ? 'move the file away, or set global.output to another folder' : 'move the file away, or set global.output to a folder, e.g. ./build');
+      return undefined;
+    }
+    this.#checked.set(output, 'not-file');
     return output;
   }
 
@@ -179,7 +188,7 @@ class ManifestValidator {
     for (const { value, node: itemNode } of items) {
       const abs = this.#existingPath(itemNode, `include`, 'any');
       if (abs === undefined) continue;
-      const kind = this.#checked.get(abs)!;
+      const kind = this.#checked.get(abs) === 'dir' ? 'dir' : 'file';
       const base = path.basename(value.replace(/[/\\]+$/, ''));
       const prefix = kind === 'dir' && base !== '.' && base !== '..' && base !== '' ? base : '';
       out.push({ spec: value, path: abs, kind, prefix, pos: this.#r.pos(itemNode) });
