@@ -135,3 +135,27 @@ test('a folder where a zip goes fails that entry with the path and a hint, not a
   assert.doesNotMatch(run.stdout + run.stderr, /bug in juni/);
   assert.ok(existsSync(p.path('dist', 'web.zip')), 'the other entry still builds');
 });
+
+test('a malformed environment variable the build depends on stops it before anything is written', async (t) => {
+  const p = tempProject(t, { 'src/handler.py': 'H = 1\n', 'manifest.yml': 'global: {executor: local}\nfunctions:\n  api: {include: [./src/handler.py]}\n' });
+  const cases: [NodeJS.ProcessEnv, string[], RegExp][] = [
+    [{ SOURCE_DATE_EPOCH: '2024-01-01' }, ['build'], /SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, not '2024-01-01'/],
+    [{ JUNI_CACHE_MAX_SIZE: 'lots' }, ['build', '--watch'], /JUNI_CACHE_MAX_SIZE must be a size like 500MB or 2GB, not 'lots'/],
+    [{ JUNI_REMOTE_CACHE_URL: 'cache.internal:3000' }, ['build', '--dry-run'], /JUNI_REMOTE_CACHE_URL must be an http:\/\/ or https:\/\/ address/],
+    [{}, ['build', '--remote-cache', 'readwrite'], /--remote-cache readwrite needs a server, and none is set/],
+    [{ SOURCE_DATE_EPOCH: 'x' }, ['why', 'api'], /SOURCE_DATE_EPOCH must be whole seconds/],
+  ];
+  for (const [env, args, expected] of cases) {
+    const run = await juni(args, { cwd: p.dir, env });
+    assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, expected);
+    assert.match(run.stderr, /hint: /);
+  }
+  const json = await juni(['build', '--json'], { cwd: p.dir, env: { SOURCE_DATE_EPOCH: 'x', JUNI_CACHE_MAX_SIZE: 'y' } });
+  assert.equal(json.code, 2);
+  const parsed = JSON.parse(json.stdout) as { ok: boolean; message: string };
+  assert.equal(parsed.ok, false);
+  assert.match(parsed.message, /SOURCE_DATE_EPOCH.*; JUNI_CACHE_MAX_SIZE/);
+  assert.equal(existsSync(p.path('.juni')), false, 'nothing in the cache');
+  assert.equal(existsSync(p.path('dist')), false, 'nothing in the output folder');
+});

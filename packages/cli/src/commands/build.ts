@@ -2,7 +2,7 @@
 // turn the outcome into an exit code (0 built, 1 a node failed, 2 bad usage or manifest).
 // Leaves building to @juni/core and repeating builds to watch.ts.
 import type { DockerSupportHandle } from '@juni/docker';
-import { formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor, type BuildOutcome, type Manifest } from '@juni/core';
+import { environmentProblems, formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor, type BuildOutcome, type Manifest } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { errorJson, reportJson } from '../render/json.js';
@@ -81,6 +81,7 @@ export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, opt
 
 export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   if (args.watch && args.dryRun) return usageError(args, io, '--watch and --dry-run do not go together');
+  if (!environmentIsUsable(args, io)) return 2;
   if (args.watch) return (await import('./watch.js')).watchCommand(args, io);
   const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
@@ -110,4 +111,14 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
 /** The shell's convention for a process ended by a signal: 130 for Ctrl-C, 143 for SIGTERM (CI cancelling a job). */
 export function signalExitCode(signal: NodeJS.Signals): number {
   return signal === 'SIGTERM' ? 143 : 130;
+}
+
+/** Reports every malformed environment variable the build depends on; false when there is one. */
+export function environmentIsUsable(args: Pick<BuildArgs, 'json'> & { remoteCache?: BuildArgs['remoteCache'] }, io: Io): boolean {
+  const problems = environmentProblems(process.env, { remoteMode: args.remoteCache });
+  if (problems.length === 0) return true;
+  // --json promises exactly one object on stdout, however many problems there are.
+  if (args.json) io.stdout(errorJson({ message: problems.map((p) => p.message).join('; ') }));
+  for (const p of problems) usageError({ json: false }, io, p.message, p.hint);
+  return false;
 }

@@ -3,7 +3,7 @@
 import { explainBuild, type Manifest, type NodeExplanation } from '@juni/core';
 import type { BuildArgs, WhyArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { dockerFor, loadForBuild, usageError } from './build.js';
+import { dockerFor, environmentIsUsable, loadForBuild, usageError } from './build.js';
 
 export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io): Promise<number> {
   const outcome = await explainBuild({ manifest, filter: args.filter, executor: args.executor, force: args.force, docker: await dockerFor(manifest) });
@@ -22,6 +22,7 @@ export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io)
 }
 
 export async function whyCommand(args: WhyArgs, io: Io): Promise<number> {
+  if (!environmentIsUsable(args, io)) return 2;
   const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
   const { manifest } = loaded;
