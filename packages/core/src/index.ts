@@ -1,7 +1,7 @@
 // Owns the public surface of @juni/core: what the CLI and the Docker package may use.
 // Leaves everything else private to the package.
 export { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-export { loadManifest, MANIFEST_NAMES, type LoadManifestResult } from './manifest/load.js';
+export { findManifest, loadManifest, MANIFEST_NAMES, type LoadManifestResult } from './manifest/load.js';
 export type { Manifest, ExecutorKind, FunctionSpec, LayerSpec } from './manifest/types.js';
 export { runBuild, type BuildOptions, type BuildOutcome } from './build/run-build.js';
 export { cacheDirFor, withExecutor } from './build/prepare.js';

@@ -121,3 +121,19 @@ async function untilTrue(what: string, check: () => boolean, ms = 20_000): Promi
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+test('-m FOLDER watches that folder\'s manifest and inputs, like a build of it', async (t) => {
+  const p = await standardProject(t);
+  const w = new WatchRun(path.dirname(p.dir), ['-m', path.basename(p.dir)]);
+  t.after(() => w.stop());
+  assert.equal((await w.build(1)).summary.built, 3);
+  await w.until('watching', () => /watching \d+ paths/.test(w.stderr));
+  // Few paths: the manifest and the inputs, not the whole folder (nor its parent).
+  const watched = Number(/watching (\d+) paths/.exec(w.stderr)![1]);
+  assert.ok(watched < 10, `watching ${watched} paths`);
+  p.write('src/worker/handler.py', 'W = 2\n');
+  assert.deepEqual(statuses(await w.build(2)), { 'deps:requirements.txt': 'cached', api: 'cached', worker: 'built' });
+  p.write('manifest.yml', p.read('manifest.yml').replace('  worker:', '  jobs:'));
+  assert.deepEqual(statuses(await w.build(3)), { 'deps:requirements.txt': 'cached', api: 'cached', jobs: 'built' });
+  assert.equal(await w.stop(), 0);
+});

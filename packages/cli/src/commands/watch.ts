@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { cacheDirFor, MANIFEST_NAMES, watchTargets, type Manifest } from '@juni/core';
+import { cacheDirFor, findManifest, watchTargets, type Manifest } from '@juni/core';
 import type { DockerSupportHandle } from '@juni/docker';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
@@ -40,7 +40,9 @@ class WatchSession {
   constructor(args: BuildArgs, io: Io) {
     this.#args = args;
     this.#io = io;
-    this.#manifestFile = path.resolve(io.cwd, args.manifest ?? MANIFEST_NAMES.find((n) => existsSync(path.resolve(io.cwd, n))) ?? 'manifest.yml');
+    // The file a build would read; until one exists, where juni looks first.
+    const found = findManifest({ cwd: io.cwd, file: args.manifest });
+    this.#manifestFile = found.ok ? found.file : found.searched[0]!;
   }
 
   async run(): Promise<number> {

@@ -79,15 +79,10 @@ export class OutputFolder {
   }
 
   async #holds(dest: string, sha256: string): Promise<boolean> {
-    let stat;
-    try {
-      stat = toFileStat(statSync(dest, { bigint: true }));
-    } catch {
-      return false;
-    }
-    if (statSync(dest).isDirectory()) {
-      throw Object.assign(new Error(`${dest} is a folder`), { code: 'EISDIR', syscall: 'write', path: dest });
-    }
+    const raw = statSync(dest, { bigint: true, throwIfNoEntry: false });
+    if (!raw) return false;
+    if (raw.isDirectory()) throw Object.assign(new Error(`${dest} is a folder`), { code: 'EISDIR', syscall: 'write', path: dest });
+    const stat = toFileStat(raw);
     const known = this.#stats.get(dest, 'sha256', stat);
     if (known !== undefined) return known === sha256;
     const actual = await sha256File(dest);

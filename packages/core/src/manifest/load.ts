@@ -28,15 +28,9 @@ export const MANIFEST_NAMES = ['manifest.yml', 'manifest.yaml'] as const;
  * that only into an existing cache folder (see memo.ts).
  */
 export async function loadManifest(options: LoadManifestOptions): Promise<LoadManifestResult> {
-  // `-m FOLDER` means the manifest in that folder, as running juni there would find it.
-  const folder = options.file !== undefined && isFolder(path.resolve(options.cwd, options.file)) ? options.file : undefined;
-  const candidates = folder !== undefined ? MANIFEST_NAMES.map((n) => path.join(folder, n))
-    : options.file !== undefined ? [options.file] : [...MANIFEST_NAMES];
-  const displayFile = candidates.find((c) => existsSync(path.resolve(options.cwd, c)) && !isFolder(path.resolve(options.cwd, c)));
-  if (displayFile === undefined) {
-    return { ok: false, reason: 'not-found', searched: candidates.map((c) => path.resolve(options.cwd, c)) };
-  }
-  const file = path.resolve(options.cwd, displayFile);
+  const found = findManifest(options);
+  if (!found.ok) return { ok: false, reason: 'not-found', searched: found.searched };
+  const { file, displayFile } = found;
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -51,6 +45,20 @@ export async function loadManifest(options: LoadManifestOptions): Promise<LoadMa
   if (!result.ok) return { ok: false, reason: 'invalid', diagnostics: result.diagnostics, source, file: displayFile };
   memo.write(file, source, result.manifest, result.checked);
   return { ok: true, manifest: result.manifest, source };
+}
+
+/**
+ * Which file `-m` (or its absence) names: `-m FILE`; `-m FOLDER`, the manifest in that folder, as
+ * running juni there would find it; else manifest.yml or manifest.yaml in cwd. `file` is absolute,
+ * `displayFile` as the user would write it.
+ */
+export function findManifest(options: LoadManifestOptions): { ok: true; file: string; displayFile: string } | { ok: false; searched: string[] } {
+  const folder = options.file !== undefined && isFolder(path.resolve(options.cwd, options.file)) ? options.file : undefined;
+  const candidates = folder !== undefined ? MANIFEST_NAMES.map((n) => path.join(folder, n))
+    : options.file !== undefined ? [options.file] : [...MANIFEST_NAMES];
+  const displayFile = candidates.find((c) => existsSync(path.resolve(options.cwd, c)) && !isFolder(path.resolve(options.cwd, c)));
+  if (displayFile === undefined) return { ok: false, searched: candidates.map((c) => path.resolve(options.cwd, c)) };
+  return { ok: true, file: path.resolve(options.cwd, displayFile), displayFile };
 }
 
 function isFolder(p: string): boolean {
