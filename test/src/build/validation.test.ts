@@ -159,3 +159,11 @@ test('a malformed environment variable the build depends on stops it before anyt
   assert.equal(existsSync(p.path('.juni')), false, 'nothing in the cache');
   assert.equal(existsSync(p.path('dist')), false, 'nothing in the output folder');
 });
+
+test('a cache folder on a file system that refuses folders (procfs) is an error, not a hang', { timeout: 30_000 }, async (t) => {
+  const p = tempProject(t, { 'src/handler.py': 'H = 1\n', 'manifest.yml': 'global: {executor: local}\nfunctions:\n  api: {include: [./src/handler.py]}\n' });
+  const run = await juni(['build'], { cwd: p.dir, env: { JUNI_CACHE_DIR: '/proc/juni-test/cache' } });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /cannot use the cache folder \/proc\/juni-test\/cache: ENOENT: cannot mkdir \/proc\/juni-test/);
+  assert.match(run.stderr, /hint: this file system does not let juni create that folder/);
+});

@@ -13,6 +13,7 @@ import { zipTime, type ZipTime } from '../zip/timestamp.js';
 import type { BuildEvent } from './events.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import type { Shard } from '../graph/shard.js';
+import { makeFolder } from '../fs/make-folder.js';
 import { systemError } from '../fs/system-error.js';
 
 export interface PrepareOptions {
@@ -68,6 +69,7 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
   let db: CacheDatabase;
   let artifacts: ArtifactStore;
   try {
+    makeFolder(cacheDir);
     db = openCacheDatabase(cacheDir);
     try {
       artifacts = new ArtifactStore(cacheDir);
