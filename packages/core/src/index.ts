@@ -4,7 +4,7 @@ export { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostic
 export { findManifest, loadManifest, MANIFEST_NAMES, type LoadManifestResult } from './manifest/load.js';
 export type { Manifest, ExecutorKind, FunctionSpec, LayerSpec } from './manifest/types.js';
 export { runBuild, type BuildOptions, type BuildOutcome } from './build/run-build.js';
-export { cacheDirFor, withExecutor } from './build/prepare.js';
+export { cacheDirFor, withExecutor, type PrepareFailure } from './build/prepare.js';
 export type { BuildEvent, BuildReport, NodeReport, NodeRef, NodeStatus, OutputFile } from './build/events.js';
 export { describeFailure, type NodeFailure } from './build/failures.js';
 export type { Executor, InstallRequest, InstallResult } from './executors/executor.js';

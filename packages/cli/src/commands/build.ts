@@ -2,7 +2,7 @@
 // turn the outcome into an exit code (0 built, 1 a node failed, 2 bad usage or manifest).
 // Leaves building to @juni/core and repeating builds to watch.ts.
 import type { DockerSupportHandle } from '@juni/docker';
-import { environmentProblems, formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor, type BuildOutcome, type Manifest } from '@juni/core';
+import { environmentProblems, formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor, type BuildOutcome, type Manifest, type PrepareFailure } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { errorJson, reportJson } from '../render/json.js';
@@ -61,17 +61,8 @@ export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, opt
     manifest, filter: args.filter, concurrency: args.concurrency, force: args.force, skipClean: args.skipClean,
     remoteCache: args.remoteCache, shard: args.shard, signal: options.signal, onEvent: (e) => renderer.onEvent(e), docker: options.docker,
   });
-  if (!outcome.ok && outcome.reason === 'no-match') {
-    usageError(args, io, `no function or layer name contains '${outcome.filter}'`, `names: ${outcome.names.join(', ')}`);
-    return outcome;
-  }
-  if (!outcome.ok && outcome.reason === 'cache-unusable') {
-    usageError(args, io, `cannot use the cache folder ${outcome.dir}: ${outcome.message}`, outcome.hint);
-    return outcome;
-  }
-  if (!outcome.ok && outcome.reason === 'input-vanished') {
-    if (args.json) io.stdout(errorJson({ message: `${outcome.path} disappeared during the build` }));
-    io.stderr(`juni: ${outcome.path} disappeared while the build was reading its inputs; nothing was built\n  hint: build again once your edit is saved`);
+  if (!outcome.ok && outcome.reason !== 'build-failed') {
+    reportPrepareFailure(args, io, outcome);
     return outcome;
   }
   await renderer.finish(outcome.report);
@@ -99,7 +90,7 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   try {
     const outcome = await buildOnce(args, loaded.manifest, io, { signal: abort.signal, docker });
     if (stoppedBy) return signalExitCode(stoppedBy);
-    if (!outcome.ok && (outcome.reason === 'no-match' || outcome.reason === 'cache-unusable')) return 2;
+    if (!outcome.ok && outcome.reason !== 'build-failed') return prepareFailureExitCode(outcome);
     return outcome.ok ? 0 : 1;
   } finally {
     process.off('SIGINT', stop);
@@ -121,4 +112,26 @@ export function environmentIsUsable(args: Pick<BuildArgs, 'json'> & { remoteCach
   if (args.json) io.stdout(errorJson({ message: problems.map((p) => p.message).join('; ') }));
   for (const p of problems) usageError({ json: false }, io, p.message, p.hint);
   return false;
+}
+
+/** Why nothing was built, said the same way by build, --dry-run and why. */
+export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, failure: PrepareFailure): number {
+  switch (failure.reason) {
+    case 'no-match':
+      usageError(args, io, `no function or layer name contains '${failure.filter}'`, `names: ${failure.names.join(', ')}`);
+      break;
+    case 'cache-unusable':
+      usageError(args, io, `cannot use the cache folder ${failure.dir}: ${failure.message}`, failure.hint);
+      break;
+    case 'input-vanished':
+      // Not a usage error: a file was deleted (an editor's save) while the build read it.
+      if (args.json) io.stdout(errorJson({ message: `${failure.path} disappeared during the build` }));
+      io.stderr(`juni: ${failure.path} disappeared while the build was reading its inputs; nothing was built\n  hint: build again once your edit is saved`);
+      break;
+  }
+  return prepareFailureExitCode(failure);
+}
+
+function prepareFailureExitCode(failure: PrepareFailure): number {
+  return failure.reason === 'input-vanished' ? 1 : 2;
 }

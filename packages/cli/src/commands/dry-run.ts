@@ -3,13 +3,11 @@
 import { explainBuild, type Manifest, type NodeExplanation } from '@juni/core';
 import type { BuildArgs, WhyArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { dockerFor, environmentIsUsable, loadForBuild, usageError } from './build.js';
+import { dockerFor, environmentIsUsable, loadForBuild, reportPrepareFailure, usageError } from './build.js';
 
 export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io): Promise<number> {
   const outcome = await explainBuild({ manifest, filter: args.filter, executor: args.executor, force: args.force, docker: await dockerFor(manifest) });
-  if (!outcome.ok && outcome.reason === 'input-vanished') return usageError(args, io, `${outcome.path} disappeared while it was being read`, 'try again once your edit is saved');
-  if (!outcome.ok && outcome.reason === 'cache-unusable') return usageError(args, io, `cannot use the cache folder ${outcome.dir}: ${outcome.message}`, outcome.hint);
-  if (!outcome.ok) return usageError(args, io, `no function or layer name contains '${outcome.filter}'`, `names: ${outcome.names.join(', ')}`);
+  if (!outcome.ok) return reportPrepareFailure(args, io, outcome);
   if (args.json) {
     io.stdout(JSON.stringify({ nodes: outcome.nodes.map(({ kind, name, key, status, reasons }) => ({ kind, name, key, status, reasons })) }, null, 2));
     return 0;
@@ -29,8 +27,7 @@ export async function whyCommand(args: WhyArgs, io: Io): Promise<number> {
   const entries = [...manifest.functions, ...manifest.layers].map((e) => e.name);
   if (!entries.includes(args.name)) return usageError(args, io, `there is no function or layer named '${args.name}'`, `names: ${entries.join(', ')}`);
   const outcome = await explainBuild({ manifest, filter: args.name, executor: args.executor, docker: await dockerFor(manifest) });
-  if (!outcome.ok && outcome.reason === 'cache-unusable') return usageError(args, io, `cannot use the cache folder ${outcome.dir}: ${outcome.message}`, outcome.hint);
-  if (!outcome.ok) return 2;
+  if (!outcome.ok) return reportPrepareFailure(args, io, outcome);
   // The entry first, then what it depends on (whose changes explain an "upstream changed").
   const nodes = [...outcome.nodes].sort((a, b) => Number(b.name === args.name) - Number(a.name === args.name));
   if (args.json) {

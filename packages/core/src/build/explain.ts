@@ -8,7 +8,7 @@ import { describeReason, diffBreakdowns, type ChangeReason } from './explain-dif
 import type { NodeKind } from './events.js';
 import type { KeyBreakdown } from './node-key.js';
 import type { BuildPlan, PlannedNode } from './plan.js';
-import { preparePlan, withExecutor, type PrepareOptions } from './prepare.js';
+import { preparePlan, withExecutor, type PrepareFailure, type PrepareOptions } from './prepare.js';
 
 export interface NodeExplanation {
   id: string;
@@ -25,9 +25,7 @@ export interface NodeExplanation {
 
 export type ExplainOutcome =
   | { ok: true; nodes: NodeExplanation[] }
-  | { ok: false; reason: 'no-match'; filter: string; names: string[] }
-  | { ok: false; reason: 'input-vanished'; path: string }
-  | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string };
+  | PrepareFailure;
 
 export interface ExplainOptions extends PrepareOptions {
   executor?: 'local' | 'docker' | undefined;

@@ -1,15 +1,16 @@
 // Owns the output folder: placing each zip (only when its bytes differ), and cleaning what this
 // build did not produce. Leaves building zips to run-package.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isAlive, type ArtifactStore } from '../cache/artifacts.js';
 import type { ZipOutput } from '../cache/results.js';
 import type { StatCache } from '../cache/stat-cache.js';
+import { makeFolder } from '../fs/make-folder.js';
+import { sha256ByStat } from '../fs/sha256-file.js';
 import { toFileStat } from '../fs/source-file.js';
-import { sha256File } from '../fs/sha256-file.js';
 
 export type PlaceResult =
   | { state: 'unchanged' | 'written'; path: string }
@@ -40,7 +41,7 @@ export class OutputFolder {
   async place(name: string, zip: ZipOutput, options: { justWritten?: boolean } = {}): Promise<PlaceResult> {
     const dest = this.zipPath(name);
     if (await this.#holds(dest, zip.sha256)) return { state: 'unchanged', path: dest };
-    mkdirSync(this.dir, { recursive: true });
+    makeFolder(this.dir);
     const temp = path.join(this.dir, `.${name}.zip.juni-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     const source = this.#artifacts.zipPath(zip.sha256);
     if (options.justWritten) {
@@ -82,12 +83,7 @@ export class OutputFolder {
     const raw = statSync(dest, { bigint: true, throwIfNoEntry: false });
     if (!raw) return false;
     if (raw.isDirectory()) throw Object.assign(new Error(`${dest} is a folder`), { code: 'EISDIR', syscall: 'write', path: dest });
-    const stat = toFileStat(raw);
-    const known = this.#stats.get(dest, 'sha256', stat);
-    if (known !== undefined) return known === sha256;
-    const actual = await sha256File(dest);
-    this.#stats.set(dest, 'sha256', stat, actual);
-    return actual === sha256;
+    return (await sha256ByStat(this.#stats, dest, toFileStat(raw))) === sha256;
   }
 
   /** Removes a stale zip of a node that failed; what is not a file (a folder) is left for the user. */

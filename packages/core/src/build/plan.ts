@@ -38,6 +38,8 @@ export interface PlannedNode {
 export interface BuildPlan {
   nodes: PlannedNode[];
   byId: Map<string, PlannedNode>;
+  /** The host interpreter whose description went into local install keys (probed only if one is planned). */
+  python: PythonInfoResult | undefined;
 }
 
 export type PlanResult =
@@ -103,7 +105,7 @@ export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
         unreachable(node);
     }
   }
-  return { ok: true, plan: { nodes: [...planned.values()], byId: planned } };
+  return { ok: true, plan: { nodes: [...planned.values()], byId: planned, python } };
 }
 
 function relative(manifest: Manifest, abs: string): string {

@@ -5,6 +5,8 @@ import { openCacheDatabase, type CacheDatabase } from '../cache/database.js';
 import { cacheDirOf } from '../cache/location.js';
 import { StatCache } from '../cache/stat-cache.js';
 import type { DockerSupport } from '../executors/docker-support.js';
+import { makeFolder } from '../fs/make-folder.js';
+import { systemError } from '../fs/system-error.js';
 import { FolderWalker } from '../fs/walk.js';
 import { FileHasher } from '../hash/file-hasher.js';
 import { loadHasher } from '../hash/xxhash.js';
@@ -13,8 +15,6 @@ import { zipTime, type ZipTime } from '../zip/timestamp.js';
 import type { BuildEvent } from './events.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import type { Shard } from '../graph/shard.js';
-import { makeFolder } from '../fs/make-folder.js';
-import { systemError } from '../fs/system-error.js';
 
 export interface PrepareOptions {
   manifest: Manifest;
@@ -42,11 +42,13 @@ export interface Prepared {
   close(): void;
 }
 
-export type PrepareResult =
-  | { ok: true; prepared: Prepared }
+/** Why a build (or an explanation) could not start; every command reports these the same way. */
+export type PrepareFailure =
   | { ok: false; reason: 'no-match'; filter: string; names: string[] }
   | { ok: false; reason: 'input-vanished'; path: string }
   | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string };
+
+export type PrepareResult = { ok: true; prepared: Prepared } | PrepareFailure;
 
 /** Where the cache lives for a manifest. */
 export function cacheDirFor(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): string {
@@ -66,23 +68,9 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
   const emit = options.onEvent ?? (() => undefined);
   const cacheDir = options.cacheDir ?? cacheDirFor(manifest, env);
   const hasher = await loadHasher();
-  let db: CacheDatabase;
-  let artifacts: ArtifactStore;
-  try {
-    makeFolder(cacheDir);
-    db = openCacheDatabase(cacheDir);
-    try {
-      artifacts = new ArtifactStore(cacheDir);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-  } catch (error) {
-    // The machine's doing (permissions, a read-only or full disk), not a bug: say which folder.
-    const io = systemError(error) ?? sqliteError(error);
-    if (io) return { ok: false, reason: 'cache-unusable', dir: cacheDir, ...io };
-    throw error;
-  }
+  const opened = openCache(cacheDir);
+  if (!opened.ok) return opened;
+  const { db, artifacts } = opened;
   const close = (): void => {
     artifacts.close();
     db.close();
@@ -109,6 +97,22 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
     // A file the manifest named was deleted after it was validated: not a bug, a race with an edit.
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'ENOENT' && typeof e.path === 'string') return { ok: false, reason: 'input-vanished', path: e.path };
+    throw error;
+  }
+}
+
+/** Opens (creating it if need be) the cache folder's database and artifact store. */
+function openCache(cacheDir: string): { ok: true; db: CacheDatabase; artifacts: ArtifactStore } | PrepareFailure {
+  let db: CacheDatabase | undefined;
+  try {
+    makeFolder(cacheDir);
+    db = openCacheDatabase(cacheDir);
+    return { ok: true, db, artifacts: new ArtifactStore(cacheDir) };
+  } catch (error) {
+    db?.close();
+    // The machine's doing (permissions, a read-only or full disk), not a bug: say which folder.
+    const io = systemError(error) ?? sqliteError(error);
+    if (io) return { ok: false, reason: 'cache-unusable', dir: cacheDir, ...io };
     throw error;
   }
 }

@@ -6,6 +6,7 @@ import { ArtifactStore } from '../cache/artifacts.js';
 import { ResultStore } from '../cache/results.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
+import { systemError } from '../fs/system-error.js';
 import { LocalExecutor } from '../executors/local.js';
 import { upstreamOf } from '../graph/nodes.js';
 import type { ExecutorKind, Manifest } from '../manifest/types.js';
@@ -23,13 +24,12 @@ import { remoteConfig, type RemoteMode } from '../cache/remote/config.js';
 import { RemoteCache } from '../cache/remote/remote-cache.js';
 import type { Shard } from '../graph/shard.js';
 import type { BuildPlan, PlannedNode } from './plan.js';
-import { preparePlan, withExecutor } from './prepare.js';
+import { preparePlan, withExecutor, type PrepareFailure } from './prepare.js';
 import { recordRun } from './run-history.js';
 import { runDeps } from './run-deps.js';
 import { runImage } from './run-image.js';
 import { runPackage } from './run-package.js';
 import { runTasks } from './scheduler.js';
-import { systemError } from '../fs/system-error.js';
 
 export interface BuildOptions {
   manifest: Manifest;
@@ -56,9 +56,7 @@ export interface BuildOptions {
 export type BuildOutcome =
   | { ok: true; report: BuildReport }
   | { ok: false; reason: 'build-failed'; report: BuildReport }
-  | { ok: false; reason: 'no-match'; filter: string; names: string[] }
-  | { ok: false; reason: 'input-vanished'; path: string }
-  | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string };
+  | PrepareFailure;
 
 /** Builds the selected entries. Never throws for a user mistake or a failed node: see the outcome. */
 export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {

@@ -4,7 +4,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PackOutput, TreeFile, TreeOutput } from '../cache/results.js';
-import { sha256File } from '../fs/sha256-file.js';
+import { sha256ByStat } from '../fs/sha256-file.js';
 import { toFileStat } from '../fs/source-file.js';
 import { FolderWalker } from '../fs/walk.js';
 import type { DepsNode } from '../graph/nodes.js';
@@ -61,12 +61,17 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
   try {
     const imageId = node.settings.imageId === undefined ? undefined : ctx.imageIds.get(node.settings.imageId);
     const installed = await executor.installDeps({
-      node, target: tree, cwd: ctx.manifest.dir, signal: ctx.signal, imageId,
+      node, target: tree, cwd: ctx.manifest.dir, signal: ctx.signal, imageId, python: ctx.plan.python,
       onLog: (line) => ctx.emit({ type: 'log', node: ref, line }),
     });
     if (!installed.ok) return { ok: false, failure: installed.failure, durationMs: performance.now() - started };
     const output = await packTree(ctx, tree);
+    // Hashed as it was written, so the first zip that uses it need not read it back; but only if
+    // the file in place is still ours (same inode): another process may have renamed its over it.
+    const ours = statSync(output.tempPack, { bigint: true }).ino;
     ctx.artifacts.commit(output.tempPack, packPath);
+    const placed = statSync(packPath, { bigint: true });
+    if (placed.ino === ours) ctx.stats.set(packPath, 'sha256', toFileStat(placed), output.result.pack.sha256, { trusted: true });
     const durationMs = performance.now() - started;
     ctx.results.put({ key: planned.key, kind: 'deps', name: node.name, output: output.result, inputs: planned.breakdown, durationMs });
     ctx.remote?.upload(planned.key, `deps ${node.name}`);
@@ -93,20 +98,14 @@ async function packTree(ctx: BuildContext, root: string): Promise<{ tempPack: st
   };
 }
 
-/** A pack is reused only if it still has the bytes it was stored with. */
 /**
- * A pack is hashed in full once (a 40 MiB install costs ~30 ms), then vouched for by its stat:
- * until the file changes, the stat cache says which sha256 it had.
+ * A pack is reused only if it still has the bytes it was stored with. Reading 40 MiB costs ~30 ms,
+ * so its sha256 is remembered by stat (recorded when the pack was written): any write changes it.
  */
 async function packIsIntact(ctx: BuildContext, packPath: string, output: PackOutput): Promise<boolean> {
   const raw = statSync(packPath, { bigint: true, throwIfNoEntry: false });
   if (!raw || Number(raw.size) !== output.pack.bytes) return false;
-  const stat = toFileStat(raw);
-  const known = ctx.stats.get(packPath, 'sha256', stat);
-  if (known !== undefined) return known === output.pack.sha256;
-  const actual = await sha256File(packPath);
-  ctx.stats.set(packPath, 'sha256', stat, actual);
-  return actual === output.pack.sha256;
+  return (await sha256ByStat(ctx.stats, packPath, toFileStat(raw))) === output.pack.sha256;
 }
 
 export function describeTree(root: string): TreeOutput {

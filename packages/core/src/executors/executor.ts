@@ -2,6 +2,7 @@
 // Leaves the ways themselves to local.ts (host pip) and packages/docker (a build container).
 import type { DepsNode } from '../graph/nodes.js';
 import type { NodeFailure } from '../build/failures.js';
+import type { PythonInfoResult } from './python-info.js';
 
 export interface InstallRequest {
   node: DepsNode;
@@ -13,6 +14,8 @@ export interface InstallRequest {
   signal: AbortSignal;
   /** For container executors: the ID of the image to run pip in. */
   imageId?: string | undefined;
+  /** For the local executor: the interpreter the plan described in this node's key. */
+  python?: PythonInfoResult | undefined;
 }
 
 export type InstallResult = { ok: true } | { ok: false; failure: NodeFailure };

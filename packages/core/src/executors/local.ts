@@ -51,7 +51,8 @@ export class LocalExecutor implements Executor {
   }
 
   async installDeps(request: InstallRequest): Promise<InstallResult> {
-    const python = probePython(this.#db, request.cwd);
+    // The plan's probe, so pip runs exactly the interpreter the key describes.
+    const python = request.python ?? probePython(this.#db, request.cwd);
     if (!python.ok) return { ok: false, failure: { reason: python.reason, message: python.message, hint: python.hint } };
     const env = pipEnvironment(process.env, request.node.settings.pipconf);
     const child = spawn(python.executable, pipArguments(request), { cwd: request.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: request.signal });

@@ -3,17 +3,17 @@
 // manifest's bytes, nor juni's validator, nor any path it named changed, the result is the same.
 // Leaves parsing and validating to load.ts and validate.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Manifest } from './types.js';
-import type { CheckedPaths } from './validate.js';
+import type { CheckedKind, CheckedPaths } from './validate.js';
 
 interface MemoFile {
-  /** sha256 of the manifest's text and the validator's build: either changing makes a new key. */
+  /** sha256 of the manifest's text and the validator's build (and where it is installed): either changing makes a new key. */
   key: string;
   manifest: Manifest;
-  checked: [string, 'file' | 'dir' | 'not-file'][];
+  checked: [string, CheckedKind][];
 }
 
 /**
@@ -64,11 +64,17 @@ export class ManifestMemo {
   }
 }
 
-/** The validator's own build, so a new juni (or a rebuilt one, in development) never trusts an old memo. */
+/**
+ * The build of every module that shapes a validated manifest (this folder: the parser, the
+ * validator, the schema), so a new juni, or one rebuilt in development, never trusts an old memo.
+ */
 const VALIDATOR_STAMP = (() => {
-  const validator = fileURLToPath(new URL('./validate.js', import.meta.url));
-  const s = statSync(validator);
-  return `${validator}:${s.size}:${s.mtimeMs}`;
+  const folder = fileURLToPath(new URL('.', import.meta.url));
+  const files = readdirSync(folder).filter((f) => f.endsWith('.js')).sort().map((f) => {
+    const s = statSync(path.join(folder, f));
+    return `${f}:${s.size}:${s.mtimeMs}`;
+  });
+  return [folder, ...files].join(';');
 })();
 
 function memoKey(source: string): string {

@@ -20,7 +20,8 @@ type YMap = YAMLMap<Node, Node | null>;
  * Every path the validation relied on, and what it was ('not-file': a folder or nothing, as the
  * output folder must be): a memo of the result holds while these do.
  */
-export type CheckedPaths = Map<string, 'file' | 'dir' | 'not-file'>;
+export type CheckedPaths = Map<string, CheckedKind>;
+export type CheckedKind = 'file' | 'dir' | 'not-file';
 
 export type ValidateResult =
   | { ok: true; manifest: Manifest; checked: CheckedPaths }

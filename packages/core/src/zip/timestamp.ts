@@ -11,9 +11,14 @@ export interface ZipTime {
 /** Reads SOURCE_DATE_EPOCH (seconds, UTC) if set; the result does not depend on the time zone. */
 export function zipTime(env: NodeJS.ProcessEnv = process.env): ZipTime {
   const raw = env.SOURCE_DATE_EPOCH;
-  const epoch = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+  const epoch = raw !== undefined && isSourceDateEpoch(raw) ? Number(raw) : undefined;
   // DOS times start in 1980; earlier epochs clamp to its first second.
   const utc = new Date(Math.max(epoch ?? 0, 315_532_800) * 1000);
   const date = new Date(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), utc.getUTCHours(), utc.getUTCMinutes(), utc.getUTCSeconds());
   return { date, label: utc.toISOString() };
+}
+
+/** Whole seconds, as the reproducible-builds spec defines the variable (build/environment.ts refuses anything else). */
+export function isSourceDateEpoch(raw: string): boolean {
+  return /^\d+$/.test(raw);
 }

@@ -14,9 +14,16 @@ export interface RemoteConfig {
   mode: Exclude<RemoteMode, 'off'>;
 }
 
+/** The server's address and the variable that set it (juni's own wins over Turborepo's). */
+export function remoteCacheUrl(env: NodeJS.ProcessEnv): { variable: 'JUNI_REMOTE_CACHE_URL' | 'TURBO_API'; url: string } | undefined {
+  if (env.JUNI_REMOTE_CACHE_URL !== undefined) return { variable: 'JUNI_REMOTE_CACHE_URL', url: env.JUNI_REMOTE_CACHE_URL };
+  if (env.TURBO_API !== undefined) return { variable: 'TURBO_API', url: env.TURBO_API };
+  return undefined;
+}
+
 /** The remote cache to use, or undefined when none is configured or it is turned off. */
 export function remoteConfig(env: NodeJS.ProcessEnv, mode: RemoteMode | undefined): RemoteConfig | undefined {
-  const url = env.JUNI_REMOTE_CACHE_URL ?? env.TURBO_API;
+  const url = remoteCacheUrl(env)?.url;
   const effective = mode ?? 'readwrite';
   if (!url || effective === 'off') return undefined;
   // Self-hosted servers refuse requests without a team; one project alone needs no name for it.
