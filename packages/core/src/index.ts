@@ -20,6 +20,7 @@ export type { ChangeReason } from './build/explain-diff.js';
 export { describeGraph, type GraphDescription } from './graph/describe.js';
 export { cacheStats, pruneCache, DEFAULT_MAX_CACHE_BYTES, type CacheStats, type PruneResult } from './cache/prune.js';
 export { openCacheDatabase } from './cache/database.js';
+export { cleanCache, type CleanResult } from './cache/clean.js';
 export { parseSize } from './cache/size.js';
 export { environmentProblems, type EnvironmentProblem } from './build/environment.js';
 export { parseShard, type Shard } from './graph/shard.js';

@@ -1,6 +1,7 @@
 // Owns running `pip install --target` inside the build image: the manifest folder mounted
-// read-only (so -r and relative find-links resolve as on the host), the pip.conf at /etc/pip.conf,
-// the output folder mounted from the host, as the invoking user. Leaves caching to core.
+// read-only (so relative find-links and local paths resolve as on the host), the snapshot of the
+// requirements closure beside it, the pip.conf at /etc/pip.conf, the output folder mounted from
+// the host, as the invoking user. Leaves caching to core.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,7 +11,7 @@ import type { ContainerTracker } from './containers.js';
 import { messageOf } from './engine.js';
 
 const PROJECT = '/juni/project';
-const REQUIREMENTS_DIR = '/juni/requirements';
+const INPUTS = '/juni/inputs';
 const OUT = '/juni/out';
 const TAIL = 40;
 
@@ -19,12 +20,10 @@ export function containerPlatform(architecture: string | undefined): string | un
   return architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
 }
 
-/** Where the requirements file appears in the container, and the mounts that put it there. */
+/** Where the snapshot's requirements file appears in the container, and the mount that puts it there. */
 function requirementsMount(request: InstallRequest): { path: string; binds: string[] } {
-  const rel = path.relative(request.cwd, request.node.requirements);
-  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return { path: `${PROJECT}/${rel.split(path.sep).join('/')}`, binds: [] };
-  const dir = path.dirname(request.node.requirements);
-  return { path: `${REQUIREMENTS_DIR}/${path.basename(request.node.requirements)}`, binds: [`${dir}:${REQUIREMENTS_DIR}:ro`] };
+  const rel = path.relative(request.inputs.root, request.inputs.requirements).split(path.sep).join('/');
+  return { path: `${INPUTS}/${rel}`, binds: [`${request.inputs.root}:${INPUTS}:ro`] };
 }
 
 /** Splits the engine's multiplexed attach stream into stdout and stderr lines. */
@@ -44,7 +43,7 @@ export async function installInContainer(docker: Docker, tracker: ContainerTrack
   mkdirSync(request.target, { recursive: true });
   const requirements = requirementsMount(request);
   const binds = [`${request.cwd}:${PROJECT}:ro`, `${request.target}:${OUT}`, ...requirements.binds];
-  if (node.settings.pipconf) binds.push(`${node.settings.pipconf}:/etc/pip.conf:ro`);
+  if (request.inputs.pipconf) binds.push(`${request.inputs.pipconf}:/etc/pip.conf:ro`);
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const platform = containerPlatform(node.settings.architecture);

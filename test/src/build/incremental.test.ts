@@ -80,7 +80,8 @@ test('--force rebuilds everything; -f builds the partial matches with their inst
   const after = await buildJson(p.dir);
   assert.deepEqual(statuses(after.report), { 'deps:requirements.txt': 'cached', api: 'cached' });
   assert.throws(() => p.mtime('dist/worker.zip'));
-  assert.throws(() => p.mtime('dist/keep-me.txt'));
+  // Only zips juni placed are ever cleaned: the user's file stays.
+  assert.equal(p.read('dist/keep-me.txt'), 'mine');
 });
 
 test('JUNI_CACHE_DIR puts the cache elsewhere', async (t) => {

@@ -57,9 +57,9 @@ test('every include form lands where juniper puts it, and exclusions apply at an
   const lib = ['lib/deep/mod.py', 'lib/run.sh', 'lib/util.py'];
   assert.deepEqual(zipNames(p.path('dist/api.zip')), ['conf/settings.json', 'fatpkg/__init__.py', 'handler.py', ...lib]);
   assert.deepEqual(zipNames(p.path('dist/shared.zip')), ['python/fatpkg/__init__.py', ...lib.map((f) => `python/${f}`)]);
-  // ./ is the manifest folder at the root, minus the manifest, the output folder and the cache.
+  // ./ is the manifest folder at the root, minus the manifest, its pip.conf, the output folder and the cache.
   assert.deepEqual(zipNames(p.path('dist/root.zip')), [
-    'pip.conf', 'src/conf/settings.json', 'src/handler.py', 'src/lib/deep/mod.py', 'src/lib/run.sh', 'src/lib/util.py',
+    'src/conf/settings.json', 'src/handler.py', 'src/lib/deep/mod.py', 'src/lib/run.sh', 'src/lib/util.py',
     'wheels/fatpkg-1.0-py3-none-any.whl',
   ]);
   const entries = readZip(p.path('dist/api.zip'));

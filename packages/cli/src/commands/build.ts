@@ -2,7 +2,12 @@
 // turn the outcome into an exit code (0 built, 1 a node failed, 2 bad usage or manifest).
 // Leaves building to @juni/core and repeating builds to watch.ts.
 import type { DockerSupportHandle } from '@juni/docker';
-import { environmentProblems, formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor, type BuildOutcome, type Manifest, type PrepareFailure } from '@juni/core';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  environmentProblems, formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor,
+  type BuildOutcome, type Diagnostic, type Manifest, type PrepareFailure,
+} from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { errorJson, reportJson } from '../render/json.js';
@@ -23,11 +28,16 @@ export async function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor'
     usageError(args, io, `cannot read ${loaded.file}: ${loaded.message}`, 'check that the manifest is a readable file');
     return { ok: false, exitCode: 2 };
   }
-  const diagnostics = sortDiagnostics(loaded.diagnostics);
-  if (args.json) io.stdout(errorJson({ diagnostics }));
-  for (const d of diagnostics) io.stderr(formatDiagnostic(d, loaded.source) + '\n');
-  io.stderr(`juni: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${loaded.file}; nothing was built`);
+  printDiagnostics(args, io, { diagnostics: loaded.diagnostics, source: loaded.source, file: loaded.file });
   return { ok: false, exitCode: 2 };
+}
+
+/** Every problem with its place in the manifest and the offending line, then one summary line. */
+function printDiagnostics(args: Pick<BuildArgs, 'json'>, io: Io, found: { diagnostics: Diagnostic[]; source: string | undefined; file: string }): void {
+  const diagnostics = sortDiagnostics(found.diagnostics);
+  if (args.json) io.stdout(errorJson({ diagnostics }));
+  for (const d of diagnostics) io.stderr(formatDiagnostic(d, found.source) + '\n');
+  io.stderr(`juni: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${found.file}; nothing was built`);
 }
 
 export function usageError(args: Pick<BuildArgs, 'json'>, io: Io, message: string, hint?: string): number {
@@ -123,6 +133,19 @@ export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, fail
     case 'cache-unusable':
       usageError(args, io, `cannot use the cache folder ${failure.dir}: ${failure.message}`, failure.hint);
       break;
+    case 'unsafe-paths': {
+      // Core names the manifest by its absolute path; show it as the user would type it.
+      const file = failure.diagnostics[0]?.file ?? '';
+      const shown = path.relative(io.cwd, file) || file;
+      let source: string | undefined;
+      try {
+        source = readFileSync(file, 'utf8');
+      } catch {
+        source = undefined; // only the quoted line is lost
+      }
+      printDiagnostics(args, io, { diagnostics: failure.diagnostics.map((d) => ({ ...d, file: shown })), source, file: shown });
+      break;
+    }
     case 'input-vanished':
       // Not a usage error: a file was deleted (an editor's save) while the build read it.
       if (args.json) io.stdout(errorJson({ message: `${failure.path} disappeared during the build` }));

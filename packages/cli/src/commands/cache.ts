@@ -1,24 +1,20 @@
 // Owns `juni clean` and `juni cache stats|prune`: looking after the output folder and the cache.
 // Leaves the accounting and eviction to @juni/core.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { cacheDirFor, cacheStats, openCacheDatabase, pruneCache } from '@juni/core';
+import { cacheDirFor, cacheStats, cleanCache, openCacheDatabase, pruneCache } from '@juni/core';
 import type { CacheArgs, CleanArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { formatBytes } from '../render/format.js';
 import { loadForBuild } from './build.js';
 
-/** Removes the manifest's zips from the output folder and the whole cache folder. */
+/** Removes the zips juni placed (unchanged since) and the cache's own files; nothing else. */
 export async function cleanCommand(args: CleanArgs, io: Io): Promise<number> {
   const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
-  const { manifest } = loaded;
-  const names = [...manifest.functions, ...manifest.layers].map((e) => path.join(manifest.output, `${e.name}.zip`)).filter((p) => existsSync(p));
-  for (const zip of names) rmSync(zip, { force: true });
-  const cacheDir = cacheDirFor(manifest);
-  const hadCache = existsSync(cacheDir);
-  rmSync(cacheDir, { recursive: true, force: true });
-  io.stdout(`juni: removed ${names.length} zip${names.length === 1 ? '' : 's'}${hadCache ? ` and the cache (${cacheDir})` : ''}`);
+  const cacheDir = cacheDirFor(loaded.manifest);
+  const { zips, hadCache } = await cleanCache(cacheDir);
+  io.stdout(`juni: removed ${zips.length} zip${zips.length === 1 ? '' : 's'}${hadCache ? ` and the cache (${cacheDir})` : ''}`);
   return 0;
 }
 

@@ -8,6 +8,7 @@ import type { ResultStore } from '../cache/results.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import type { Manifest } from '../manifest/types.js';
+import type { Hasher } from '../hash/xxhash.js';
 import type { ZipTime } from '../zip/timestamp.js';
 import type { BuildEvent, NodeRef, OutputFile } from './events.js';
 import type { NodeFailure } from './failures.js';
@@ -19,6 +20,8 @@ export interface BuildContext {
   plan: BuildPlan;
   results: ResultStore;
   artifacts: ArtifactStore;
+  /** The build's xxhash64: snapshots of install inputs are checked with it. */
+  hasher: Hasher;
   /** Remembered hashes by stat; also vouches for packs already checked once. */
   stats: StatCache;
   output: OutputFolder;

@@ -1,14 +1,17 @@
-// Owns the output folder: placing each zip (only when its bytes differ), and cleaning what this
-// build did not produce. Leaves building zips to run-package.ts.
+// Owns the output folder: placing each zip (only when its bytes differ), recording it as juni's,
+// and cleaning juni's own zips that this build did not produce; nothing else there is ever
+// deleted. Leaves building zips to run-package.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isAlive, type ArtifactStore } from '../cache/artifacts.js';
+import type { PlacedZips } from '../cache/placed-zips.js';
 import type { ZipOutput } from '../cache/results.js';
 import type { StatCache } from '../cache/stat-cache.js';
 import { makeFolder } from '../fs/make-folder.js';
+import { realPathLoose } from '../fs/real-path.js';
 import { sha256ByStat } from '../fs/sha256-file.js';
 import { toFileStat } from '../fs/source-file.js';
 
@@ -21,13 +24,18 @@ const TEMP = /^\..+\.juni-(\d+)-[0-9a-f]+\.tmp$/;
 
 export class OutputFolder {
   readonly dir: string;
+  /** The folder resolved through symlinks: what the record of placed zips is keyed by. */
+  readonly #realDir: string;
   readonly #stats: StatCache;
   readonly #artifacts: ArtifactStore;
+  readonly #placed: PlacedZips;
 
-  constructor(options: { dir: string; stats: StatCache; artifacts: ArtifactStore }) {
+  constructor(options: { dir: string; stats: StatCache; artifacts: ArtifactStore; placed: PlacedZips }) {
     this.dir = options.dir;
+    this.#realDir = realPathLoose(options.dir);
     this.#stats = options.stats;
     this.#artifacts = options.artifacts;
+    this.#placed = options.placed;
   }
 
   zipPath(name: string): string {
@@ -40,7 +48,11 @@ export class OutputFolder {
    */
   async place(name: string, zip: ZipOutput, options: { justWritten?: boolean } = {}): Promise<PlaceResult> {
     const dest = this.zipPath(name);
-    if (await this.#holds(dest, zip.sha256)) return { state: 'unchanged', path: dest };
+    if (await this.#holds(dest, zip.sha256)) {
+      // Those bytes are the zip juni built for this name: juni's, whoever copied them there.
+      this.#placed.record({ dir: this.#realDir, name: `${name}.zip`, sha256: zip.sha256 });
+      return { state: 'unchanged', path: dest };
+    }
     makeFolder(this.dir);
     const temp = path.join(this.dir, `.${name}.zip.juni-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     const source = this.#artifacts.zipPath(zip.sha256);
@@ -75,6 +87,7 @@ export class OutputFolder {
 
   #commit(temp: string, dest: string, sha256: string): PlaceResult {
     renameSync(temp, dest);
+    this.#placed.record({ dir: this.#realDir, name: path.basename(dest), sha256 });
     this.#stats.set(dest, 'sha256', toFileStat(statSync(dest, { bigint: true })), sha256, { trusted: true });
     return { state: 'written', path: dest };
   }
@@ -86,35 +99,71 @@ export class OutputFolder {
     return (await sha256ByStat(this.#stats, dest, toFileStat(raw))) === sha256;
   }
 
-  /** Removes a stale zip of a node that failed; what is not a file (a folder) is left for the user. */
-  remove(name: string): void {
-    const file = this.zipPath(name);
-    if (statSync(file, { throwIfNoEntry: false })?.isFile()) rmSync(file, { force: true });
+  /** Removes the stale zip of a node that failed, if juni placed it and it is unchanged. */
+  async remove(name: string): Promise<boolean> {
+    const zipName = `${name}.zip`;
+    const placed = this.#placed.inDir(this.#realDir).get(zipName);
+    return placed !== undefined && this.#removeIfOurs(zipName, placed.sha256);
   }
 
   /**
-   * Removes every file and folder not named in `keep` (juniper cleaned its output folder before a
-   * build; this cleans after, so unchanged zips survive). With `onlyTemp`, removes only the temp
-   * files of runs that died.
+   * Removes the zips juni placed here earlier that are not named in `keep` (juniper emptied its
+   * output folder before a build; juni cleans after, so unchanged zips survive). A file that is
+   * not juni's, or that was changed since juni wrote it, stays. With `onlyTemp`, removes only the
+   * temp files of runs that died.
    */
-  clean(keep: ReadonlySet<string>, options: { onlyTemp: boolean }): string[] {
+  async clean(keep: ReadonlySet<string>, options: { onlyTemp: boolean }): Promise<string[]> {
     let names: string[];
     try {
       names = readdirSync(this.dir);
     } catch {
       return [];
     }
+    const placed = this.#placed.inDir(this.#realDir);
     const removed: string[] = [];
     for (const name of names) {
       const temp = TEMP.exec(name);
       if (temp) {
-        if (isAlive(Number(temp[1]))) continue;
-      } else if (options.onlyTemp || keep.has(name)) {
+        if (isAlive(Number(temp[1])) || !lstatSync(path.join(this.dir, name)).isFile()) continue;
+        rmSync(path.join(this.dir, name), { force: true });
+        removed.push(name);
         continue;
       }
-      rmSync(path.join(this.dir, name), { recursive: true, force: true });
-      removed.push(name);
+      const own = placed.get(name);
+      if (options.onlyTemp || keep.has(name) || own === undefined) continue;
+      if (await this.#removeIfOurs(name, own.sha256)) removed.push(name);
     }
+    // Records of zips that are gone (deleted by the user) are dropped too.
+    for (const name of placed.keys()) if (!names.includes(name)) this.#placed.forget(this.#realDir, name);
     return removed;
   }
+
+  /** Deletes `name` if it is a plain file still holding the bytes juni placed; forgets it either way. */
+  async #removeIfOurs(name: string, sha256: string): Promise<boolean> {
+    this.#placed.forget(this.#realDir, name);
+    return removeIfUnchanged(this.#stats, path.join(this.dir, name), sha256);
+  }
+}
+
+/** Deletes a file only if it is a plain file (not a link or folder) whose sha256 is still `sha256`. */
+async function removeIfUnchanged(stats: StatCache, file: string, sha256: string): Promise<boolean> {
+  const raw = lstatSync(file, { bigint: true, throwIfNoEntry: false });
+  if (!raw?.isFile()) return false;
+  if ((await sha256ByStat(stats, file, toFileStat(raw))) !== sha256) return false;
+  rmSync(file, { force: true });
+  return true;
+}
+
+/**
+ * `juni clean`: removes every zip this cache recorded as placed, in any output folder, that still
+ * holds the bytes juni wrote. Returns the removed paths.
+ */
+export async function removePlacedZips(placed: PlacedZips, stats: StatCache): Promise<string[]> {
+  const removed: string[] = [];
+  for (const zip of placed.all()) {
+    const file = path.join(zip.dir, zip.name);
+    if (await removeIfUnchanged(stats, file, zip.sha256)) removed.push(file);
+    placed.forget(zip.dir, zip.name);
+  }
+  return removed;
 }

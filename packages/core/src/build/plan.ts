@@ -17,12 +17,14 @@ import { unreachable } from '../unreachable.js';
 import { makePathFilter } from '../zip/exclusions.js';
 import type { ZipTime } from '../zip/timestamp.js';
 import { keyOf, makeBreakdown, type KeyBreakdown } from './node-key.js';
-import { requirementsClosure } from './requirements-files.js';
+import { requirementsClosure, requirementsRole } from './requirements-files.js';
 
 /** A file placed in a zip; `archivePath` is relative to the entry's root (before a layer's python/). */
 export interface PackageFile {
   archivePath: string;
   source: SourceFile;
+  /** The content hash in the key: the zip writer refuses other bytes. Set once the key is computed. */
+  xxh64?: string;
 }
 
 export interface PlannedNode {
@@ -148,7 +150,7 @@ function depsBreakdown(ctx: PlanContext, node: DepsNode, planned: Map<string, Pl
     files[role] = ctx.files.hash(abs, ctx.walker.file(abs));
   };
   // Content, not path: two requirements files with the same text share one install.
-  for (const abs of requirementsClosure(node.requirements)) hashInput(abs, abs === node.requirements ? 'requirements' : relative(ctx.manifest, abs));
+  for (const abs of requirementsClosure(node.requirements)) hashInput(abs, requirementsRole(abs, node.requirements, ctx.manifest.dir));
   if (settings.pipconf) hashInput(settings.pipconf, 'pip.conf');
   const local = settings.executor === 'local' ? pythonInfo() : undefined;
   const upstream: Record<string, string> = {};
@@ -169,6 +171,7 @@ function depsBreakdown(ctx: PlanContext, node: DepsNode, planned: Map<string, Pl
 function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, PlannedNode>): PlannedNode {
   const spec = node.spec;
   const keepFile = makePathFilter(spec.settings);
+  const keepAtRoot = makePathFilter({ ...spec.settings, dropTopLevelDotfiles: true });
   const byPath = new Map<string, PackageFile>();
   for (const include of spec.includes) {
     if (include.kind === 'file') {
@@ -177,15 +180,20 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
       byPath.set(source.relPath, { archivePath: source.relPath, source });
       continue;
     }
+    // A folder whose contents go to the zip root (`./`) leaves out its dotfiles (.env, .git), as juniper did.
+    const keep = include.prefix === '' ? keepAtRoot : keepFile;
     for (const source of ctx.walker.walk(include.path)) {
-      if (!keepFile(source.relPath)) continue;
+      if (!keep(source.relPath)) continue;
       const archivePath = include.prefix ? `${include.prefix}/${source.relPath}` : source.relPath;
       byPath.set(archivePath, { archivePath, source });
     }
   }
   const files = [...byPath.values()].sort((a, b) => (a.archivePath < b.archivePath ? -1 : a.archivePath > b.archivePath ? 1 : 0));
   const fileHashes: Record<string, string> = {};
-  for (const f of files) fileHashes[f.archivePath] = ctx.files.hash(f.source.absPath, f.source) + (f.source.exec ? ':x' : '');
+  for (const f of files) {
+    f.xxh64 = ctx.files.hash(f.source.absPath, f.source);
+    fileHashes[f.archivePath] = f.xxh64 + (f.source.exec ? ':x' : '');
+  }
   const upstream: Record<string, string> = {};
   if (node.depsId) upstream.deps = planned.get(node.depsId)!.key;
   if (node.imageId) upstream.image = planned.get(node.imageId)!.key;

@@ -9,8 +9,11 @@ import { makeFolder } from '../fs/make-folder.js';
 import { systemError } from '../fs/system-error.js';
 import { FolderWalker } from '../fs/walk.js';
 import { FileHasher } from '../hash/file-hasher.js';
-import { loadHasher } from '../hash/xxhash.js';
+import { loadHasher, type Hasher } from '../hash/xxhash.js';
 import type { ExecutorKind, Manifest } from '../manifest/types.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { ProjectBoundary } from '../fs/project-boundary.js';
+import { outputFolderProblems, outsideIncludeProblems, outsideLinkProblems } from './path-safety.js';
 import { zipTime, type ZipTime } from '../zip/timestamp.js';
 import type { BuildEvent } from './events.js';
 import { planBuild, type BuildPlan } from './plan.js';
@@ -33,6 +36,8 @@ export interface Prepared {
   db: CacheDatabase;
   stats: StatCache;
   artifacts: ArtifactStore;
+  /** The build's xxhash64 (keys and file contents). */
+  hasher: Hasher;
   time: ZipTime;
   /** Folders that are never inputs: the output folder and the cache. */
   skip: string[];
@@ -46,7 +51,9 @@ export interface Prepared {
 export type PrepareFailure =
   | { ok: false; reason: 'no-match'; filter: string; names: string[] }
   | { ok: false; reason: 'input-vanished'; path: string }
-  | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string };
+  | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string }
+  /** The output folder is unsafe to clean, or an input lies outside the project (file = the manifest). */
+  | { ok: false; reason: 'unsafe-paths'; diagnostics: Diagnostic[] };
 
 export type PrepareResult = { ok: true; prepared: Prepared } | PrepareFailure;
 
@@ -67,6 +74,10 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
   const manifest = options.manifest;
   const emit = options.onEvent ?? (() => undefined);
   const cacheDir = options.cacheDir ?? cacheDirFor(manifest, env);
+  // Checked at every build, not remembered with the manifest: a symlink can change between builds.
+  const boundary = ProjectBoundary.forManifest(manifest.dir, manifest.allowOutside);
+  const unsafe = [...outputFolderProblems(manifest, { cacheDir, boundary }), ...outsideIncludeProblems(manifest, boundary)];
+  if (unsafe.length > 0) return { ok: false, reason: 'unsafe-paths', diagnostics: unsafe };
   const hasher = await loadHasher();
   const opened = openCache(cacheDir);
   if (!opened.ok) return opened;
@@ -79,7 +90,8 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
     const stats = new StatCache(db);
     const files = new FileHasher({ hasher, stats });
     const skip = [manifest.output, cacheDir];
-    const walker = new FolderWalker({ skip });
+    // The pip.conf may hold an index password: a folder include never packs it.
+    const walker = new FolderWalker({ skip: manifest.pipconf ? [...skip, manifest.pipconf] : skip, boundary });
     const time = zipTime(env);
     const planned = await planBuild({
       manifest, hasher, files, walker, db, time, skip, filter: options.filter, shard: options.shard, docker: options.docker,
@@ -91,7 +103,11 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
       close();
       return planned;
     }
-    return { ok: true, prepared: { manifest, cacheDir, db, stats, artifacts, time, skip, plan: planned.plan, filesRead: files.readCount, close } };
+    if (walker.outside.length > 0) {
+      close();
+      return { ok: false, reason: 'unsafe-paths', diagnostics: outsideLinkProblems(manifest, walker.outside, boundary) };
+    }
+    return { ok: true, prepared: { manifest, cacheDir, db, stats, artifacts, hasher, time, skip, plan: planned.plan, filesRead: files.readCount, close } };
   } catch (error) {
     close();
     // A file the manifest named was deleted after it was validated: not a bug, a race with an edit.

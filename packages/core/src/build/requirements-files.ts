@@ -1,9 +1,32 @@
-// Owns finding the files a requirements file pulls in (-r / -c), which are inputs of the install.
-// Leaves hashing them to the planner.
+// Owns the files a requirements file pulls in (-r / -c), which are inputs of the install, and the
+// name each has in the install's key. Leaves hashing them to the planner and copying them to
+// requirements-snapshot.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const REFERENCE = /^\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/;
+const REFERENCE = /^(\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=))(\S+)(.*)$/;
+
+/** A `-r`/`-c` line's target, resolved against the folder of the file that names it. */
+export interface RequirementsReference {
+  /** Index of the line in the file. */
+  line: number;
+  /** The line split around the path, so the path can be rewritten. */
+  before: string;
+  ref: string;
+  after: string;
+  abs: string;
+}
+
+/** The `-r`/`-c` references of one requirements file's text (URLs are not files: skipped). */
+export function referencesIn(text: string, file: string): RequirementsReference[] {
+  const out: RequirementsReference[] = [];
+  text.split(/\r?\n/).forEach((lineText, line) => {
+    const m = REFERENCE.exec(lineText);
+    if (!m || /^[a-z]+:\/\//i.test(m[2]!)) return;
+    out.push({ line, before: m[1]!, ref: m[2]!, after: m[3]!, abs: path.resolve(path.dirname(file), m[2]!) });
+  });
+  return out;
+}
 
 /** The requirements file and every file it references, recursively, existing ones only. */
 export function requirementsClosure(file: string): string[] {
@@ -11,11 +34,16 @@ export function requirementsClosure(file: string): string[] {
   const visit = (abs: string): void => {
     if (seen.has(abs) || !existsSync(abs)) return;
     seen.add(abs);
-    for (const line of readFileSync(abs, 'utf8').split(/\r?\n/)) {
-      const ref = REFERENCE.exec(line)?.[1];
-      if (ref && !/^[a-z]+:\/\//i.test(ref)) visit(path.resolve(path.dirname(abs), ref));
-    }
+    for (const ref of referencesIn(readFileSync(abs, 'utf8'), abs)) visit(ref.abs);
   };
   visit(file);
   return [...seen];
+}
+
+/**
+ * The name a file of the closure has in the install's key: the top file is 'requirements' (its
+ * content, not its path, matters: equal files share one install), the others their path.
+ */
+export function requirementsRole(abs: string, top: string, manifestDir: string): string {
+  return abs === top ? 'requirements' : path.relative(manifestDir, abs).split(path.sep).join('/');
 }

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { ArtifactStore } from '../cache/artifacts.js';
+import { PlacedZips } from '../cache/placed-zips.js';
 import { ResultStore } from '../cache/results.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
@@ -11,13 +12,13 @@ import { LocalExecutor } from '../executors/local.js';
 import { upstreamOf } from '../graph/nodes.js';
 import type { ExecutorKind, Manifest } from '../manifest/types.js';
 import { unreachable } from '../unreachable.js';
+import { redactDeep } from '../redact.js';
 import type { BuildContext, NodeRun } from './context.js';
 import { refOf } from './context.js';
 import type { BuildEvent, BuildReport, NodeReport } from './events.js';
 import { OutputFolder } from './output-folder.js';
 import { checkLambdaLimits } from './lambda-limits.js';
-import { BuildCompressor } from '../zip/compressor-pool.js';
-import { inThread } from '../zip/zip-writer.js';
+import { BuildCompressor, inThreadCompressor } from '../zip/compressor-pool.js';
 import { DEFAULT_MAX_CACHE_BYTES, pruneCache } from '../cache/prune.js';
 import { parseSize } from '../cache/size.js';
 import { remoteConfig, type RemoteMode } from '../cache/remote/config.js';
@@ -62,8 +63,10 @@ export type BuildOutcome =
 export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const started = performance.now();
   const manifest = withExecutor(options.manifest, options.executor);
-  const emit = options.onEvent ?? (() => undefined);
-  const prepared = await preparePlan({ ...options, manifest });
+  // pip and servers may echo an index or cache URL with its password: none reaches a log or --json.
+  const onEvent = options.onEvent;
+  const emit = (event: BuildEvent): void => onEvent?.(redactDeep(event));
+  const prepared = await preparePlan({ ...options, manifest, onEvent: emit });
   if (!prepared.ok) return prepared;
   const { db, stats, artifacts, plan, time, skip } = prepared.prepared;
   try {
@@ -76,19 +79,19 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const executors = new Map<string, Executor>([['local', new LocalExecutor({ db })]]);
     if (options.docker) executors.set('docker', options.docker);
     const ctx: BuildContext = {
-      manifest, plan, results, artifacts, stats, executors, time, emit, skip,
+      manifest, plan, results, artifacts, stats, executors, time, emit, skip, hasher: prepared.prepared.hasher,
       signal: options.signal ?? new AbortController().signal,
       docker: options.docker,
-      output: new OutputFolder({ dir: manifest.output, stats, artifacts }),
+      output: new OutputFolder({ dir: manifest.output, stats, artifacts, placed: new PlacedZips(db) }),
       force,
       needed: neededUpstream(plan, results, artifacts, force),
       remote,
-      compressor: new BuildCompressor(inThread),
+      compressor: new BuildCompressor(inThreadCompressor(prepared.prepared.hasher.bytes)),
       imageIds: new Map(),
     };
     const runs = await runAll(ctx, options.concurrency ?? os.availableParallelism()).finally(() => ctx.compressor.close());
-    const report = applyLimits(ctx, makeReport(plan, runs, performance.now() - started));
-    finishOutput(ctx, report, options.skipClean ?? false);
+    const report = redactDeep(applyLimits(ctx, makeReport(plan, runs, performance.now() - started)));
+    await finishOutput(ctx, report, options.skipClean ?? false);
     stats.flush();
     results.flushTouches();
     await remote?.flush();
@@ -232,16 +235,19 @@ function maxCacheBytes(env: NodeJS.ProcessEnv): number {
   return (env.JUNI_CACHE_MAX_SIZE === undefined ? undefined : parseSize(env.JUNI_CACHE_MAX_SIZE)) ?? DEFAULT_MAX_CACHE_BYTES;
 }
 
-/** The output folder ends up holding exactly this run's zips (unless --skip-clean). */
-function finishOutput(ctx: BuildContext, report: BuildReport, skipClean: boolean): void {
+/**
+ * Of the zips juni placed in the output folder, only this run's remain (unless --skip-clean);
+ * every other file there is the user's and stays.
+ */
+async function finishOutput(ctx: BuildContext, report: BuildReport, skipClean: boolean): Promise<void> {
   const keep = new Set<string>();
   for (const n of report.nodes) {
     if (n.kind !== 'function' && n.kind !== 'layer') continue;
     if (n.status === 'built' || n.status === 'cached') keep.add(`${n.name}.zip`);
     // A stale zip beside fresh ones would look like a successful build of this entry.
-    else if (!skipClean) ctx.output.remove(n.name);
+    else if (!skipClean) await ctx.output.remove(n.name);
   }
-  for (const name of ctx.output.clean(keep, { onlyTemp: skipClean })) {
+  for (const name of await ctx.output.clean(keep, { onlyTemp: skipClean })) {
     ctx.emit({ type: 'warning', message: `removed ${name} from the output folder (not produced by this build)` });
   }
 }

@@ -13,6 +13,7 @@ import { compareBytes } from '../zip/zip-writer.js';
 import type { BuildContext, NodeRun } from './context.js';
 import { hitSource, refOf } from './context.js';
 import type { PlannedNode } from './plan.js';
+import { snapshotRequirements } from './requirements-snapshot.js';
 
 export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: DepsNode): Promise<NodeRun> {
   const started = performance.now();
@@ -58,10 +59,19 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
     };
   }
   const tree = ctx.artifacts.tempPath('deps');
+  const inputsDir = ctx.artifacts.tempPath('inputs');
   try {
+    const snapshot = snapshotRequirements({
+      requirements: node.requirements, pipconf: node.settings.pipconf, manifestDir: ctx.manifest.dir,
+      keyed: planned.breakdown.files, dest: inputsDir, hasher: ctx.hasher,
+    });
+    if (!snapshot.ok) {
+      const message = `an input changed while installing ${node.name} (${snapshot.message}); nothing was stored; build again`;
+      return { ok: false, durationMs: performance.now() - started, failure: { reason: 'input-changed', path: snapshot.path, message } };
+    }
     const imageId = node.settings.imageId === undefined ? undefined : ctx.imageIds.get(node.settings.imageId);
     const installed = await executor.installDeps({
-      node, target: tree, cwd: ctx.manifest.dir, signal: ctx.signal, imageId, python: ctx.plan.python,
+      node, target: tree, cwd: ctx.manifest.dir, inputs: snapshot.snapshot, signal: ctx.signal, imageId, python: ctx.plan.python,
       onLog: (line) => ctx.emit({ type: 'log', node: ref, line }),
     });
     if (!installed.ok) return { ok: false, failure: installed.failure, durationMs: performance.now() - started };
@@ -79,6 +89,7 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
   } finally {
     // The pack holds everything zips need; the loose tree is not kept.
     rmSync(tree, { recursive: true, force: true });
+    rmSync(inputsDir, { recursive: true, force: true });
   }
 }
 

@@ -40,8 +40,9 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EZIP64') return { ok: false, durationMs: performance.now() - started, failure: { reason: 'lambda-limit', message: `${node.name}: ${e.message}`, contributors: [] } };
     if (e.code !== 'ENOENT' && e.code !== 'EINPUTCHANGED') throw error;
-    // A file edited or deleted between planning and zipping: the next build picks up the change.
-    const message = `an input changed while ${node.name}.zip was being written (${e.message}); build again`;
+    // A file edited or deleted between planning and zipping: nothing is stored under the key
+    // computed from the old content, and the next build picks up the change.
+    const message = `an input changed while building ${node.name}.zip (${e.message}); nothing was stored; build again`;
     return { ok: false, durationMs: performance.now() - started, failure: { reason: 'input-changed', path: e.path ?? '', message } };
   }
   ctx.artifacts.commit(temp, ctx.artifacts.zipPath(zip.sha256));
@@ -90,8 +91,8 @@ function zipSources(ctx: BuildContext, planned: PlannedNode, node: PackageNode):
       byPath.set(archivePath, { kind: 'file', archivePath, absPath: path.join(lambdaRoot, file.path), size: file.size, exec: file.exec });
     }
   }
-  for (const { archivePath, source } of planned.files) {
-    byPath.set(root + archivePath, { kind: 'file', archivePath: root + archivePath, absPath: source.absPath, size: source.size, exec: source.exec });
+  for (const { archivePath, source, xxh64 } of planned.files) {
+    byPath.set(root + archivePath, { kind: 'file', archivePath: root + archivePath, absPath: source.absPath, size: source.size, exec: source.exec, xxh64 });
   }
   return [...byPath.values()].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 export type CacheDatabase = Database.Database;
 
 /** Bump when a table changes shape; an older file is then rebuilt from scratch. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,6 +25,10 @@ CREATE TABLE IF NOT EXISTS results (
 );
 CREATE INDEX IF NOT EXISTS results_last_used ON results (last_used_at);
 CREATE INDEX IF NOT EXISTS results_artifact ON results (artifact);
+CREATE TABLE IF NOT EXISTS placed_zips (
+  dir TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL,
+  PRIMARY KEY (dir, name)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, manifest TEXT NOT NULL, started_at INTEGER NOT NULL,
   finished_at INTEGER, summary TEXT
@@ -45,7 +49,7 @@ export function openCacheDatabase(cacheDir: string): CacheDatabase {
   if (version !== SCHEMA_VERSION) {
     db.transaction(() => {
       if (version !== 0) {
-        for (const table of ['meta', 'file_hashes', 'results', 'runs', 'run_nodes']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+        for (const table of ['meta', 'file_hashes', 'results', 'placed_zips', 'runs', 'run_nodes']) db.exec(`DROP TABLE IF EXISTS ${table}`);
       }
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);

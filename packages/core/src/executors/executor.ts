@@ -3,6 +3,7 @@
 import type { DepsNode } from '../graph/nodes.js';
 import type { NodeFailure } from '../build/failures.js';
 import type { PythonInfoResult } from './python-info.js';
+import type { Snapshot } from '../build/requirements-snapshot.js';
 
 export interface InstallRequest {
   node: DepsNode;
@@ -10,6 +11,11 @@ export interface InstallRequest {
   target: string;
   /** The manifest folder: pip's working directory, so relative find-links resolve there. */
   cwd: string;
+  /**
+   * What pip reads instead of the originals: the requirements closure and the pip.conf, copied
+   * and checked against the key (`node.requirements` and `node.settings.pipconf` name the originals).
+   */
+  inputs: Snapshot;
   onLog: (line: string) => void;
   signal: AbortSignal;
   /** For container executors: the ID of the image to run pip in. */

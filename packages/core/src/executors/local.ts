@@ -17,7 +17,7 @@ export function manylinuxPlatforms(architecture: 'x86_64' | 'arm64'): string[] {
 /** The pip arguments for one install; with python/architecture, manylinux wheels for that target. */
 export function pipArguments(request: InstallRequest): string[] {
   const { node, target } = request;
-  const args = ['-m', 'pip', 'install', '--target', target, '--no-compile', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '-r', node.requirements];
+  const args = ['-m', 'pip', 'install', '--target', target, '--no-compile', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '-r', request.inputs.requirements];
   const { python, architecture } = node.settings;
   if (python !== undefined && architecture !== undefined) {
     for (const platform of manylinuxPlatforms(architecture)) args.push('--platform', platform);
@@ -54,7 +54,7 @@ export class LocalExecutor implements Executor {
     // The plan's probe, so pip runs exactly the interpreter the key describes.
     const python = request.python ?? probePython(this.#db, request.cwd);
     if (!python.ok) return { ok: false, failure: { reason: python.reason, message: python.message, hint: python.hint } };
-    const env = pipEnvironment(process.env, request.node.settings.pipconf);
+    const env = pipEnvironment(process.env, request.inputs.pipconf);
     const child = spawn(python.executable, pipArguments(request), { cwd: request.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: request.signal });
     const tail: string[] = [];
     const onLine = (line: string): void => {

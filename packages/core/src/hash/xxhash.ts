@@ -5,7 +5,8 @@ import xxhash from 'xxhash-wasm';
 export interface Hasher {
   /** 16 hex characters. */
   string(input: string): string;
-  bytes(input: Uint8Array): string;
+  /** A property, so it can be handed around on its own (to the zip writer's content checks). */
+  bytes: (input: Uint8Array) => string;
   /** Incremental hashing for large files. */
   stream(): { update(chunk: Uint8Array): void; digest(): string };
 }

@@ -5,7 +5,7 @@
 const SETTINGS = ['image', 'executor', 'network', 'exclude', 'keep'] as const;
 
 export const TOP_KEYS = ['global', 'functions', 'layers', 'images', 'package'] as const;
-export const GLOBAL_KEYS = [...SETTINGS, 'output', 'pipconf', 'python', 'architecture'] as const;
+export const GLOBAL_KEYS = [...SETTINGS, 'output', 'pipconf', 'python', 'architecture', 'allow_outside'] as const;
 export const LAYER_KEYS = [...SETTINGS, 'requirements', 'include'] as const;
 export const FUNCTION_KEYS = [...LAYER_KEYS, 'layers'] as const;
 export const IMAGE_KEYS = ['dockerfile', 'context', 'args', 'target', 'tag'] as const;

@@ -64,6 +64,10 @@ export interface Manifest {
   dir: string;
   /** Absolute path of the output folder. */
   output: string;
+  /** What `global.output` says (default './dist') and where, for messages about it. */
+  outputSpec: { spec: string; pos: SourcePos };
+  /** `global.allow_outside`: absolute paths outside the project that may still be packaged. */
+  allowOutside: string[];
   /** Absolute path of the pip.conf, if any. */
   pipconf: string | undefined;
   python: string | undefined;

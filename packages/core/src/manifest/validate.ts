@@ -5,6 +5,7 @@ import path from 'node:path';
 import { isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from './did-you-mean.js';
+import { isWithin, realPathLoose } from '../fs/real-path.js';
 import {
   ARCHITECTURES, DEFAULT_PYTHON, EXECUTORS, FUNCTION_KEYS, GLOBAL_KEYS, IMAGE_KEYS, LAYER_KEYS,
   TOP_KEYS, unsafeNameReason,
@@ -76,6 +77,9 @@ class ManifestValidator {
     const defaults = this.#settings(global, 'global', undefined);
     const output = this.#output(global);
     const pipconf = this.#existingPath(r.get(global, 'pipconf'), 'global.pipconf', 'file');
+    const allowOutside = (r.stringList(r.get(global, 'allow_outside'), 'global.allow_outside') ?? [])
+      .map((item) => this.#existingPath(item.node, 'global.allow_outside', 'any'))
+      .filter((p): p is string => p !== undefined);
     const { python, architecture } = this.#target(global);
 
     const images = this.#images(r.map(r.get(root, 'images'), 'images'));
@@ -89,7 +93,8 @@ class ManifestValidator {
     return {
       ok: true,
       manifest: {
-        file: this.#file, dir: this.#dir, output, pipconf, python, architecture, functions, layers, images,
+        file: this.#file, dir: this.#dir, output: output.path, outputSpec: output.spec, allowOutside, pipconf, python, architecture,
+        functions, layers, images,
       },
       checked: this.#checked,
     };
@@ -101,13 +106,14 @@ class ManifestValidator {
     this.#r.report(pkg, "'package' is no longer supported", "move 'package.output' to 'global.output'");
   }
 
-  #output(global: YMap | undefined): string | undefined {
+  /** Where zips go. Whether that folder is safe to clean is checked at every build (build/output-safety.ts). */
+  #output(global: YMap | undefined): { path: string; spec: Manifest['outputSpec'] } | undefined {
     const node = this.#r.get(global, 'output');
     const spec = this.#r.string(node, 'global.output') ?? './dist';
     const output = path.resolve(this.#dir, spec);
-    const rel = path.relative(output, this.#dir);
-    // Cleaning the output folder deletes what this build did not write: it must not hold the project.
-    if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+    // Also checked (with the rest of the output rules) at every build, as symlinks can change;
+    // here so that it is reported with the manifest's other problems.
+    if (isWithin(realPathLoose(this.#dir), realPathLoose(output))) {
       this.#r.report(node ?? global, `global.output '${spec}' is the manifest folder or contains it`, 'use a folder of its own, e.g. ./dist');
       return undefined;
     }
@@ -117,7 +123,7 @@ class ManifestValidator {
       return undefined;
     }
     this.#checked.set(output, 'not-file');
-    return output;
+    return { path: output, spec: { spec, pos: this.#r.pos(node ?? global ?? this.#doc.contents) } };
   }
 
   #target(global: YMap | undefined): Pick<Manifest, 'python' | 'architecture'> {

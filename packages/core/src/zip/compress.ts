@@ -18,12 +18,31 @@ export interface CompressedData {
   data: Buffer;
 }
 
-/** Reads and compresses a file; fails if its size is not `expectedSize` (it changed since planning). */
-export async function compressFile(absPath: string, expectedSize: number): Promise<CompressedData> {
+/** What the plan knew of a file: its size, and the xxhash64 of its contents that went into the key. */
+export interface ExpectedContent {
+  size: number;
+  xxh64?: string | undefined;
+}
+
+/** xxhash64 of some bytes, as hex (hash/xxhash.ts). */
+export type BytesHash = (bytes: Uint8Array) => string;
+
+/**
+ * Throws EINPUTCHANGED unless `raw` is what the key was computed from: a file edited between
+ * planning and zipping must not be stored under the old key. Hashing the bytes already read for
+ * compression costs a fraction of deflating them.
+ */
+export function verifyContent(raw: Buffer, absPath: string, expected: ExpectedContent, hash: BytesHash | undefined): void {
+  const changed = raw.length !== expected.size
+    ? 'changed size'
+    : expected.xxh64 !== undefined && hash !== undefined && hash(raw) !== expected.xxh64 ? 'changed' : undefined;
+  if (changed) throw Object.assign(new Error(`${absPath} ${changed} while it was being zipped`), { code: 'EINPUTCHANGED', path: absPath });
+}
+
+/** Reads and compresses a file, refusing it if it is not what the plan hashed (see verifyContent). */
+export async function compressFile(absPath: string, expected: ExpectedContent, hash?: BytesHash): Promise<CompressedData> {
   const raw = await readFile(absPath);
-  if (raw.length !== expectedSize) {
-    throw Object.assign(new Error(`${absPath} changed size while it was being zipped`), { code: 'EINPUTCHANGED', path: absPath });
-  }
+  verifyContent(raw, absPath, expected, hash);
   return compressBuffer(raw);
 }
 

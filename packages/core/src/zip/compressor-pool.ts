@@ -3,13 +3,19 @@
 // Leaves the zip format to zip-writer.ts.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CompressedData } from './compress.js';
+import { compressFile, type BytesHash, type CompressedData, type ExpectedContent } from './compress.js';
 import type { CompressJob } from './compress-worker.js';
 
 type Reply = { id: number; result: CompressedData } | { id: number; error: string; code?: string; path?: string };
 
+/** Compresses one file; rejects with EINPUTCHANGED when it is not the `expected` content. */
 export interface Compressor {
-  compressFile(absPath: string, expectedSize: number): Promise<CompressedData>;
+  compressFile(absPath: string, expected: ExpectedContent): Promise<CompressedData>;
+}
+
+/** Compression on libuv's thread pool (fine for small zips), checking contents with `hash`. */
+export function inThreadCompressor(hash: BytesHash | undefined): Compressor {
+  return { compressFile: (absPath, expected) => compressFile(absPath, expected, hash) };
 }
 
 export class CompressorPool implements Compressor {
@@ -40,13 +46,13 @@ export class CompressorPool implements Compressor {
     }
   }
 
-  compressFile(absPath: string, expectedSize: number): Promise<CompressedData> {
+  compressFile(absPath: string, expected: ExpectedContent): Promise<CompressedData> {
     const id = this.#next++;
     const worker = this.#workers[id % this.#workers.length]!;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, absPath, size: expectedSize } satisfies CompressJob);
+      worker.postMessage({ id, absPath, expected } satisfies CompressJob);
     }).finally(() => {
       if (this.#pending.size === 0) for (const w of this.#workers) w.unref();
     }) as Promise<CompressedData>;

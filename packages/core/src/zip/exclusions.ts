@@ -2,14 +2,22 @@
 // Leaves walking files to fs/walk.ts and placing them in the zip to zip/plan.ts.
 import picomatch from 'picomatch';
 
-/** juniper's folder exclusions: any folder with one of these names, at any depth. */
-const DEFAULT_DIRS = ['__pycache__', '.juni', 'tests', 'features', '*.dist-info', '*.egg-info'];
+/**
+ * juniper's folder exclusions, plus version control folders (whose history may hold anything ever
+ * committed, secrets included): any folder with one of these names, at any depth.
+ */
+const DEFAULT_DIRS = ['__pycache__', '.juni', 'tests', 'features', '*.dist-info', '*.egg-info', '.git', '.hg', '.svn'];
 /** juniper's file exclusions. */
 const DEFAULT_FILES = ['requirements.txt', 'manifest.yml', 'setup.cfg', '*.pyc', '*.pyo'];
 
 export interface ExclusionRules {
   exclude: readonly string[];
   keep: readonly string[];
+  /**
+   * Drop files and folders whose name starts with '.' at the top of the walked folder (`.env`,
+   * `.git`), as juniper's `cp -r common/*` did for a folder whose contents go to the zip root.
+   */
+  dropTopLevelDotfiles?: boolean;
 }
 
 /** A predicate over '/'-separated relative paths: true when the file goes into the zip. */
@@ -42,7 +50,8 @@ export function makePathFilter(rules: ExclusionRules): PathFilter {
       const segment = segments[i]!;
       const prefix = segments.slice(0, i + 1).join('/');
       const isLast = i === segments.length - 1;
-      const defaultDrop = isLast ? isDefaultFile(segment) : isDefaultDir(segment);
+      const hiddenAtTop = i === 0 && rules.dropTopLevelDotfiles === true && segment.startsWith('.');
+      const defaultDrop = hiddenAtTop || (isLast ? isDefaultFile(segment) : isDefaultDir(segment));
       if (defaultDrop && !keep(segment) && !keep(prefix)) ok = false;
       else if (isExcludedSegment(segment) || isExcludedPath(prefix)) ok = false;
     }

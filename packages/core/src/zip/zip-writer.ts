@@ -3,8 +3,8 @@
 // Leaves choosing the entries to build/run-package.ts and the byte layout to zip-format.ts.
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { compressFile, type CompressedData } from './compress.js';
-import type { Compressor } from './compressor-pool.js';
+import type { CompressedData } from './compress.js';
+import { inThreadCompressor, type Compressor } from './compressor-pool.js';
 import { inOrder } from './ordered-pipeline.js';
 import type { ZipTime } from './timestamp.js';
 import { MAX_ENTRIES, MAX_OFFSET, centralHeader, dosTime, endOfCentralDirectory, localHeader, type EntryHeader } from './zip-format.js';
@@ -16,6 +16,8 @@ export interface FileSource {
   absPath: string;
   size: number;
   exec: boolean;
+  /** The xxhash64 the node's key holds for this file: other bytes fail the zip (EINPUTCHANGED). */
+  xxh64?: string | undefined;
 }
 
 /** An entry compressed earlier: its data is copied raw from `pack` at `offset`. */
@@ -38,8 +40,8 @@ export interface WrittenZip {
   bytes: number;
 }
 
-/** Without a pool, files compress on libuv's thread pool (fine for small zips). */
-export const inThread: Compressor = { compressFile };
+/** Without a pool or a hasher, files compress on libuv's thread pool, checked by size only. */
+const sizeChecked: Compressor = inThreadCompressor(undefined);
 
 /** Enough read-ahead to keep the thread pool busy, little enough to keep memory flat. */
 const LIMITS = { maxAhead: 64, maxWeight: 32 * 1024 * 1024 };
@@ -59,7 +61,7 @@ export function compareBytes(a: string, b: string): number {
  * bytes: one timestamp, modes 0644/0755, level-6 deflate (stored when that does not shrink), no
  * extra fields, and a packed entry's data is exactly what compressing its file would give.
  */
-export async function writeZip(sources: readonly ZipSource[], dest: string, time: ZipTime, compressor: Compressor = inThread): Promise<WrittenZip> {
+export async function writeZip(sources: readonly ZipSource[], dest: string, time: ZipTime, compressor: Compressor = sizeChecked): Promise<WrittenZip> {
   const sorted = [...sources].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
   if (sorted.length > MAX_ENTRIES) throw tooBig(`${sorted.length} files`);
   const dos = dosTime(time);
@@ -71,7 +73,7 @@ export async function writeZip(sources: readonly ZipSource[], dest: string, time
       sorted,
       LIMITS,
       (s) => (s.kind === 'file' ? s.size : s.compressedSize),
-      (s) => (s.kind === 'file' ? compressor.compressFile(s.absPath, s.size) : packs.read(s)),
+      (s) => (s.kind === 'file' ? compressor.compressFile(s.absPath, { size: s.size, xxh64: s.xxh64 }) : packs.read(s)),
       async (s, data) => {
         const header: EntryHeader = { name: Buffer.from(s.archivePath), crc32: data.crc32, compressedSize: data.compressedSize, size: data.size, method: data.method, exec: s.exec };
         central.push(centralHeader(header, dos, out.offset));

@@ -2,16 +2,20 @@
 // content hash) into the local cache, and uploading fresh results in the background, bounded and
 // flushed before the build returns. Every server problem becomes a warning, never a failure.
 // Leaves HTTP to client.ts and the artifact bytes to artifact-format.ts.
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { redactCredentials } from '../../redact.js';
 import type { ArtifactStore } from '../artifacts.js';
 import type { ResultStore, StoredResult } from '../results.js';
-import { decodeArtifact, encodeArtifact, signArtifact, verifyArtifact } from './artifact-format.js';
-import { RemoteCacheClient } from './client.js';
+import { artifactSignature, decodeArtifact, encodeArtifact, signArtifact, tagMatches } from './artifact-format.js';
+import { DEFAULT_LIMITS, RemoteCacheClient } from './client.js';
 import type { RemoteConfig } from './config.js';
 
 const UPLOADS_AT_ONCE = 2;
 const FLUSH_TIMEOUT_MS = 120_000;
+/** A real artifact unpacks to its file (capped like a download) plus meta.json. */
+const MAX_UNPACKED_BYTES = DEFAULT_LIMITS.maxDownloadBytes + 64 * 1024 * 1024;
 
 export interface RemoteCacheOptions {
   config: RemoteConfig;
@@ -50,7 +54,7 @@ export class RemoteCache {
     return this.#config.team.value;
   }
 
-  /** The server's result for `key`, stored locally; undefined on a miss or any problem. */
+  /** The server's result for `key`, verified and stored locally; undefined on a miss or any problem. */
   async fetch(key: string, label: string): Promise<StoredResult | undefined> {
     const got = await this.#client.get(key);
     if (got.state === 'miss') return undefined;
@@ -58,28 +62,45 @@ export class RemoteCache {
       this.#warnOnce('get', `remote cache: ${this.#client.disabledBecause ?? got.message}; building locally`);
       return undefined;
     }
-    const key_ = this.#config.signatureKey;
-    if (key_ !== undefined && !verifyArtifact(key_, key, this.#team, got.body, got.tag)) {
-      this.#warn(`remote cache: the artifact of ${label} is ${got.tag ? 'wrongly signed' : 'unsigned'}; rejected, rebuilding it`);
+    const signatureKey = this.#config.signatureKey;
+    if (signatureKey !== undefined && !got.tag) {
+      got.body.destroy();
+      this.#warn(`remote cache: the artifact of ${label} is unsigned; rejected, rebuilding it`);
       return undefined;
     }
+    const signature = signatureKey === undefined ? undefined : artifactSignature(signatureKey, key, this.#team);
+    const download = this.#artifacts.tempPath('download');
+    const temp = this.#artifacts.tempPath('remote');
     try {
-      const { result, file } = await decodeArtifact(got.body);
+      // To disk first (the client bounds its size and pace): nothing unsigned is ever parsed.
+      await pipeline(got.body, async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          signature?.update(chunk);
+          yield chunk;
+        }
+      }, createWriteStream(download));
+      if (signature && !tagMatches(signature, got.tag)) {
+        this.#warn(`remote cache: the artifact of ${label} is wrongly signed; rejected, rebuilding it`);
+        return undefined;
+      }
+      const { result, sha256 } = await decodeArtifact(createReadStream(download), temp, { maxUnpackedBytes: MAX_UNPACKED_BYTES });
       if (result.key !== key) throw new Error(`it holds key ${result.key}`);
-      const sha256 = createHash('sha256').update(file).digest('hex');
       let finalPath: string;
       if (result.output.type === 'zip' && result.output.sha256 === sha256) finalPath = this.#artifacts.zipPath(sha256);
       else if (result.output.type === 'pack' && result.output.pack.sha256 === sha256) finalPath = this.#artifacts.packPath(key);
       else throw new Error('its content does not match its recorded hash');
-      const temp = this.#artifacts.tempPath('remote');
-      await writeFile(temp, file);
       this.#artifacts.commit(temp, finalPath);
       this.#results.put(result);
       this.hits.add(key);
       return result;
     } catch (error) {
-      this.#warn(`remote cache: the artifact of ${label} is damaged (${(error as Error).message}); rebuilding it`);
+      got.body.destroy();
+      const why = this.#client.disabledBecause ?? (error as Error).message;
+      this.#warn(`remote cache: the artifact of ${label} could not be used (${redactCredentials(why)}); rebuilding it`);
       return undefined;
+    } finally {
+      this.#artifacts.remove(download);
+      this.#artifacts.remove(temp);
     }
   }
 

@@ -1,0 +1,105 @@
+// Owns the copy of an install's inputs that pip reads: the requirements closure and the pip.conf,
+// read once, checked against the hashes in the install's key, and written to a private folder,
+// so an edit during the install can never be stored under the key of the old content.
+// Leaves running pip to the executors.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Hasher } from '../hash/xxhash.js';
+import { referencesIn, requirementsRole } from './requirements-files.js';
+
+export interface SnapshotRequest {
+  /** Absolute path of the top requirements file. */
+  requirements: string;
+  pipconf: string | undefined;
+  /** pip's working directory (the manifest folder): relative paths pip resolves against it stay as they are. */
+  manifestDir: string;
+  /** The install key's file hashes (role -> xxhash64), as the plan computed them. */
+  keyed: Readonly<Record<string, string>>;
+  /** An empty folder to write the snapshot into. */
+  dest: string;
+  hasher: Hasher;
+}
+
+/** Where pip finds its inputs: `dest` mirrors every file at its absolute path below it. */
+export interface Snapshot {
+  root: string;
+  requirements: string;
+  pipconf: string | undefined;
+}
+
+export type SnapshotResult = { ok: true; snapshot: Snapshot } | { ok: false; path: string; message: string };
+
+/**
+ * Copies the closure, each file at `dest/<its absolute path>` so that relative `-r`/`-c` lines
+ * resolve to the copies. Two rewrites keep the copies meaning what the originals meant: an
+ * absolute `-r /x` becomes relative (to reach the copy of /x), and a `--find-links` folder that
+ * pip would look up beside the original file is named relative to the manifest folder.
+ */
+export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
+  const seen = new Map<string, string>();
+  const queue = [request.requirements];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    if (seen.has(file)) continue;
+    if (!existsSync(file)) {
+      // A reference to a missing file: pip reports it, as it would have.
+      seen.set(file, '');
+      continue;
+    }
+    const bytes = readFileSync(file);
+    const changed = check(request, requirementsRole(file, request.requirements, request.manifestDir), file, bytes);
+    if (changed) return changed;
+    seen.set(file, '');
+    const text = bytes.toString('utf8');
+    const refs = referencesIn(text, file);
+    queue.push(...refs.map((r) => r.abs));
+    write(mirror(request.dest, file), rewrite(text, file, request.manifestDir));
+  }
+  const missing = Object.keys(request.keyed).find((role) => role !== 'pip.conf' && ![...seen.keys()].some((f) => requirementsRole(f, request.requirements, request.manifestDir) === role));
+  if (missing !== undefined) return { ok: false, path: missing, message: `${missing} is no longer referenced` };
+  let pipconf: string | undefined;
+  if (request.pipconf !== undefined) {
+    const bytes = readFileSync(request.pipconf);
+    const changed = check(request, 'pip.conf', request.pipconf, bytes);
+    if (changed) return changed;
+    pipconf = mirror(request.dest, request.pipconf);
+    write(pipconf, bytes);
+  }
+  return { ok: true, snapshot: { root: request.dest, requirements: mirror(request.dest, request.requirements), pipconf } };
+}
+
+function check(request: SnapshotRequest, role: string, file: string, bytes: Buffer): SnapshotResult | undefined {
+  const keyed = request.keyed[role];
+  if (keyed === request.hasher.bytes(bytes)) return undefined;
+  return { ok: false, path: file, message: keyed === undefined ? `${file} is newly referenced` : `${file} changed` };
+}
+
+function mirror(root: string, abs: string): string {
+  return path.join(root, path.resolve(abs));
+}
+
+function write(file: string, data: string | Buffer): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, data);
+}
+
+const FIND_LINKS = /^(\s*(?:-f|--find-links)(?:\s+|=))(\S+)(.*)$/;
+
+function rewrite(text: string, file: string, manifestDir: string): string {
+  const refs = new Map(referencesIn(text, file).map((r) => [r.line, r]));
+  const dir = path.dirname(file);
+  return text.split(/(?<=\n)/).map((line, i) => {
+    const ref = refs.get(i);
+    if (ref && path.isAbsolute(ref.ref)) return `${ref.before}${path.relative(dir, ref.abs)}${ref.after}${eol(line)}`;
+    const links = FIND_LINKS.exec(line.replace(/\r?\n$/, ''));
+    // pip looks for a relative find-links folder beside the requirements file first, then in its cwd.
+    if (links && !/^[a-z]+:/i.test(links[2]!) && !path.isAbsolute(links[2]!) && existsSync(path.join(dir, links[2]!))) {
+      const fromCwd = path.relative(manifestDir, path.join(dir, links[2]!)) || '.';
+      return `${links[1]}${fromCwd}${links[3]}${eol(line)}`;
+    }
+    return line;
+  }).join('');
+}
+
+function eol(line: string): string {
+  return /\r?\n$/.exec(line)?.[0] ?? '';
+}
