@@ -1,7 +1,7 @@
 // The project's boundary and secrets: includes and symlinks that lead outside the project are
 // refused (allow_outside is the way out), and `include: ./` ships no dotfiles, VCS folders or pip.conf.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -90,3 +90,28 @@ test('include ./ leaves out top-level dotfiles, VCS folders at any depth and the
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(zipNames(p.path('dist/root.zip')), ['lambda_function.py', 'pkg/.settings', 'pkg/mod.py']);
 });
+
+test('credentials in a pip index URL reach neither the log, --json nor the cache', async (t) => {
+  const p = tempProject(t, {
+    // Port 9 on loopback refuses at once; pip prints the index it tried, and fails.
+    'pip.conf': '[global]\nindex-url = http://ci-user:hunter2-secret@127.0.0.1:9/simple\nretries = 0\ntimeout = 2\n',
+    'requirements.txt': 'absent-package\n',
+    'src/handler.py': 'H = 1\n',
+    'manifest.yml': "global: {executor: local, pipconf: ./pip.conf}\nfunctions:\n  fn:\n    requirements: ./requirements.txt\n    include: ['./src/handler.py']\n",
+  });
+  const { run } = await buildJson(p.dir, ['--verbose']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr + run.stdout, /127\.0\.0\.1:9/, 'pip did print the index');
+  const cache = ['cache.db', 'cache.db-wal'].map((f) => readFileIfAny(p.path('.juni', f))).join('');
+  for (const [where, text] of [['stdout', run.stdout], ['stderr', run.stderr], ['cache', cache]] as const) {
+    assert.doesNotMatch(text, /hunter2-secret|ci-user/, `${where} holds the credentials`);
+  }
+});
+
+function readFileIfAny(file: string): string {
+  try {
+    return readFileSync(file, 'latin1');
+  } catch {
+    return '';
+  }
+}
