@@ -134,7 +134,8 @@ export class OutputFolder {
       if (await this.#removeIfOurs(name, own.sha256)) removed.push(name);
     }
     // Records of zips that are gone (deleted by the user) are dropped too.
-    for (const name of placed.keys()) if (!names.includes(name)) this.#placed.forget(this.#realDir, name);
+    const present = new Set(names);
+    for (const name of placed.keys()) if (!present.has(name)) this.#placed.forget(this.#realDir, name);
     return removed;
   }
 

@@ -49,7 +49,7 @@ export class RemoteCacheClient {
 
   /** The server's address with any credentials in it replaced by ***, for messages. */
   get shownUrl(): string {
-    return redactCredentials(this.#config.url);
+    return this.#config.shownUrl;
   }
 
   #url(hash: string): string {
@@ -58,7 +58,9 @@ export class RemoteCacheClient {
   }
 
   #headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { ...(this.#config.token ? { Authorization: `Bearer ${this.#config.token}` } : {}), ...extra };
+    const { token, basicAuth } = this.#config;
+    const auth = token ? `Bearer ${token}` : basicAuth ? `Basic ${Buffer.from(basicAuth).toString('base64')}` : undefined;
+    return { ...(auth ? { Authorization: auth } : {}), ...extra };
   }
 
   /** A hit's body streams: it fails (as a stream error) on a stall, past the size cap or the budget. */

@@ -1,13 +1,18 @@
 // Owns reading the remote cache settings: JUNI_REMOTE_CACHE_* (TURBO_* as fallbacks, so a
 // Turborepo setup works as it is) and --remote-cache off|read|readwrite.
 // Leaves talking to the server to client.ts.
+import { redactCredentials } from '../../redact.js';
 
 export type RemoteMode = 'off' | 'read' | 'readwrite';
 
 export interface RemoteConfig {
-  /** Base URL; requests go to `${url}/v8/artifacts/:hash`. */
+  /** Base URL without credentials; requests go to `${url}/v8/artifacts/:hash`. */
   url: string;
+  /** The address as given, with any credentials in it replaced by *** (for messages). */
+  shownUrl: string;
   token: string | undefined;
+  /** `user:password` from the address (fetch refuses URLs with credentials): sent as Basic auth when there is no token. */
+  basicAuth: string | undefined;
   /** `teamId` when it starts with team_ (Vercel's convention), else `slug`; default slug `juni`. */
   team: { param: 'teamId' | 'slug'; value: string };
   signatureKey: string | undefined;
@@ -28,11 +33,29 @@ export function remoteConfig(env: NodeJS.ProcessEnv, mode: RemoteMode | undefine
   if (!url || effective === 'off') return undefined;
   // Self-hosted servers refuse requests without a team; one project alone needs no name for it.
   const team = env.JUNI_REMOTE_CACHE_TEAM ?? env.TURBO_TEAM ?? 'juni';
+  const { bare, userInfo } = splitCredentials(url.replace(/\/+$/, ''));
   return {
-    url: url.replace(/\/+$/, ''),
+    url: bare,
+    shownUrl: redactCredentials(url.replace(/\/+$/, '')),
     token: env.JUNI_REMOTE_CACHE_TOKEN ?? env.TURBO_TOKEN,
+    basicAuth: userInfo,
     team: { param: team.startsWith('team_') ? 'teamId' : 'slug', value: team },
     signatureKey: env.JUNI_REMOTE_CACHE_SIGNATURE_KEY ?? env.TURBO_REMOTE_CACHE_SIGNATURE_KEY,
     mode: effective,
   };
+}
+
+/** `http://user:pw@host/x` -> `http://host/x` and `user:pw` (decoded); other addresses unchanged. */
+function splitCredentials(url: string): { bare: string; userInfo: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { bare: url, userInfo: undefined }; // reported by environmentProblems
+  }
+  if (!parsed.username && !parsed.password) return { bare: url, userInfo: undefined };
+  const userInfo = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { bare: parsed.href.replace(/\/+$/, ''), userInfo };
 }
