@@ -27,7 +27,7 @@ export function outputFolderProblems(manifest: Manifest, options: { cacheDir: st
   if (isWithin(out, cache) || isWithin(cache, out)) {
     return problem(`overlaps the cache folder (${options.cacheDir})`, 'keep the output folder and the cache (.juni/ or JUNI_CACHE_DIR) apart');
   }
-  for (const include of includesOf(manifest)) {
+  for (const include of uniqueIncludes(manifest)) {
     if (include.kind !== 'dir') continue;
     const folder = realPathLoose(include.path);
     if (out === folder) return problem(`is the included folder '${include.spec}'`, own);
@@ -39,7 +39,7 @@ export function outputFolderProblems(manifest: Manifest, options: { cacheDir: st
 /** Includes whose real path (a symlink followed) lies outside the project. */
 export function outsideIncludeProblems(manifest: Manifest, boundary: ProjectBoundary): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  for (const include of includesOf(manifest)) {
+  for (const include of uniqueIncludes(manifest)) {
     const real = realPathLoose(include.path);
     if (boundary.contains(real)) continue;
     const via = real === path.resolve(include.path) ? '' : ` (it resolves to ${real})`;
@@ -69,4 +69,11 @@ export function outsideLinkProblems(manifest: Manifest, links: readonly OutsideL
 
 function includesOf(manifest: Manifest): IncludeSpec[] {
   return [...manifest.functions, ...manifest.layers].flatMap((e) => e.includes);
+}
+
+/** One include per path (the first, for its position): 1000 functions often share one `./shared/`. */
+function uniqueIncludes(manifest: Manifest): IncludeSpec[] {
+  const byPath = new Map<string, IncludeSpec>();
+  for (const include of includesOf(manifest)) if (!byPath.has(include.path)) byPath.set(include.path, include);
+  return [...byPath.values()];
 }
