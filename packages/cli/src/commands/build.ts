@@ -1,84 +1,10 @@
-// Owns `juni build`: load the manifest, report its problems, run one build with a renderer, and
+// Owns `juni build`: load the manifest, run one build (or hand over to --watch or --dry-run), and
 // turn the outcome into an exit code (0 built, 1 a node failed, 2 bad usage or manifest).
-// Leaves building to @juni/core and repeating builds to watch.ts.
-import type { DockerSupportHandle } from '@juni/docker';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import {
-  environmentProblems, formatDiagnostic, loadManifest, runBuild, sortDiagnostics, withExecutor,
-  type BuildOutcome, type Diagnostic, type Manifest, type PrepareFailure,
-} from '@juni/core';
+// Leaves building to @juni/core, loading to load.ts and repeating builds to watch.ts.
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { errorJson, reportJson } from '../render/json.js';
-import { PlainRenderer } from '../render/plain.js';
-import type { Renderer } from '../render/renderer.js';
-
-export type Loaded = { ok: true; manifest: Manifest } | { ok: false; exitCode: number };
-
-/** Loads and validates the manifest, printing every problem; applies --executor. */
-export async function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor' | 'json'>, io: Io): Promise<Loaded> {
-  const loaded = await loadManifest({ cwd: io.cwd, file: args.manifest });
-  if (loaded.ok) return { ok: true, manifest: withExecutor(loaded.manifest, args.executor) };
-  if (loaded.reason === 'not-found') {
-    usageError(args, io, `no manifest found (looked for ${loaded.searched.join(', ')})`, 'run juni in the folder of your manifest.yml, or pass -m path/to/manifest.yml');
-    return { ok: false, exitCode: 2 };
-  }
-  if (loaded.reason === 'unreadable') {
-    usageError(args, io, `cannot read ${loaded.file}: ${loaded.message}`, 'check that the manifest is a readable file');
-    return { ok: false, exitCode: 2 };
-  }
-  printDiagnostics(args, io, { diagnostics: loaded.diagnostics, source: loaded.source, file: loaded.file });
-  return { ok: false, exitCode: 2 };
-}
-
-/** Every problem with its place in the manifest and the offending line, then one summary line. */
-function printDiagnostics(args: Pick<BuildArgs, 'json'>, io: Io, found: { diagnostics: Diagnostic[]; source: string | undefined; file: string }): void {
-  const diagnostics = sortDiagnostics(found.diagnostics);
-  if (args.json) io.stdout(errorJson({ diagnostics }));
-  for (const d of diagnostics) io.stderr(formatDiagnostic(d, found.source) + '\n');
-  io.stderr(`juni: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${found.file}; nothing was built`);
-}
-
-export function usageError(args: Pick<BuildArgs, 'json'>, io: Io, message: string, hint?: string): number {
-  if (args.json) io.stdout(errorJson({ message }));
-  io.stderr(`juni: ${message}${hint ? `\n  hint: ${hint}` : ''}`);
-  return 2;
-}
-
-/**
- * Docker support, only for a manifest that uses Docker: no engine is contacted otherwise, and
- * dockerode (with its gRPC stack) is not even loaded, which keeps a no-op build fast.
- */
-export async function dockerFor(manifest: Manifest): Promise<DockerSupportHandle | undefined> {
-  const uses = [...manifest.functions, ...manifest.layers].some((e) => e.settings.executor === 'docker');
-  if (!uses) return undefined;
-  const { createDockerSupport } = await import('@juni/docker');
-  return createDockerSupport({ project: manifest.dir });
-}
-
-/** Plain lines for pipes, CI, JSON and watch; the live task list (listr2, loaded lazily) on a terminal. */
-export async function rendererFor(args: Pick<BuildArgs, 'json' | 'verbose' | 'watch'>, io: Io): Promise<Renderer> {
-  if (args.json || args.watch || !io.interactive) return new PlainRenderer({ write: args.json ? io.stderr : io.stdout, verbose: args.verbose });
-  const { TtyRenderer } = await import('../render/tty.js');
-  return new TtyRenderer({ write: io.stdout, verbose: args.verbose });
-}
-
-/** One build of an already loaded manifest. */
-export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, options: { signal: AbortSignal; docker: DockerSupportHandle | undefined }): Promise<BuildOutcome> {
-  const renderer = await rendererFor(args, io);
-  const outcome = await runBuild({
-    manifest, filter: args.filter, concurrency: args.concurrency, force: args.force, skipClean: args.skipClean,
-    remoteCache: args.remoteCache, shard: args.shard, signal: options.signal, onEvent: (e) => renderer.onEvent(e), docker: options.docker,
-  });
-  if (!outcome.ok && outcome.reason !== 'build-failed') {
-    reportPrepareFailure(args, io, outcome);
-    return outcome;
-  }
-  await renderer.finish(outcome.report);
-  if (args.json) io.stdout(reportJson(outcome.report, { compact: args.watch }));
-  return outcome;
-}
+import { buildOnce, signalExitCode } from './build-once.js';
+import { dockerFor, environmentIsUsable, loadForBuild, prepareFailureExitCode, usageError } from './load.js';
 
 export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   if (args.watch && args.dryRun) return usageError(args, io, '--watch and --dry-run do not go together');
@@ -107,54 +33,4 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
     process.off('SIGTERM', stop);
     await docker?.removeAllContainers();
   }
-}
-
-/** The shell's convention for a process ended by a signal: 130 for Ctrl-C, 143 for SIGTERM (CI cancelling a job). */
-export function signalExitCode(signal: NodeJS.Signals): number {
-  return signal === 'SIGTERM' ? 143 : 130;
-}
-
-/** Reports every malformed environment variable the build depends on; false when there is one. */
-export function environmentIsUsable(args: Pick<BuildArgs, 'json'> & { remoteCache?: BuildArgs['remoteCache'] }, io: Io): boolean {
-  const problems = environmentProblems(process.env, { remoteMode: args.remoteCache });
-  if (problems.length === 0) return true;
-  // --json promises exactly one object on stdout, however many problems there are.
-  if (args.json) io.stdout(errorJson({ message: problems.map((p) => p.message).join('; ') }));
-  for (const p of problems) usageError({ json: false }, io, p.message, p.hint);
-  return false;
-}
-
-/** Why nothing was built, said the same way by build, --dry-run and why. */
-export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, failure: PrepareFailure): number {
-  switch (failure.reason) {
-    case 'no-match':
-      usageError(args, io, `no function or layer name contains '${failure.filter}'`, `names: ${failure.names.join(', ')}`);
-      break;
-    case 'cache-unusable':
-      usageError(args, io, `cannot use the cache folder ${failure.dir}: ${failure.message}`, failure.hint);
-      break;
-    case 'unsafe-paths': {
-      // Core names the manifest by its absolute path; show it as the user would type it.
-      const file = failure.diagnostics[0]?.file ?? '';
-      const shown = path.relative(io.cwd, file) || file;
-      let source: string | undefined;
-      try {
-        source = readFileSync(file, 'utf8');
-      } catch {
-        source = undefined; // only the quoted line is lost
-      }
-      printDiagnostics(args, io, { diagnostics: failure.diagnostics.map((d) => ({ ...d, file: shown })), source, file: shown });
-      break;
-    }
-    case 'input-vanished':
-      // Not a usage error: a file was deleted (an editor's save) while the build read it.
-      if (args.json) io.stdout(errorJson({ message: `${failure.path} disappeared during the build` }));
-      io.stderr(`juni: ${failure.path} disappeared while the build was reading its inputs; nothing was built\n  hint: build again once your edit is saved`);
-      break;
-  }
-  return prepareFailureExitCode(failure);
-}
-
-function prepareFailureExitCode(failure: PrepareFailure): number {
-  return failure.reason === 'input-vanished' ? 1 : 2;
 }

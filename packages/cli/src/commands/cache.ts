@@ -6,7 +6,7 @@ import { cacheDirFor, cacheStats, cleanCache, openCacheDatabase, pruneCache } fr
 import type { CacheArgs, CleanArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { formatBytes } from '../render/format.js';
-import { loadForBuild } from './build.js';
+import { loadForBuild } from './load.js';
 
 /** Removes the zips juni placed (unchanged since) and the cache's own files; nothing else. */
 export async function cleanCommand(args: CleanArgs, io: Io): Promise<number> {

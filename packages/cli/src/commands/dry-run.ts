@@ -3,7 +3,7 @@
 import { explainBuild, type Manifest, type NodeExplanation } from '@juni/core';
 import type { BuildArgs, WhyArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { dockerFor, environmentIsUsable, loadForBuild, reportPrepareFailure, usageError } from './build.js';
+import { dockerFor, environmentIsUsable, loadForBuild, reportPrepareFailure, usageError } from './load.js';
 
 export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io): Promise<number> {
   const outcome = await explainBuild({ manifest, filter: args.filter, executor: args.executor, force: args.force, docker: await dockerFor(manifest) });

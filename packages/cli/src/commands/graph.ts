@@ -3,7 +3,7 @@
 import { describeGraph, type GraphDescription } from '@juni/core';
 import type { GraphArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { loadForBuild, usageError } from './build.js';
+import { loadForBuild, usageError } from './load.js';
 
 export async function graphCommand(args: GraphArgs, io: Io): Promise<number> {
   const loaded = await loadForBuild(args, io);

@@ -8,7 +8,8 @@ import { cacheDirFor, findManifest, watchTargets, type Manifest } from '@juni/co
 import type { DockerSupportHandle } from '@juni/docker';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { buildOnce, dockerFor, loadForBuild, signalExitCode } from './build.js';
+import { buildOnce, signalExitCode } from './build-once.js';
+import { dockerFor, loadForBuild } from './load.js';
 
 /**
  * Editors save in bursts (temp file, rename, chmod): build this long after the last event. It must

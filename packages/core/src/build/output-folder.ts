@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isAlive, type ArtifactStore } from '../cache/artifacts.js';
-import type { PlacedZips } from '../cache/placed-zips.js';
+import { removeIfUnchanged, type PlacedZips } from '../cache/placed-zips.js';
 import type { ZipOutput } from '../cache/results.js';
 import type { StatCache } from '../cache/stat-cache.js';
 import { makeFolder } from '../fs/make-folder.js';
@@ -29,6 +29,8 @@ export class OutputFolder {
   readonly #stats: StatCache;
   readonly #artifacts: ArtifactStore;
   readonly #placed: PlacedZips;
+  /** What the cache recorded for this folder when the build began (read once, on first use). */
+  #recorded: Map<string, string> | undefined;
 
   constructor(options: { dir: string; stats: StatCache; artifacts: ArtifactStore; placed: PlacedZips }) {
     this.dir = options.dir;
@@ -50,7 +52,7 @@ export class OutputFolder {
     const dest = this.zipPath(name);
     if (await this.#holds(dest, zip.sha256)) {
       // Those bytes are the zip juni built for this name: juni's, whoever copied them there.
-      this.#placed.record({ dir: this.#realDir, name: `${name}.zip`, sha256: zip.sha256 });
+      this.#record(`${name}.zip`, zip.sha256);
       return { state: 'unchanged', path: dest };
     }
     makeFolder(this.dir);
@@ -85,9 +87,17 @@ export class OutputFolder {
     return this.#commit(temp, dest, zip.sha256);
   }
 
+  /** Records a placed zip; a no-op build finds every record already right and writes none. */
+  #record(name: string, sha256: string): void {
+    this.#recorded ??= new Map([...this.#placed.inDir(this.#realDir)].map(([n, z]) => [n, z.sha256]));
+    if (this.#recorded.get(name) === sha256) return;
+    this.#recorded.set(name, sha256);
+    this.#placed.record({ dir: this.#realDir, name, sha256 });
+  }
+
   #commit(temp: string, dest: string, sha256: string): PlaceResult {
     renameSync(temp, dest);
-    this.#placed.record({ dir: this.#realDir, name: path.basename(dest), sha256 });
+    this.#record(path.basename(dest), sha256);
     this.#stats.set(dest, 'sha256', toFileStat(statSync(dest, { bigint: true })), sha256, { trusted: true });
     return { state: 'written', path: dest };
   }
@@ -144,27 +154,4 @@ export class OutputFolder {
     this.#placed.forget(this.#realDir, name);
     return removeIfUnchanged(this.#stats, path.join(this.dir, name), sha256);
   }
-}
-
-/** Deletes a file only if it is a plain file (not a link or folder) whose sha256 is still `sha256`. */
-async function removeIfUnchanged(stats: StatCache, file: string, sha256: string): Promise<boolean> {
-  const raw = lstatSync(file, { bigint: true, throwIfNoEntry: false });
-  if (!raw?.isFile()) return false;
-  if ((await sha256ByStat(stats, file, toFileStat(raw))) !== sha256) return false;
-  rmSync(file, { force: true });
-  return true;
-}
-
-/**
- * `juni clean`: removes every zip this cache recorded as placed, in any output folder, that still
- * holds the bytes juni wrote. Returns the removed paths.
- */
-export async function removePlacedZips(placed: PlacedZips, stats: StatCache): Promise<string[]> {
-  const removed: string[] = [];
-  for (const zip of placed.all()) {
-    const file = path.join(zip.dir, zip.name);
-    if (await removeIfUnchanged(stats, file, zip.sha256)) removed.push(file);
-    placed.forget(zip.dir, zip.name);
-  }
-  return removed;
 }

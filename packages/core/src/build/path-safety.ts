@@ -8,7 +8,9 @@ import { isWithin, realPathLoose } from '../fs/real-path.js';
 import type { OutsideLink } from '../fs/walk.js';
 import type { IncludeSpec, Manifest } from '../manifest/types.js';
 
-const ALLOW_HINT = 'to package it on purpose, list it under global.allow_outside: [path, ...] in the manifest';
+const ALLOW = 'list it under global.allow_outside: [path, ...] in the manifest';
+const ALLOW_HINT = `to package it on purpose, ${ALLOW}`;
+const LINK_HINT = `replace the link with the file itself, or if it is meant to ship, ${ALLOW}`;
 
 /**
  * Problems with the output folder, all paths resolved through symlinks first: it may not be (or
@@ -62,7 +64,7 @@ export function outsideLinkProblems(manifest: Manifest, links: readonly OutsideL
     return {
       file: manifest.file, ...(include?.pos ?? { line: 1, column: 1 }),
       message: `the symlink '${shown}'${include ? ` in include '${include.spec}'` : ''} points outside the project (${boundary.root}) to ${l.target}`,
-      hint: `replace the link with the file itself, or ${ALLOW_HINT.replace(/^to package it on purpose, /, 'if it is meant to ship, ')}`,
+      hint: LINK_HINT,
     };
   });
 }

@@ -36,25 +36,26 @@ export type SnapshotResult = { ok: true; snapshot: Snapshot } | { ok: false; pat
  * pip would look up beside the original file is named relative to the manifest folder.
  */
 export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
-  const seen = new Map<string, string>();
+  const seen = new Set<string>();
   const queue = [request.requirements];
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
     if (seen.has(file)) continue;
     if (!existsSync(file)) {
       // A reference to a missing file: pip reports it, as it would have.
-      seen.set(file, '');
+      seen.add(file);
       continue;
     }
     const bytes = readFileSync(file);
     const changed = check(request, requirementsRole(file, request.requirements, request.manifestDir), file, bytes);
     if (changed) return changed;
-    seen.set(file, '');
+    seen.add(file);
     const text = bytes.toString('utf8');
     const refs = referencesIn(text, file);
     queue.push(...refs.map((r) => r.abs));
     write(mirror(request.dest, file), rewrite(text, file, request.manifestDir));
   }
-  const missing = Object.keys(request.keyed).find((role) => role !== 'pip.conf' && ![...seen.keys()].some((f) => requirementsRole(f, request.requirements, request.manifestDir) === role));
+  const roles = new Set([...seen].map((f) => requirementsRole(f, request.requirements, request.manifestDir)));
+  const missing = Object.keys(request.keyed).find((role) => role !== 'pip.conf' && !roles.has(role));
   if (missing !== undefined) return { ok: false, path: missing, message: `${missing} is no longer referenced` };
   let pipconf: string | undefined;
   if (request.pipconf !== undefined) {

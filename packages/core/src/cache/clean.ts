@@ -1,11 +1,10 @@
 // Owns `juni clean`: removing the zips juni placed (and that are unchanged since) and the cache's
 // own files, nothing else, so a cache folder shared with other files (JUNI_CACHE_DIR) keeps them.
-// Leaves the record of placed zips to placed-zips.ts and the output folder to build/output-folder.ts.
+// Leaves the record of placed zips to placed-zips.ts.
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { removePlacedZips } from '../build/output-folder.js';
 import { openCacheDatabase } from './database.js';
-import { PlacedZips } from './placed-zips.js';
+import { PlacedZips, removePlacedZips } from './placed-zips.js';
 import { StatCache } from './stat-cache.js';
 
 /** Every name juni creates directly inside a cache folder. */

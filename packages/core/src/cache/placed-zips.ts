@@ -1,6 +1,12 @@
 // Owns the record of every zip juni placed in an output folder (folder, file name, sha256): the
-// only files juni may later delete there. Leaves placing and cleaning to build/output-folder.ts.
+// only files juni may later delete there, and deleting them. Leaves placing and cleaning to
+// build/output-folder.ts.
+import { lstatSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { sha256ByStat } from '../fs/sha256-file.js';
+import { toFileStat } from '../fs/source-file.js';
 import type { CacheDatabase } from './database.js';
+import type { StatCache } from './stat-cache.js';
 
 export interface PlacedZip {
   /** The output folder, resolved through symlinks. */
@@ -57,4 +63,27 @@ export class PlacedZips {
       for (const z of rows) this.#record.run(z.dir, z.name, z.sha256);
     })();
   }
+}
+
+/** Deletes a file only if it is a plain file (not a link or folder) whose sha256 is still `sha256`. */
+export async function removeIfUnchanged(stats: StatCache, file: string, sha256: string): Promise<boolean> {
+  const raw = lstatSync(file, { bigint: true, throwIfNoEntry: false });
+  if (!raw?.isFile()) return false;
+  if ((await sha256ByStat(stats, file, toFileStat(raw))) !== sha256) return false;
+  rmSync(file, { force: true });
+  return true;
+}
+
+/**
+ * `juni clean`: removes every zip this cache recorded as placed, in any output folder, that still
+ * holds the bytes juni wrote. Returns the removed paths.
+ */
+export async function removePlacedZips(placed: PlacedZips, stats: StatCache): Promise<string[]> {
+  const removed: string[] = [];
+  for (const zip of placed.all()) {
+    const file = path.join(zip.dir, zip.name);
+    if (await removeIfUnchanged(stats, file, zip.sha256)) removed.push(file);
+    placed.forget(zip.dir, zip.name);
+  }
+  return removed;
 }

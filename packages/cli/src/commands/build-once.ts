@@ -1,0 +1,38 @@
+// Owns one build of an already loaded manifest with its renderer, shared by `juni build` and watch
+// mode, and the exit code of a build stopped by a signal. Leaves loading to load.ts.
+import type { DockerSupportHandle } from '@juni/docker';
+import { runBuild, type BuildOutcome, type Manifest } from '@juni/core';
+import type { BuildArgs } from '../args.js';
+import type { Io } from '../io.js';
+import { reportJson } from '../render/json.js';
+import { PlainRenderer } from '../render/plain.js';
+import type { Renderer } from '../render/renderer.js';
+import { reportPrepareFailure } from './load.js';
+
+/** Plain lines for pipes, CI, JSON and watch; the live task list (listr2, loaded lazily) on a terminal. */
+export async function rendererFor(args: Pick<BuildArgs, 'json' | 'verbose' | 'watch'>, io: Io): Promise<Renderer> {
+  if (args.json || args.watch || !io.interactive) return new PlainRenderer({ write: args.json ? io.stderr : io.stdout, verbose: args.verbose });
+  const { TtyRenderer } = await import('../render/tty.js');
+  return new TtyRenderer({ write: io.stdout, verbose: args.verbose });
+}
+
+/** One build of an already loaded manifest. */
+export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, options: { signal: AbortSignal; docker: DockerSupportHandle | undefined }): Promise<BuildOutcome> {
+  const renderer = await rendererFor(args, io);
+  const outcome = await runBuild({
+    manifest, filter: args.filter, concurrency: args.concurrency, force: args.force, skipClean: args.skipClean,
+    remoteCache: args.remoteCache, shard: args.shard, signal: options.signal, onEvent: (e) => renderer.onEvent(e), docker: options.docker,
+  });
+  if (!outcome.ok && outcome.reason !== 'build-failed') {
+    reportPrepareFailure(args, io, outcome);
+    return outcome;
+  }
+  await renderer.finish(outcome.report);
+  if (args.json) io.stdout(reportJson(outcome.report, { compact: args.watch }));
+  return outcome;
+}
+
+/** The shell's convention for a process ended by a signal: 130 for Ctrl-C, 143 for SIGTERM (CI cancelling a job). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? 143 : 130;
+}
