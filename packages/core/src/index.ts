@@ -5,12 +5,12 @@ export { findManifest, loadManifest, MANIFEST_NAMES, type LoadManifestResult } f
 export type { Manifest, ExecutorKind, FunctionSpec, LayerSpec } from './manifest/types.js';
 export { runBuild, type BuildOptions, type BuildOutcome } from './build/run-build.js';
 export { cacheDirFor, withExecutor, type PrepareFailure } from './build/prepare.js';
-export type { BuildEvent, BuildReport, NodeReport, NodeRef, NodeStatus, OutputFile } from './build/events.js';
+export type { BuildEvent, BuildReport, BuildWarning, NodeReport, NodeRef, NodeStatus, OutputFile } from './build/events.js';
 export { describeFailure, type NodeFailure } from './build/failures.js';
 export type { Executor, InstallRequest, InstallResult } from './executors/executor.js';
 export { TOOL_VERSION } from './version.js';
 export { unreachable } from './unreachable.js';
-export type { DockerSupport, ContextFile, ImageResult, ImageTask } from './executors/docker-support.js';
+export type { DockerSupport, ContextFile, ImageInputs, ImageResult, ImageTask } from './executors/docker-support.js';
 export type { ImageSpec } from './manifest/types.js';
 export type { DepsNode } from './graph/nodes.js';
 export { LineSplitter } from './executors/line-splitter.js';

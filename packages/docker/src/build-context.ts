@@ -1,12 +1,16 @@
-// Owns an image's build context: which files the engine sees (.dockerignore honoured, as
-// `docker build` does) and the deterministic tar that carries them. Leaves the build to images.ts.
+// Owns an image's build context: the files a build reads (.dockerignore honoured, as `docker
+// build` does, then only those the Dockerfile's COPY/ADD/RUN --mount name) and the deterministic
+// tar that carries exactly those to the engine, so nothing outside the image key can reach the
+// build. Leaves the build to images.ts and reading the Dockerfile to dockerfile-inputs.ts.
 import type { Ignore } from '@balena/dockerignore';
 import { createRequire } from 'node:module';
 import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import type { ContextFile, ImageSpec } from '@juni/core';
+import type { ContextFile, ImageInputs, ImageSpec } from '@juni/core';
+import { filesNamedBy } from './context-sources.js';
+import { dockerfileInputs } from './dockerfile-inputs.js';
 
 // The package is CommonJS with `exports.default`; require() gives it plainly.
 const ignore = (createRequire(import.meta.url)('@balena/dockerignore') as { default: () => Ignore }).default;
@@ -14,8 +18,22 @@ const ignore = (createRequire(import.meta.url)('@balena/dockerignore') as { defa
 /** Where a Dockerfile from outside the context travels inside the tar. */
 export const OUTSIDE_DOCKERFILE = '.juni.Dockerfile';
 
-/** The context's files after .dockerignore and `skip`, sorted. The Dockerfile and .dockerignore always go. */
-export function contextFiles(spec: ImageSpec, skip: readonly string[]): ContextFile[] {
+/**
+ * What a build of `spec` uses: its base images and the context files it reads. `wholeContext`
+ * (a reason) makes every context file count, as when the Dockerfile's sources cannot be known.
+ */
+export function imageInputs(spec: ImageSpec, skip: readonly string[], options: { wholeContext?: string | undefined } = {}): ImageInputs {
+  const read = dockerfileInputs(readFileSync(spec.dockerfile, 'utf8'), { args: spec.args, target: spec.target });
+  const all = contextFiles(spec, skip);
+  const bases = read.bases;
+  const whole = options.wholeContext ?? (read.context.kind === 'whole' ? read.context.reason : undefined);
+  if (whole !== undefined || read.context.kind === 'whole') return { bases, files: all, wholeContext: whole };
+  const named = filesNamedBy(all.map((f) => f.relPath), read.context.sources.map((s) => s.source));
+  return { bases, files: all.filter((f) => named.has(f.relPath)), sources: read.context.sources };
+}
+
+/** The context's files after .dockerignore and `skip`, sorted (the Dockerfile among them if it is inside). */
+function contextFiles(spec: ImageSpec, skip: readonly string[]): ContextFile[] {
   const skipped = new Set(skip.map((p) => path.resolve(p)));
   const ignoreFile = path.join(spec.context, '.dockerignore');
   const rules = ignore();
@@ -28,8 +46,7 @@ export function contextFiles(spec: ImageSpec, skip: readonly string[]): ContextF
       if (skipped.has(abs)) continue;
       const stat = statSync(abs, { throwIfNoEntry: false });
       if (!stat) continue;
-      const always = abs === spec.dockerfile || relPath === '.dockerignore';
-      if (!always && rules.ignores(stat.isDirectory() ? `${relPath}/` : relPath) && !stat.isDirectory()) continue;
+      if (rules.ignores(stat.isDirectory() ? `${relPath}/` : relPath) && !stat.isDirectory()) continue;
       if (stat.isDirectory()) walk(abs, relPath);
       else if (stat.isFile()) files.push({ absPath: abs, relPath });
     }
@@ -44,11 +61,16 @@ export function dockerfileInContext(spec: ImageSpec): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? OUTSIDE_DOCKERFILE : rel.split(path.sep).join('/');
 }
 
-/** A tar of the context with fixed times and owners, so equal contexts give equal bytes. */
-export function packContext(spec: ImageSpec, skip: readonly string[]): Readable {
+/**
+ * A tar of `files` and the Dockerfile with fixed times and owners, so equal inputs give equal
+ * bytes. No .dockerignore travels: the files are already the ones it lets through.
+ */
+export function packContext(spec: ImageSpec, files: readonly ContextFile[]): Readable {
   const pack = tar.pack();
-  const entries = contextFiles(spec, skip).map((f) => ({ name: f.relPath, abs: f.absPath }));
-  if (dockerfileInContext(spec) === OUTSIDE_DOCKERFILE) entries.push({ name: OUTSIDE_DOCKERFILE, abs: spec.dockerfile });
+  const dockerfile = dockerfileInContext(spec);
+  const entries = files.filter((f) => f.relPath !== dockerfile).map((f) => ({ name: f.relPath, abs: f.absPath }));
+  entries.push({ name: dockerfile, abs: spec.dockerfile });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const next = (i: number): void => {
     const item = entries[i];
     if (!item) {

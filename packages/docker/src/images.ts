@@ -1,7 +1,7 @@
 // Owns image IDs: resolving an external reference (pulling it when missing) and building an
 // `images:` node from its Dockerfile. Leaves containers to containers.ts.
 import type Docker from 'dockerode';
-import type { ImageResult, ImageSpec, ImageTask } from '@juni/core';
+import type { ContextFile, ImageResult, ImageSpec, ImageTask } from '@juni/core';
 import { dockerfileInContext, packContext } from './build-context.js';
 import { messageOf, statusOf } from './engine.js';
 
@@ -50,14 +50,15 @@ async function pull(docker: Docker, ref: string, task: ImageTask): Promise<strin
 export async function resolveImage(docker: Docker, ref: string, task: ImageTask): Promise<ImageResult> {
   try {
     const info = await docker.getImage(ref).inspect();
-    return { ok: true, imageId: info.Id };
+    return { ok: true, imageId: info.Id, onBuild: info.Config?.OnBuild ?? [] };
   } catch (error) {
     if (statusOf(error) !== 404) return { ok: false, failure: { reason: 'image-unavailable', ref, message: `could not inspect image ${ref}: ${messageOf(error)}`, hint: 'check that the Docker engine is healthy' } };
   }
   const pullError = await pull(docker, ref, task);
   if (pullError === undefined) {
     try {
-      return { ok: true, imageId: (await docker.getImage(ref).inspect()).Id };
+      const info = await docker.getImage(ref).inspect();
+      return { ok: true, imageId: info.Id, onBuild: info.Config?.OnBuild ?? [] };
     } catch (error) {
       return { ok: false, failure: { reason: 'image-unavailable', ref, message: `image ${ref} was pulled but cannot be inspected: ${messageOf(error)}`, hint: 'check that the Docker engine is healthy' } };
     }
@@ -72,7 +73,7 @@ export async function resolveImage(docker: Docker, ref: string, task: ImageTask)
   };
 }
 
-export async function buildImage(docker: Docker, spec: ImageSpec, skip: readonly string[], task: ImageTask): Promise<ImageResult> {
+export async function buildImage(docker: Docker, spec: ImageSpec, files: readonly ContextFile[], task: ImageTask): Promise<ImageResult> {
   const tail: string[] = [];
   const onLine = (line: string): void => {
     tail.push(line);
@@ -81,7 +82,7 @@ export async function buildImage(docker: Docker, spec: ImageSpec, skip: readonly
   };
   let result: { events: ProgressEvent[]; error?: string };
   try {
-    const stream = await docker.buildImage(packContext(spec, skip), {
+    const stream = await docker.buildImage(packContext(spec, files), {
       dockerfile: dockerfileInContext(spec),
       ...(spec.tag ? { t: spec.tag } : {}),
       ...(spec.target ? { target: spec.target } : {}),
@@ -101,11 +102,11 @@ export async function buildImage(docker: Docker, spec: ImageSpec, skip: readonly
   return { ok: true, imageId };
 }
 
-export async function hasImage(docker: Docker, imageId: string): Promise<boolean> {
+export async function hasImage(docker: Docker, imageId: string): Promise<boolean | undefined> {
   try {
     await docker.getImage(imageId).inspect();
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return statusOf(error) === 404 ? false : undefined;
   }
 }

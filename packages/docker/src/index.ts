@@ -1,7 +1,7 @@
 // Owns @juni/docker's public surface: a DockerSupport (core's contract) backed by dockerode.
 // Leaves the build graph and caching to @juni/core.
-import type { DockerSupport, ImageSpec, ImageTask, InstallRequest } from '@juni/core';
-import { contextFiles } from './build-context.js';
+import type { ContextFile, DockerSupport, ImageSpec, ImageTask, InstallRequest } from '@juni/core';
+import { imageInputs } from './build-context.js';
 import { ContainerTracker } from './containers.js';
 import { Engine } from './engine.js';
 import { buildImage, hasImage, resolveImage } from './images.js';
@@ -34,18 +34,18 @@ export function createDockerSupport(options: DockerSupportOptions = {}): DockerS
   return {
     kind: 'docker',
     defaultImage: (python) => defaultImage(python, env),
-    contextFiles: (spec: ImageSpec, skip: readonly string[]) => contextFiles(spec, skip),
+    imageInputs: (spec: ImageSpec, skip: readonly string[], options?: { wholeContext?: string | undefined }) => imageInputs(spec, skip, options),
     async resolveImage(ref: string, task: ImageTask) {
       const e = await engine.ready();
       return e.ok ? resolveImage(e.docker, ref, task) : e;
     },
-    async buildImage(spec: ImageSpec, skip: readonly string[], task: ImageTask) {
+    async buildImage(spec: ImageSpec, files: readonly ContextFile[], task: ImageTask) {
       const e = await engine.ready();
-      return e.ok ? buildImage(e.docker, spec, skip, task) : e;
+      return e.ok ? buildImage(e.docker, spec, files, task) : e;
     },
     async hasImage(imageId: string) {
       const e = await engine.ready();
-      return e.ok && hasImage(e.docker, imageId);
+      return e.ok ? hasImage(e.docker, imageId) : undefined;
     },
     async extractLambdaFiles(imageId: string, target: string, task: ImageTask) {
       const e = await engine.ready();

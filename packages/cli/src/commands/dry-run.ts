@@ -31,13 +31,14 @@ export async function whyCommand(args: WhyArgs, io: Io): Promise<number> {
   // The entry first, then what it depends on (whose changes explain an "upstream changed").
   const nodes = [...outcome.nodes].sort((a, b) => Number(b.name === args.name) - Number(a.name === args.name));
   if (args.json) {
-    io.stdout(JSON.stringify({ nodes: nodes.map(({ kind, name, key, status, reasons }) => ({ kind, name, key, status, reasons })) }, null, 2));
+    io.stdout(JSON.stringify({ nodes: nodes.map(({ kind, name, key, status, reasons, notes }) => ({ kind, name, key, status, reasons, notes })) }, null, 2));
     return 0;
   }
   for (const node of nodes) {
     if (node.status === 'would-build') printNode(io, node, 'would rebuild now');
     else if (node.lines.length > 0) printNode(io, node, 'is up to date; it last rebuilt because');
     else io.stdout(`${node.kind} ${node.name}: is up to date (no earlier build to compare with)`);
+    for (const note of node.notes) io.stdout(`  (${note})`);
   }
   return 0;
 }

@@ -16,6 +16,7 @@ export function reportJson(report: BuildReport, options: { compact?: boolean } =
       ...(n.failure ? { failure: n.failure } : {}),
       ...(n.skippedBecause ? { skippedBecause: n.skippedBecause } : {}),
     })),
+    warnings: report.warnings,
     summary: report.summary,
   }, null, options.compact ? undefined : 2);
 }

@@ -35,6 +35,8 @@ export interface BuildContext {
   skip: readonly string[];
   /** Ids of upstream nodes whose outputs (a tree, an image) some node that runs needs this build. */
   needed: ReadonlySet<string>;
+  /** Image node ids whose image must be on the engine this build: an install runs in it. */
+  neededOnEngine: ReadonlySet<string>;
   /** Compresses files for zips and packs (worker threads once a job is big enough). */
   compressor: BuildCompressor;
   /** The shared remote cache, when one is configured. */

@@ -26,7 +26,8 @@ export type BuildEvent =
   | { type: 'node-failed'; node: NodeRef; failure: NodeFailure; durationMs: number }
   | { type: 'node-skipped'; node: NodeRef; because: string }
   | { type: 'log'; node: NodeRef; line: string }
-  | { type: 'warning'; message: string; node?: NodeRef };
+  /** `code` names warnings a script may act on (e.g. `images-unchecked`). */
+  | { type: 'warning'; message: string; code?: string; node?: NodeRef };
 
 export type NodeStatus = 'built' | 'cached' | 'failed' | 'skipped';
 
@@ -41,9 +42,16 @@ export interface NodeReport extends Omit<NodeRef, 'id'> {
   skippedBecause?: string;
 }
 
+export interface BuildWarning {
+  code?: string;
+  message: string;
+}
+
 export interface BuildReport {
   ok: boolean;
   nodes: NodeReport[];
+  /** Every warning the build gave, in order (also sent as events while it ran). */
+  warnings: BuildWarning[];
   summary: {
     built: number;
     cached: number;

@@ -7,6 +7,8 @@ export type ChangeReason =
   | { type: 'forced' }
   | { type: 'file-added' | 'file-removed' | 'file-modified' | 'mode-changed'; path: string }
   | { type: 'config-changed'; setting: string; from: unknown; to: unknown }
+  /** An image a Dockerfile starts from now has another ID (re-tagged, rebuilt or re-pulled). */
+  | { type: 'base-image-changed'; ref: string; from: string | null; to: string | null }
   | { type: 'upstream-changed'; upstream: string }
   | { type: 'tool-changed'; from: string; to: string }
   | { type: 'inputs-unknown' };
@@ -26,13 +28,30 @@ export function diffBreakdowns(previous: KeyBreakdown, current: KeyBreakdown): C
   for (const setting of [...settings].sort()) {
     const from = previous.config[setting] ?? null;
     const to = current.config[setting] ?? null;
-    if (JSON.stringify(from) !== JSON.stringify(to)) reasons.push({ type: 'config-changed', setting, from, to });
+    if (setting === 'bases' && isIdMap(from) && isIdMap(to)) reasons.push(...baseChanges(from, to));
+    else if (JSON.stringify(from) !== JSON.stringify(to)) reasons.push({ type: 'config-changed', setting, from, to });
   }
   const roles = new Set([...Object.keys(previous.upstream), ...Object.keys(current.upstream)]);
   for (const role of [...roles].sort()) {
     if (previous.upstream[role] !== current.upstream[role]) reasons.push({ type: 'upstream-changed', upstream: role });
   }
   return reasons;
+}
+
+function isIdMap(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function baseChanges(from: Record<string, string>, to: Record<string, string>): ChangeReason[] {
+  const refs = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
+  return refs.filter((ref) => from[ref] !== to[ref]).map((ref) => ({ type: 'base-image-changed', ref, from: from[ref] ?? null, to: to[ref] ?? null }));
+}
+
+/** `sha256:0123456789ab…`: enough of an image ID to tell two apart. */
+function shortId(id: string | null): string {
+  if (id === null) return 'none';
+  const m = /^(sha256:[0-9a-f]{12})[0-9a-f]+$/.exec(id);
+  return m ? `${m[1]}…` : id;
 }
 
 /** One line per reason, e.g. "modified src/handler.py". */
@@ -52,6 +71,10 @@ export function describeReason(reason: ChangeReason, upstreamName: (role: string
       return `exec bit changed on ${reason.path}`;
     case 'config-changed':
       return `setting ${reason.setting} changed from ${JSON.stringify(reason.from)} to ${JSON.stringify(reason.to)}`;
+    case 'base-image-changed':
+      return reason.from === null ? `now starts from base image ${reason.ref} (${shortId(reason.to)})`
+        : reason.to === null ? `no longer starts from base image ${reason.ref}`
+          : `base image ${reason.ref}: ${shortId(reason.from)} -> ${shortId(reason.to)}`;
     case 'upstream-changed':
       return `${upstreamName(reason.upstream)} changed`;
     case 'tool-changed':

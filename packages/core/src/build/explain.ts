@@ -21,6 +21,8 @@ export interface NodeExplanation {
   reasons: ChangeReason[];
   /** The reasons in words, upstream nodes named. */
   lines: string[];
+  /** Facts about the node's key worth knowing, e.g. why an image's whole context counts. */
+  notes: string[];
 }
 
 export type ExplainOutcome =
@@ -66,7 +68,18 @@ function explainNode(p: PlannedNode, plan: BuildPlan, results: ResultStore, hist
     reasons = force ? [{ type: 'forced' }] : last === undefined ? [{ type: 'never-built' }] : before ? diffBreakdowns(before, p.breakdown) : [{ type: 'inputs-unknown' }];
   }
   const lines = reasons.map((r) => describeReason(r, (role) => upstreamName(p.node, role, plan)));
-  return { id, kind, name, key: p.key, status, reasons, lines };
+  return { id, kind, name, key: p.key, status, reasons, lines, notes: notesOf(p) };
+}
+
+/** For an image built from a Dockerfile: which context files are in its key, and why. */
+function notesOf(p: PlannedNode): string[] {
+  if (p.node.kind !== 'image' || p.contextFiles === undefined) return [];
+  const context = p.breakdown.config.context;
+  const count = p.contextFiles.length;
+  if (typeof context === 'string' && context.startsWith('whole: ')) {
+    return [`the whole build context (${count} files) is an input, because ${context.slice('whole: '.length)}`];
+  }
+  return [`${count} context file${count === 1 ? '' : 's'} named by COPY/ADD/RUN --mount ${count === 1 ? 'is an input' : 'are inputs'}; other context files are not`];
 }
 
 /** Names an upstream role of a node's breakdown ('deps', 'image', 'layer:x') by the node it points at. */

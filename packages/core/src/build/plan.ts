@@ -2,7 +2,7 @@
 // and the files each zip will hold. Leaves running nodes to run-build.ts.
 import path from 'node:path';
 import type { CacheDatabase } from '../cache/database.js';
-import type { DockerSupport, ImageResult } from '../executors/docker-support.js';
+import type { ContextFile, DockerSupport, ImageInputs, ImageResult } from '../executors/docker-support.js';
 import { probePython, type PythonInfoResult } from '../executors/python-info.js';
 import type { FolderWalker } from '../fs/walk.js';
 import type { SourceFile } from '../fs/source-file.js';
@@ -16,6 +16,8 @@ import type { Manifest } from '../manifest/types.js';
 import { unreachable } from '../unreachable.js';
 import { makePathFilter } from '../zip/exclusions.js';
 import type { ZipTime } from '../zip/timestamp.js';
+import { COMPRESSOR } from '../zip/compress.js';
+import { ImageRefs, onBuildReadsContext, uncheckedWarning } from './image-refs.js';
 import { keyOf, makeBreakdown, type KeyBreakdown } from './node-key.js';
 import { requirementsClosure, requirementsRole } from './requirements-files.js';
 
@@ -35,6 +37,8 @@ export interface PlannedNode {
   files: PackageFile[];
   /** For external images: the ID it resolved to, or why it could not be. */
   resolved?: ImageResult;
+  /** For images built from a Dockerfile: the context files the build reads (all that is sent). */
+  contextFiles?: ContextFile[];
 }
 
 export interface BuildPlan {
@@ -61,6 +65,8 @@ export interface PlanContext {
   /** Folders that are never inputs: the output folder and the cache. */
   skip: readonly string[];
   onLog: (node: GraphNode, line: string) => void;
+  /** A warning about the whole plan (e.g. image IDs that could not be checked), given once. */
+  onWarning: (code: string, message: string) => void;
   signal: AbortSignal;
 }
 
@@ -77,11 +83,12 @@ export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
   /** Installs whose inputs equal an earlier one's: their users are served by that one. */
   const alias = new Map<string, string>();
   const depsByKey = new Map<string, PlannedNode>();
+  const images = new ImageRefs(ctx.db, ctx.docker);
 
   for (const node of mine.nodes) {
     switch (node.kind) {
       case 'image':
-        planned.set(node.id, await planImage(ctx, node));
+        planned.set(node.id, await planImage(ctx, node, images));
         break;
       case 'deps': {
         const breakdown = depsBreakdown(ctx, node, planned, pythonInfo);
@@ -107,6 +114,7 @@ export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
         unreachable(node);
     }
   }
+  if (images.unchecked.length > 0) ctx.onWarning('images-unchecked', uncheckedWarning(images.unchecked));
   return { ok: true, plan: { nodes: [...planned.values()], byId: planned, python } };
 }
 
@@ -114,12 +122,10 @@ function relative(manifest: Manifest, abs: string): string {
   return path.relative(manifest.dir, abs).split(path.sep).join('/');
 }
 
-async function planImage(ctx: PlanContext, node: ImageNode): Promise<PlannedNode> {
-  const docker = ctx.docker;
+async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): Promise<PlannedNode> {
+  const task = { signal: ctx.signal, onLog: (line: string) => ctx.onLog(node, line) };
   if (node.source.type === 'external') {
-    const resolved: ImageResult = docker
-      ? await docker.resolveImage(node.source.ref, { signal: ctx.signal, onLog: (line) => ctx.onLog(node, line) })
-      : { ok: false, failure: { reason: 'executor-unavailable', executor: 'docker', message: 'Docker support is not loaded', hint: 'use --executor local' } };
+    const resolved = await images.resolve(node.source.ref, task);
     // A re-tagged reference resolves to a new ID, and so to a new key: its users rebuild.
     const breakdown = makeBreakdown('image', {
       config: { ref: node.source.ref, imageId: resolved.ok ? resolved.imageId : `unresolved:${resolved.failure.reason}` },
@@ -129,18 +135,34 @@ async function planImage(ctx: PlanContext, node: ImageNode): Promise<PlannedNode
     return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files: [], resolved };
   }
   const spec = node.source.spec;
+  const docker = ctx.docker;
+  let inputs: ImageInputs = docker?.imageInputs(spec, ctx.skip) ?? { bases: [], files: [] };
+  // Every image the build starts from is in the key by ID: a re-tagged or re-pulled base rebuilds.
+  const bases: Record<string, string> = {};
+  for (const base of inputs.bases) {
+    const resolved = await images.resolve(base.ref, task);
+    bases[base.ref] = resolved.ok ? resolved.imageId : `unresolved:${resolved.failure.reason}`;
+    if (resolved.ok && inputs.wholeContext === undefined && onBuildReadsContext(resolved.onBuild ?? [])) {
+      inputs = docker!.imageInputs(spec, ctx.skip, { wholeContext: `the base image ${base.ref} has ONBUILD triggers that copy from the context` });
+    }
+  }
   const files: Record<string, string> = {};
-  for (const f of docker?.contextFiles(spec, ctx.skip) ?? []) {
+  for (const f of inputs.files) {
     const stat = ctx.walker.file(f.absPath);
     files[`context/${f.relPath}`] = ctx.files.hash(f.absPath, stat) + (stat.exec ? ':x' : '');
   }
   files.Dockerfile = ctx.files.hash(spec.dockerfile, ctx.walker.file(spec.dockerfile));
   const breakdown = makeBreakdown('image', {
-    config: { args: spec.args, target: spec.target ?? null, tag: spec.tag ?? null, dockerfile: relative(ctx.manifest, spec.dockerfile) },
+    config: {
+      args: spec.args, target: spec.target ?? null, tag: spec.tag ?? null, dockerfile: relative(ctx.manifest, spec.dockerfile),
+      bases,
+      // Which context files count: those the Dockerfile names, or all of them, and why.
+      context: inputs.wholeContext === undefined ? 'named' : `whole: ${inputs.wholeContext}`,
+    },
     files,
     upstream: {},
   });
-  return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files: [] };
+  return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files: [], contextFiles: inputs.files };
 }
 
 function depsBreakdown(ctx: PlanContext, node: DepsNode, planned: Map<string, PlannedNode>, pythonInfo: () => PythonInfoResult): KeyBreakdown {
@@ -162,6 +184,8 @@ function depsBreakdown(ctx: PlanContext, node: DepsNode, planned: Map<string, Pl
       python: settings.python ?? null,
       architecture: settings.architecture ?? null,
       interpreter: local === undefined ? null : local.ok ? local.description : `unavailable: ${local.reason}`,
+      // Its pack's entries are copied into zips as compressed bytes.
+      compressor: COMPRESSOR,
     },
     files,
     upstream,
@@ -200,7 +224,7 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   if (node.kind === 'function') for (const id of node.layerIds) upstream[id] = planned.get(id)!.key;
   const breakdown = makeBreakdown(node.kind, {
     // The name keeps statuses and explanations per entry; equal zips still share one stored file.
-    config: { name: node.name, layout: node.kind, timestamp: ctx.time.label, exclude: spec.settings.exclude, keep: spec.settings.keep },
+    config: { name: node.name, layout: node.kind, timestamp: ctx.time.label, compressor: COMPRESSOR, exclude: spec.settings.exclude, keep: spec.settings.keep },
     files: fileHashes,
     upstream,
   });

@@ -97,6 +97,7 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
       manifest, hasher, files, walker, db, time, skip, filter: options.filter, shard: options.shard, docker: options.docker,
       signal: options.signal ?? new AbortController().signal,
       onLog: (node, line) => emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),
+      onWarning: (code, message) => emit({ type: 'warning', code, message }),
     });
     stats.flush();
     if (!planned.ok) {

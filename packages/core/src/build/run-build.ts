@@ -15,7 +15,7 @@ import { unreachable } from '../unreachable.js';
 import { redactDeep } from '../redact.js';
 import type { BuildContext, NodeRun } from './context.js';
 import { refOf } from './context.js';
-import type { BuildEvent, BuildReport, NodeReport } from './events.js';
+import type { BuildEvent, BuildReport, BuildWarning, NodeReport } from './events.js';
 import { OutputFolder } from './output-folder.js';
 import { checkLambdaLimits } from './lambda-limits.js';
 import { BuildCompressor, inThreadCompressor } from '../zip/compressor-pool.js';
@@ -65,7 +65,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const manifest = withExecutor(options.manifest, options.executor);
   // pip and servers may echo an index or cache URL with its password: none reaches a log or --json.
   const onEvent = options.onEvent;
-  const emit = (event: BuildEvent): void => onEvent?.(redactDeep(event));
+  const warnings: BuildWarning[] = [];
+  const emit = (event: BuildEvent): void => {
+    const redacted = redactDeep(event);
+    if (redacted.type === 'warning') warnings.push(redacted.code === undefined ? { message: redacted.message } : { code: redacted.code, message: redacted.message });
+    onEvent?.(redacted);
+  };
   const prepared = await preparePlan({ ...options, manifest, onEvent: emit });
   if (!prepared.ok) return prepared;
   const { db, stats, artifacts, plan, time, skip } = prepared.prepared;
@@ -84,7 +89,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
       docker: options.docker,
       output: new OutputFolder({ dir: manifest.output, stats, artifacts, placed: new PlacedZips(db) }),
       force,
-      needed: neededUpstream(plan, results, artifacts, force),
+      ...neededUpstream(plan, results, artifacts, force),
       remote,
       compressor: new BuildCompressor(inThreadCompressor(prepared.prepared.hasher.bytes)),
       imageIds: new Map(),
@@ -98,6 +103,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     recordRun(db, manifest.file, report);
     const pruned = pruneCache(db, artifacts.root, { maxBytes: maxCacheBytes(options.env ?? process.env), keep: new Set(plan.nodes.map((p) => p.key)) });
     if (pruned.removedResults > 0) emit({ type: 'warning', message: `cache over its size cap: evicted ${pruned.removedResults} least recently used results (JUNI_CACHE_MAX_SIZE)` });
+    report.warnings = warnings;
     return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
   } finally {
     prepared.prepared.close();
@@ -123,10 +129,12 @@ async function prefetchZips(plan: BuildPlan, results: ResultStore, artifacts: Ar
 
 /**
  * Upstream nodes whose outputs are needed this build: the deps tree and image files of every
- * layer or function without a usable stored zip, and the image of every such install that must run.
+ * layer or function without a usable stored zip; and the images that must be on the engine, those
+ * of every such install that must run. A cached build needs no engine at all.
  */
-function neededUpstream(plan: BuildPlan, results: ResultStore, artifacts: ArtifactStore, force: boolean): Set<string> {
+function neededUpstream(plan: BuildPlan, results: ResultStore, artifacts: ArtifactStore, force: boolean): { needed: Set<string>; neededOnEngine: Set<string> } {
   const needed = new Set<string>();
+  const neededOnEngine = new Set<string>();
   const stored = (key: string) => (force ? undefined : results.get(key));
   for (const p of plan.nodes) {
     const node = p.node;
@@ -137,9 +145,9 @@ function neededUpstream(plan: BuildPlan, results: ResultStore, artifacts: Artifa
     if (node.imageId) needed.add(node.imageId);
   }
   for (const p of plan.nodes) {
-    if (p.node.kind === 'deps' && needed.has(p.node.id) && p.node.settings.imageId && !stored(p.key)) needed.add(p.node.settings.imageId);
+    if (p.node.kind === 'deps' && needed.has(p.node.id) && p.node.settings.imageId && !stored(p.key)) neededOnEngine.add(p.node.settings.imageId);
   }
-  return needed;
+  return { needed, neededOnEngine };
 }
 
 type RunOutcome = { state: 'done'; run: NodeRun } | { state: 'skipped'; because: string };
@@ -211,6 +219,7 @@ function makeReport(plan: BuildPlan, runs: Map<string, RunOutcome>, durationMs: 
   return {
     ok: count('failed') === 0 && count('skipped') === 0,
     nodes,
+    warnings: [],
     summary: { built: count('built'), cached: count('cached'), failed: count('failed'), skipped: count('skipped'), durationMs: Math.round(durationMs), bytesWritten },
   };
 }
@@ -228,7 +237,7 @@ function applyLimits(ctx: BuildContext, report: BuildReport): BuildReport {
   });
   const failed = nodes.filter((n) => n.status === 'failed').length;
   const count = (s: NodeReport['status']): number => nodes.filter((n) => n.status === s).length;
-  return { ok: false, nodes, summary: { ...report.summary, built: count('built'), cached: count('cached'), failed } };
+  return { ok: false, nodes, warnings: report.warnings, summary: { ...report.summary, built: count('built'), cached: count('cached'), failed } };
 }
 
 function maxCacheBytes(env: NodeJS.ProcessEnv): number {

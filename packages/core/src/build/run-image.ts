@@ -27,19 +27,24 @@ export async function runImage(ctx: BuildContext, planned: PlannedNode, node: Im
   const stored = ctx.force ? undefined : ctx.results.get(planned.key);
   if (stored?.output.type === 'image') {
     const { imageId, lambdaFiles } = stored.output;
-    const usable = !ctx.needed.has(node.id) || ((await docker.hasImage(imageId)) && treeIsIntact(lambdaRoot, lambdaFiles));
-    if (usable) {
+    // The engine is asked only when an install must run in the image: zips need only its files.
+    const treeOk = !ctx.needed.has(node.id) || treeIsIntact(lambdaRoot, lambdaFiles);
+    const onEngine = treeOk && ctx.neededOnEngine.has(node.id) ? await docker.hasImage(imageId) : true;
+    if (treeOk && onEngine === true) {
       ctx.imageIds.set(node.id, imageId);
       ctx.results.touch(planned.key);
       ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [] });
       return { ok: true, status: 'cached', outputs: [], bytesWritten: 0, durationMs: elapsed() };
     }
-    ctx.results.delete(planned.key);
-    ctx.artifacts.remove(lambdaRoot);
+    // Forget the result only when it is really gone; an engine that cannot be asked proves nothing.
+    if (onEngine !== undefined) {
+      ctx.results.delete(planned.key);
+      ctx.artifacts.remove(lambdaRoot);
+    }
   }
 
   ctx.emit({ type: 'node-start', node: ref });
-  const image = planned.resolved ?? await docker.buildImage((node.source as Extract<ImageNode['source'], { type: 'dockerfile' }>).spec, ctx.skip, task);
+  const image = planned.resolved ?? await docker.buildImage((node.source as Extract<ImageNode['source'], { type: 'dockerfile' }>).spec, planned.contextFiles ?? [], task);
   if (!image.ok) return { ok: false, durationMs: elapsed(), failure: image.failure };
   const temp = ctx.artifacts.tempPath('lambda');
   const extracted = await docker.extractLambdaFiles(image.imageId, temp, task);

@@ -7,7 +7,7 @@ import path from 'node:path';
 export type CacheDatabase = Database.Database;
 
 /** Bump when a table changes shape; an older file is then rebuilt from scratch. */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS placed_zips (
   dir TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL,
   PRIMARY KEY (dir, name)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS image_refs (
+  ref TEXT PRIMARY KEY, image_id TEXT NOT NULL, on_build TEXT NOT NULL, checked_at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, manifest TEXT NOT NULL, started_at INTEGER NOT NULL,
   finished_at INTEGER, summary TEXT
@@ -48,8 +51,9 @@ export function openCacheDatabase(cacheDir: string): CacheDatabase {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version !== SCHEMA_VERSION) {
     db.transaction(() => {
-      if (version !== 0) {
-        for (const table of ['meta', 'file_hashes', 'results', 'placed_zips', 'runs', 'run_nodes']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+      // Version 5 only added image_refs: keep what 4 recorded (placed zips above all).
+      if (version !== 0 && version !== 4) {
+        for (const table of ['meta', 'file_hashes', 'results', 'placed_zips', 'image_refs', 'runs', 'run_nodes']) db.exec(`DROP TABLE IF EXISTS ${table}`);
       }
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -4,13 +4,28 @@ import type { NodeFailure } from '../build/failures.js';
 import type { ImageSpec } from '../manifest/types.js';
 import type { Executor } from './executor.js';
 
-export type ImageResult = { ok: true; imageId: string } | { ok: false; failure: NodeFailure };
+export type ImageResult =
+  /** `onBuild`: the image's ONBUILD triggers, which run in a build that starts from it. */
+  | { ok: true; imageId: string; onBuild?: string[] }
+  | { ok: false; failure: NodeFailure };
 
 /** A file of an image's build context, as the engine will see it (after .dockerignore). */
 export interface ContextFile {
   absPath: string;
   /** Relative to the context folder, '/'-separated. */
   relPath: string;
+}
+
+/** What a build of an `images:` entry uses, read from its Dockerfile (and .dockerignore). */
+export interface ImageInputs {
+  /** Images the build starts from or copies from, refs after ARG substitution (1-based lines). */
+  bases: { ref: string; line: number }[];
+  /** The context files the build reads, sorted: exactly what is sent to the engine. */
+  files: ContextFile[];
+  /** The COPY/ADD/RUN --mount sources that named `files` (absent when the whole context counts). */
+  sources?: { source: string; line: number }[];
+  /** Why every context file counts, when the Dockerfile's sources cannot be known. */
+  wholeContext?: string | undefined;
 }
 
 export interface ImageTask {
@@ -25,12 +40,15 @@ export interface DockerSupport extends Executor {
   /** An external image's ID; pulls it (with progress as logs) when the engine does not have it. */
   resolveImage(ref: string, task: ImageTask): Promise<ImageResult>;
   /**
-   * The files a build of `spec` sends to the engine: the context after .dockerignore, minus
-   * `skip` (absolute folders: juni's output and cache folders are never build inputs).
+   * What a build of `spec` uses: its base images and the context files its Dockerfile names,
+   * after .dockerignore, minus `skip` (absolute folders: juni's output and cache folders are
+   * never build inputs). `wholeContext` (a reason) makes every context file count.
    */
-  contextFiles(spec: ImageSpec, skip: readonly string[]): ContextFile[];
-  buildImage(spec: ImageSpec, skip: readonly string[], task: ImageTask): Promise<ImageResult>;
-  hasImage(imageId: string): Promise<boolean>;
+  imageInputs(spec: ImageSpec, skip: readonly string[], options?: { wholeContext?: string | undefined }): ImageInputs;
+  /** Builds `spec` from exactly `files` (and the Dockerfile): nothing else reaches the engine. */
+  buildImage(spec: ImageSpec, files: readonly ContextFile[], task: ImageTask): Promise<ImageResult>;
+  /** Whether the engine has the image; undefined when the engine cannot be asked. */
+  hasImage(imageId: string): Promise<boolean | undefined>;
   /**
    * Copies the image's /var/task/lambda_lib and /var/task/lambda_bin into `target`/lib and
    * `target`/bin (exec bits kept); a missing folder is simply absent.

@@ -10,6 +10,13 @@ const deflateRaw = promisify(zlib.deflateRaw);
 /** Fixed, so the same content always gives the same bytes (with the same zlib, i.e. Node version). */
 export const DEFLATE_LEVEL = 6;
 
+/**
+ * What deflate's bytes depend on, part of every key of a zip or pack: the level, Node's bundled
+ * zlib (a Chromium fork, whose output changed between Node releases) and the CPU architecture
+ * (the fork picks its hash function by CPU, so equal bytes across architectures are not proven).
+ */
+export const COMPRESSOR = `deflate-${DEFLATE_LEVEL} zlib-${process.versions.zlib} ${process.arch}`;
+
 export interface CompressedData {
   crc32: number;
   size: number;

@@ -1,0 +1,253 @@
+// Owns reading a Dockerfile for what a build of it uses: the images every stage starts from or
+// copies from (FROM, COPY --from, RUN --mount=from, with ARG values substituted) and the context
+// paths COPY, ADD and RUN --mount=type=bind read. Where those cannot be known (ADD of a URL, a
+// variable juni cannot resolve, a syntax it does not know) it says so and why, and the whole
+// context counts. Parsing is dockerfile-ast's; matching files is context-sources.ts's.
+import { DockerfileParser, type Arg, type Env, type Flag, type Instruction } from 'dockerfile-ast';
+
+export interface BaseImage {
+  /** The image reference after substitution, e.g. `python:3.12-slim`. */
+  ref: string;
+  /** 1-based line of the instruction that names it. */
+  line: number;
+}
+
+export interface ContextSource {
+  /** As written after substitution, e.g. `src/*.py`; `.` is the whole context. */
+  source: string;
+  line: number;
+}
+
+export type ContextUse =
+  | { kind: 'sources'; sources: ContextSource[] }
+  /** The files cannot be known: every file of the context is an input. */
+  | { kind: 'whole'; reason: string; line: number };
+
+export interface DockerfileInputs {
+  /** Distinct images, in the order the Dockerfile first names them (`scratch` and stages excluded). */
+  bases: BaseImage[];
+  context: ContextUse;
+}
+
+export interface BuildSettings {
+  args: Readonly<Record<string, string>>;
+  target?: string | undefined;
+}
+
+/** The frontends whose syntax this reader knows: Docker's own Dockerfile syntax, version 1. */
+const KNOWN_SYNTAX = /^(docker\.io\/)?docker\/dockerfile(-upstream)?:1(\.\d+)*(-labs)?(@sha256:[0-9a-f]{64})?$/;
+
+/** A variable's value, or UNKNOWN when the Dockerfile cannot tell it (e.g. the base image's ENV). */
+const UNKNOWN = Symbol('unknown');
+type Value = string | typeof UNKNOWN;
+
+class Unknowable extends Error {}
+
+export function dockerfileInputs(text: string, settings: BuildSettings): DockerfileInputs {
+  const dockerfile = DockerfileParser.parse(text);
+  const lines = text.split(/\r?\n/);
+  const escape = dockerfile.getEscapeCharacter();
+  const bases: BaseImage[] = [];
+  const sources: ContextSource[] = [];
+  let whole: ContextUse | undefined;
+  const wholeBecause = (reason: string, line: number): void => {
+    whole ??= { kind: 'whole', reason, line };
+  };
+
+  for (const directive of dockerfile.getDirectives()) {
+    if (directive.getName().toLowerCase() === 'syntax' && !KNOWN_SYNTAX.test(directive.getValue().trim())) {
+      wholeBecause(`the Dockerfile names the frontend '${directive.getValue().trim()}' (# syntax=), whose syntax juni cannot read`, directive.getRange().start.line + 1);
+    }
+  }
+
+  const globals = new Map<string, Value>();
+  const stageNames: string[] = [];
+  let stage: Map<string, Value> | undefined;
+  const addBase = (ref: string, line: number): void => {
+    if (ref.toLowerCase() === 'scratch' || bases.some((b) => b.ref === ref)) return;
+    bases.push({ ref, line });
+  };
+  /** A --from value: an earlier stage (by name or index) or an image. */
+  const fromImage = (value: string, line: number): void => {
+    const name = value.toLowerCase();
+    if (stageNames.includes(name) || (/^\d+$/.test(name) && Number(name) < stageNames.length)) return;
+    addBase(value, line);
+  };
+
+  for (const instruction of dockerfile.getInstructions()) {
+    const keyword = instruction.getKeyword();
+    const line = instruction.getRange().start.line + 1;
+    const vars = stage ?? globals;
+    const expand = (word: string): string => {
+      const value = substitute(word, vars, escape);
+      if (value === UNKNOWN) throw new Unknowable(word);
+      return value;
+    };
+    try {
+      switch (keyword) {
+        case 'FROM': {
+          // A new stage sees only the build args it declares again (ARG NAME), not the globals.
+          if (stage && settings.target && stageNames.at(-1) === settings.target.toLowerCase()) {
+            return finish();
+          }
+          const args = instruction.getArguments().map((a) => a.getValue());
+          const image = args[0] === undefined ? undefined : substitute(args[0], globals, escape, '');
+          const name = args[1]?.toUpperCase() === 'AS' ? args[2]?.toLowerCase() : undefined;
+          if (image === UNKNOWN) throw new Unknowable(args[0]!);
+          if (image !== undefined && !stageNames.includes(image.toLowerCase())) addBase(image, line);
+          stageNames.push(name ?? `\u0000${stageNames.length}`);
+          stage = new Map();
+          break;
+        }
+        case 'ARG':
+          for (const property of (instruction as Arg).getProperties()) {
+            const name = property.getName();
+            const given = settings.args[name];
+            const fallback = property.getValue();
+            const value: Value = given !== undefined ? given
+              : fallback !== null ? substitute(fallback, vars, escape)
+                : stage ? (globals.get(name) ?? '') : '';
+            vars.set(name, value);
+          }
+          break;
+        case 'ENV':
+          if (stage) for (const property of (instruction as Env).getProperties()) stage.set(property.getName(), substitute(property.getValue() ?? '', stage, escape));
+          break;
+        case 'COPY':
+        case 'ADD': {
+          if (!stage) break;
+          const flags = (instruction as unknown as { getFlags(): Flag[] }).getFlags();
+          const from = flags.find((f) => f.getName() === 'from')?.getValue();
+          const words = copyWords(instruction, lines, escape);
+          if (from !== undefined && from !== null) {
+            fromImage(expand(from), line);
+            break;
+          }
+          for (const raw of words.slice(0, -1)) {
+            if (raw.startsWith('<<')) continue; // a here-document: its text is in the Dockerfile
+            const source = expand(raw);
+            if (keyword === 'ADD' && isRemote(source)) {
+              wholeBecause(`line ${line}: ADD ${source} fetches from outside the context, so juni cannot know what it reads`, line);
+            } else if (/["']/.test(source)) {
+              wholeBecause(`line ${line}: the source ${raw} has quotes juni does not interpret`, line);
+            } else sources.push({ source, line });
+          }
+          break;
+        }
+        case 'RUN': {
+          if (!stage) break;
+          const flags = (instruction as unknown as { getFlags(): Flag[] }).getFlags();
+          for (const flag of flags.filter((f) => f.getName() === 'mount')) {
+            const option = (name: string): string | undefined => flag.getOption(name)?.getValue() ?? undefined;
+            const type = option('type') ?? 'bind';
+            const from = option('from');
+            if (from !== undefined) fromImage(expand(from), line);
+            else if (type === 'bind') sources.push({ source: expand(option('source') ?? option('src') ?? '.'), line });
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    } catch (error) {
+      if (!(error instanceof Unknowable)) throw error;
+      wholeBecause(`line ${line}: ${keyword} ${error.message} uses a variable juni cannot resolve from the Dockerfile and its args`, line);
+    }
+  }
+  return finish();
+
+  function finish(): DockerfileInputs {
+    return { bases, context: whole ?? { kind: 'sources', sources } };
+  }
+}
+
+/** True for what ADD downloads instead of reading from the context (URLs, git remotes). */
+function isRemote(source: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^git@/.test(source);
+}
+
+/**
+ * The words of a COPY or ADD after its flags: the JSON form `["a b", "dest"]` read as JSON (the
+ * parser drops spaces inside its strings), else the whitespace-separated shell form.
+ */
+function copyWords(instruction: Instruction, lines: readonly string[], escape: string): string[] {
+  let args = instruction.getArguments();
+  if (args.length === 0) return [];
+  // With a here-document, the words after the first line are its text, not sources.
+  if (args.some((a) => a.getValue().startsWith('<<'))) {
+    const first = args[0]!.getRange().start.line;
+    args = args.filter((a) => a.getRange().start.line === first);
+  }
+  const text = textBetween(lines, args[0]!.getRange().start, args.at(-1)!.getRange().end)
+    .split(`${escape}\n`).join('');
+  if (text.trimStart().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) return parsed as string[];
+    } catch {
+      // Not JSON: Docker reads it as the shell form, and so does this.
+    }
+  }
+  return args.map((a) => a.getValue());
+}
+
+function textBetween(lines: readonly string[], start: { line: number; character: number }, end: { line: number; character: number }): string {
+  if (start.line === end.line) return (lines[start.line] ?? '').slice(start.character, end.character);
+  const parts = [(lines[start.line] ?? '').slice(start.character)];
+  for (let l = start.line + 1; l < end.line; l++) parts.push(lines[l] ?? '');
+  parts.push((lines[end.line] ?? '').slice(0, end.character));
+  return parts.join('\n');
+}
+
+/**
+ * Docker's variable substitution for one word: `$NAME`, `${NAME}`, `${NAME:-word}`,
+ * `${NAME:+word}`, the escape character keeping a `$` literal. A name the Dockerfile never
+ * declared is UNKNOWN (the base image's ENV may set it), unless `undeclared` gives its value
+ * (FROM lines see only build args, and Docker reads an undeclared one as empty).
+ */
+function substitute(word: string, vars: ReadonlyMap<string, Value>, escape = '\\', undeclared?: string): Value {
+  let out = '';
+  const lookup = (name: string): Value => vars.get(name) ?? (undeclared ?? UNKNOWN);
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i]!;
+    if (c === escape && word[i + 1] === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    if (c !== '$') {
+      out += c;
+      continue;
+    }
+    if (word[i + 1] === '{') {
+      const close = word.indexOf('}', i + 2);
+      if (close < 0) return UNKNOWN;
+      const body = word.slice(i + 2, close);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:[-+])(.*))?$/s.exec(body);
+      if (!m) return UNKNOWN; // ${x#pattern} and friends: not read here
+      const value = lookup(m[1]!);
+      if (value === UNKNOWN) return UNKNOWN;
+      if (m[2] === ':-') {
+        const alt = value === '' ? substitute(m[3]!, vars, escape, undeclared) : value;
+        if (alt === UNKNOWN) return UNKNOWN;
+        out += alt;
+      } else if (m[2] === ':+') {
+        const alt = value === '' ? '' : substitute(m[3]!, vars, escape, undeclared);
+        if (alt === UNKNOWN) return UNKNOWN;
+        out += alt;
+      } else out += value;
+      i = close;
+      continue;
+    }
+    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(word.slice(i + 1));
+    if (!m) {
+      out += '$';
+      continue;
+    }
+    const value = lookup(m[0]);
+    if (value === UNKNOWN) return UNKNOWN;
+    out += value;
+    i += m[0].length;
+  }
+  return out;
+}
