@@ -17,7 +17,7 @@ export async function extractLambdaFiles(
 ): Promise<{ ok: true } | { ok: false; failure: NodeFailure }> {
   mkdirSync(target, { recursive: true });
   // A created (never started) container is enough to read the image's files.
-  const container = await tracker.create(docker, { Image: imageId, Cmd: ['true'], NetworkDisabled: true });
+  const container = await tracker.create(docker, { Image: imageId, Cmd: ['true'], NetworkDisabled: true, Labels: { 'dev.juni.role': 'lambda-files' } });
   try {
     for (const [from, to] of FOLDERS) {
       let archive: NodeJS.ReadableStream;

@@ -61,6 +61,8 @@ export async function installInContainer(docker: Docker, tracker: ContainerTrack
   try {
     container = await tracker.create(docker, {
       Image: imageId,
+      // What the container is for, so a leftover (or a test) can tell installs from file copies.
+      Labels: { 'dev.juni.role': 'pip' },
       Cmd: ['python3', '-m', 'pip', 'install', '--target', OUT, '--no-compile', '--no-input', '--progress-bar', 'off', '--disable-pip-version-check', '-r', requirements.path],
       WorkingDir: PROJECT,
       // Files in the output folder belong to the user who ran juni, never to root.

@@ -27,3 +27,47 @@ export function leftoverContainers(dir: string): string[] {
 export function removeImage(ref: string): void {
   spawnSync('docker', ['rmi', '-f', ref], { stdio: 'ignore' });
 }
+
+/** A point in the engine's event log; what happened after it is counted by `EngineLog`. */
+export class EngineLog {
+  #since = EngineLog.#now();
+
+  static #now(): string {
+    return (Date.now() / 1000).toFixed(3);
+  }
+
+  /** Starts counting afresh. */
+  mark(): void {
+    this.#since = EngineLog.#now();
+  }
+
+  /**
+   * What the engine recorded since the mark: installs are pip containers juni started for the
+   * project in `dir`; image builds are tags of `tag` (the engine tags once per build, even when
+   * every step was cached). The engine's record, not juni's report.
+   */
+  counts(dir: string, tag: string): { pipRuns: number; imageBuilds: number } {
+    const until = (Date.now() / 1000 + 0.001).toFixed(3);
+    const events = (filters: string[]): number => execFileSync('docker', ['events', '--since', this.#since, '--until', until, ...filters.flatMap((f) => ['--filter', f]), '--format', '{{.Action}}'], { encoding: 'utf8' })
+      .split('\n').filter(Boolean).length;
+    return {
+      pipRuns: events(['type=container', 'event=start', `label=dev.juni.project=${dir}`, 'label=dev.juni.role=pip']),
+      imageBuilds: events(['type=image', 'event=tag', `image=${tag}`]),
+    };
+  }
+}
+
+/** Tags `source` as `tag` (docker tag), as a user re-tagging a base image would. */
+export function tagImage(source: string, tag: string): void {
+  execFileSync('docker', ['tag', source, tag], { stdio: 'ignore' });
+}
+
+/** Builds a one-file variant of `base` tagged `tag` (the classic builder, from a Dockerfile on stdin). */
+export function buildVariant(base: string, tag: string, text: string): string {
+  execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: `FROM ${base}\nRUN echo '${text}' > /variant.txt\n`, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'ignore', 'pipe'] });
+  return imageId(tag);
+}
+
+export function imageId(ref: string): string {
+  return execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { encoding: 'utf8' }).trim();
+}
