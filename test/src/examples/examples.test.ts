@@ -1,6 +1,6 @@
 // The examples build as their READMEs say (copied to a temp folder, so the repository stays clean).
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { requireDocker } from '../rig/docker.js';
@@ -41,6 +41,10 @@ test('examples/ridge and examples/html-to-pdf build in Docker with their native 
   assert.equal(r.run.code, 0, r.run.stderr);
   assert.deepEqual(zipNames(path.join(ridge, 'dist/ridge.zip')), ['bin/ridge-cli', 'lib/libridge.so', 'lib/libridge.so.1', 'python/jsonschema_lite/__init__.py']);
   assert.deepEqual(zipNames(path.join(ridge, 'dist/train.zip')), ['handler.py', 'libridge.so', 'libridge.so.1', 'ridge-cli']);
+  // Its README's promise: with `context: .`, a handler edit rebuilds that function's zip only.
+  writeFileSync(path.join(ridge, 'functions/score/handler.py'), 'def handler(event, context):\n    return "edited"\n');
+  const edited = await buildJson(ridge);
+  assert.deepEqual(statuses(edited.report), { 'image:ridge': 'cached', 'deps:requirements.txt': 'cached', ridge: 'cached', score: 'built', train: 'cached' });
   const pdf = copyExample(t, 'html-to-pdf');
   const h = await buildJson(pdf);
   assert.equal(h.run.code, 0, h.run.stderr);
