@@ -93,7 +93,7 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
           const args = instruction.getArguments().map((a) => a.getValue());
           const image = args[0] === undefined ? undefined : substitute(args[0], globals, escape, '');
           const name = args[1]?.toUpperCase() === 'AS' ? args[2]?.toLowerCase() : undefined;
-          if (image === UNKNOWN) throw new Unknowable(args[0]!);
+          if (image === UNKNOWN) throw new Unknowable(args[0]);
           if (image !== undefined && !stageNames.includes(image.toLowerCase())) addBase(image, line);
           stageNames.push(name ?? `\u0000${stageNames.length}`);
           stage = new Map();
@@ -183,7 +183,7 @@ function copyWords(instruction: Instruction, lines: readonly string[], escape: s
   if (text.trimStart().startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) return parsed as string[];
+      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) return parsed;
     } catch {
       // Not JSON: Docker reads it as the shell form, and so does this.
     }

@@ -248,3 +248,23 @@ test('multi-stage: COPY --from a stage and from an image; .dockerignore with a !
   assert.equal(statuses(await build(p))['image:img'], 'built', 'the image named by COPY --from is a base too');
   assert.equal(log.counts(p.dir, tag).imageBuilds, 1);
 });
+
+test('sources juni cannot know: the whole context counts, and `juni why` says why', async (t) => {
+  if (!requireDocker(t)) return;
+  const p = imageOnly(t, {
+    Dockerfile: `FROM ${BASE_IMAGE}\nCOPY app.py /app/\nADD https://example.invalid/tool.tgz /opt/\n`,
+    'app.py': 'print(1)\n',
+    'notes/a.md': 'a\n',
+  }, `juni-test/unknowable-${process.pid}:built`);
+  // Planning only: nothing is built, nothing is fetched.
+  const key = async (): Promise<string> => {
+    const run = await juni(['build', '--dry-run', '--json'], { cwd: p.dir });
+    assert.equal(run.code, 0, run.stderr);
+    return (JSON.parse(run.stdout) as { nodes: { kind: string; key: string }[] }).nodes.find((n) => n.kind === 'image')!.key;
+  };
+  const before = await key();
+  p.write('notes/a.md', 'edited\n');
+  assert.notEqual(await key(), before, 'a file no instruction names is an input when the sources cannot be known');
+  const why = await juni(['why', 'fn'], { cwd: p.dir });
+  assert.match(why.stdout, /the whole build context \(5 files\) is an input, because line 3: ADD https:\/\/example\.invalid\/tool\.tgz fetches from outside the context/);
+});

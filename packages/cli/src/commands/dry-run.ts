@@ -9,7 +9,7 @@ export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io)
   const outcome = await explainBuild({ manifest, filter: args.filter, executor: args.executor, force: args.force, docker: await dockerFor(manifest) });
   if (!outcome.ok) return reportPrepareFailure(args, io, outcome);
   if (args.json) {
-    io.stdout(JSON.stringify({ nodes: outcome.nodes.map(({ kind, name, key, status, reasons }) => ({ kind, name, key, status, reasons })) }, null, 2));
+    io.stdout(JSON.stringify({ nodes: outcome.nodes.map(({ kind, name, key, status, reasons, notes }) => ({ kind, name, key, status, reasons, notes })) }, null, 2));
     return 0;
   }
   const rebuilding = outcome.nodes.filter((n) => n.status === 'would-build');

@@ -79,6 +79,7 @@ function notesOf(p: PlannedNode): string[] {
   if (typeof context === 'string' && context.startsWith('whole: ')) {
     return [`the whole build context (${count} files) is an input, because ${context.slice('whole: '.length)}`];
   }
+  if (count === 0) return ['no context file is an input: the Dockerfile copies none'];
   return [`${count} context file${count === 1 ? '' : 's'} named by COPY/ADD/RUN --mount ${count === 1 ? 'is an input' : 'are inputs'}; other context files are not`];
 }
 
