@@ -10,7 +10,7 @@ export { describeFailure, type NodeFailure } from './build/failures.js';
 export type { Executor, InstallRequest, InstallResult } from './executors/executor.js';
 export { TOOL_VERSION } from './version.js';
 export { unreachable } from './unreachable.js';
-export type { DockerSupport, ContextFile, ImageInputs, ImageResult, ImageTask } from './executors/docker-support.js';
+export type { DockerSupport, ContextFile, ImageInputs, ImageResult, ImageTask, SentBytesCheck } from './executors/docker-support.js';
 export type { ImageSpec } from './manifest/types.js';
 export type { DepsNode } from './graph/nodes.js';
 export { LineSplitter } from './executors/line-splitter.js';

@@ -25,11 +25,11 @@ export const OUTSIDE_DOCKERFILE = '.juni.Dockerfile';
 export function imageInputs(spec: ImageSpec, skip: readonly string[], options: { wholeContext?: string | undefined } = {}): ImageInputs {
   const read = dockerfileInputs(readFileSync(spec.dockerfile, 'utf8'), { args: spec.args, target: spec.target });
   const all = contextFiles(spec, skip);
-  const bases = read.bases;
+  const common = { bases: read.bases, ...(read.unresolvedImage ? { unresolvedImage: read.unresolvedImage } : {}) };
   const whole = options.wholeContext ?? (read.context.kind === 'whole' ? read.context.reason : undefined);
-  if (whole !== undefined || read.context.kind === 'whole') return { bases, files: all, wholeContext: whole };
+  if (whole !== undefined || read.context.kind === 'whole') return { ...common, files: all, wholeContext: whole };
   const named = filesNamedBy(all.map((f) => f.relPath), read.context.sources.map((s) => s.source));
-  return { bases, files: all.filter((f) => named.has(f.relPath)), sources: read.context.sources };
+  return { ...common, files: all.filter((f) => named.has(f.relPath)), sources: read.context.sources };
 }
 
 /** The context's files after .dockerignore and `skip`, sorted (the Dockerfile among them if it is inside). */
@@ -61,15 +61,26 @@ export function dockerfileInContext(spec: ImageSpec): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? OUTSIDE_DOCKERFILE : rel.split(path.sep).join('/');
 }
 
+/** How a build proves it sent the bytes its key holds. */
+export interface PackCheck {
+  /** A fresh incremental hash of the kind the key holds (xxhash64, hex). */
+  hash: () => { update(chunk: Uint8Array): void; digest(): string };
+  /** The Dockerfile's hash in the key. */
+  dockerfile: string;
+  /** Called with each file whose bytes are not those in the key. */
+  changed: (relPath: string) => void;
+}
+
 /**
  * A tar of `files` and the Dockerfile with fixed times and owners, so equal inputs give equal
- * bytes. No .dockerignore travels: the files are already the ones it lets through.
+ * bytes. No .dockerignore travels: the files are already the ones it lets through. With `check`,
+ * every file with a keyed hash is hashed as it streams, so an edit during the build is caught.
  */
-export function packContext(spec: ImageSpec, files: readonly ContextFile[]): Readable {
+export function packContext(spec: ImageSpec, files: readonly ContextFile[], check?: PackCheck): Readable {
   const pack = tar.pack();
   const dockerfile = dockerfileInContext(spec);
-  const entries = files.filter((f) => f.relPath !== dockerfile).map((f) => ({ name: f.relPath, abs: f.absPath }));
-  entries.push({ name: dockerfile, abs: spec.dockerfile });
+  const entries = files.filter((f) => f.relPath !== dockerfile).map((f) => ({ name: f.relPath, abs: f.absPath, xxh64: f.xxh64 }));
+  entries.push({ name: dockerfile, abs: spec.dockerfile, xxh64: check?.dockerfile });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const next = (i: number): void => {
     const item = entries[i];
@@ -78,11 +89,17 @@ export function packContext(spec: ImageSpec, files: readonly ContextFile[]): Rea
       return;
     }
     const stat = statSync(item.abs);
+    const hash = check && item.xxh64 !== undefined ? check.hash() : undefined;
     const sink = pack.entry({ name: item.name, size: stat.size, mode: stat.mode & 0o111 ? 0o755 : 0o644, mtime: new Date(0), uid: 0, gid: 0 }, (error) => {
       if (error) pack.destroy(error);
-      else next(i + 1);
+      else {
+        if (hash && hash.digest() !== item.xxh64) check!.changed(item.name);
+        next(i + 1);
+      }
     });
-    createReadStream(item.abs).on('error', (error) => pack.destroy(error)).pipe(sink);
+    const source = createReadStream(item.abs).on('error', (error) => pack.destroy(error));
+    if (hash) source.on('data', (chunk) => hash.update(chunk as Buffer));
+    source.pipe(sink);
   };
   next(0);
   return pack as unknown as Readable;

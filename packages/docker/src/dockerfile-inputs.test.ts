@@ -62,3 +62,19 @@ test('here-documents and escaped dollars are not context files', () => {
   const backtick = read(['# escape=`', 'FROM x', 'COPY a `', '  b /dest/']);
   assert.deepEqual(sources(backtick), ['a', 'b']);
 });
+
+test('global ARG defaults see undeclared names as empty; an image juni cannot resolve is reported, not dropped', () => {
+  assert.deepEqual(bases(read(['ARG TAG=${PYVER:-3.12}', 'FROM python:${TAG}'])), ['python:3.12']);
+  assert.deepEqual(bases(read(['FROM python:${UNDECLARED}slim'])), ['python:slim'], 'as Docker does');
+  const odd = read(['ARG V=3.12x', 'FROM python:${V%x}', 'COPY a /a']);
+  assert.deepEqual(odd.unresolvedImage, { text: 'python:${V%x}', line: 2 });
+  assert.deepEqual(read(['FROM x', 'COPY --from=$FROM_ENV /a /b']).unresolvedImage, { text: '$FROM_ENV', line: 2 });
+  assert.equal(read(['FROM x', 'COPY a /a']).unresolvedImage, undefined);
+});
+
+test('ENV wins over ARG; one ENV sees the values from before it', () => {
+  assert.deepEqual(sources(read(['FROM x', 'ENV SRC=a.txt', 'ARG SRC=b.txt', 'COPY $SRC /'])), ['a.txt']);
+  assert.deepEqual(sources(read(['FROM x', 'ENV SRC=a.txt', 'ARG SRC', 'COPY $SRC /'], { SRC: 'c.txt' })), ['a.txt']);
+  assert.deepEqual(sources(read(['FROM x', 'ENV A=x', 'ENV A=y B=${A}z', 'COPY $B /'])), ['xz']);
+  assert.match(sources(read(['FROM x', 'COPY a\\ b.txt /d/'])).join(), /WHOLE: line 2: COPY has an escaped space in its sources/);
+});

@@ -27,6 +27,8 @@ export interface DockerfileInputs {
   /** Distinct images, in the order the Dockerfile first names them (`scratch` and stages excluded). */
   bases: BaseImage[];
   context: ContextUse;
+  /** An image reference juni cannot resolve (so cannot key the image on): the build must not run. */
+  unresolvedImage?: { text: string; line: number };
 }
 
 export interface BuildSettings {
@@ -40,8 +42,22 @@ const KNOWN_SYNTAX = /^(docker\.io\/)?docker\/dockerfile(-upstream)?:1(\.\d+)*(-
 /** A variable's value, or UNKNOWN when the Dockerfile cannot tell it (e.g. the base image's ENV). */
 const UNKNOWN = Symbol('unknown');
 type Value = string | typeof UNKNOWN;
+type Lookup = (name: string) => Value | undefined;
 
-class Unknowable extends Error {}
+/** The variables one stage (or the global scope, before the first FROM) can see. */
+class Scope {
+  readonly args = new Map<string, Value>();
+  readonly env = new Map<string, Value>();
+  /** ENV always wins over an ARG of the same name, whatever their order. */
+  readonly lookup: Lookup = (name) => (this.env.has(name) ? this.env.get(name) : this.args.get(name));
+}
+
+/** A word with a variable juni cannot resolve; `image` when it names an image. */
+class Unknowable extends Error {
+  constructor(readonly word: string, readonly image: boolean) {
+    super(word);
+  }
+}
 
 export function dockerfileInputs(text: string, settings: BuildSettings): DockerfileInputs {
   const dockerfile = DockerfileParser.parse(text);
@@ -50,6 +66,7 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
   const bases: BaseImage[] = [];
   const sources: ContextSource[] = [];
   let whole: ContextUse | undefined;
+  let unresolvedImage: DockerfileInputs['unresolvedImage'];
   const wholeBecause = (reason: string, line: number): void => {
     whole ??= { kind: 'whole', reason, line };
   };
@@ -60,15 +77,17 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
     }
   }
 
-  const globals = new Map<string, Value>();
+  const globals = new Scope();
   const stageNames: string[] = [];
-  let stage: Map<string, Value> | undefined;
+  let stage: Scope | undefined;
   const addBase = (ref: string, line: number): void => {
     if (ref.toLowerCase() === 'scratch' || bases.some((b) => b.ref === ref)) return;
     bases.push({ ref, line });
   };
   /** A --from value: an earlier stage (by name or index) or an image. */
-  const fromImage = (value: string, line: number): void => {
+  const fromImage = (word: string, line: number): void => {
+    const value = substitute(word, (stage ?? globals).lookup, escape);
+    if (value === UNKNOWN) throw new Unknowable(word, true);
     const name = value.toLowerCase();
     if (stageNames.includes(name) || (/^\d+$/.test(name) && Number(name) < stageNames.length)) return;
     addBase(value, line);
@@ -77,10 +96,10 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     const line = instruction.getRange().start.line + 1;
-    const vars = stage ?? globals;
+    const scope = stage ?? globals;
     const expand = (word: string): string => {
-      const value = substitute(word, vars, escape);
-      if (value === UNKNOWN) throw new Unknowable(word);
+      const value = substitute(word, scope.lookup, escape);
+      if (value === UNKNOWN) throw new Unknowable(word, false);
       return value;
     };
     try {
@@ -91,12 +110,13 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
             return finish();
           }
           const args = instruction.getArguments().map((a) => a.getValue());
-          const image = args[0] === undefined ? undefined : substitute(args[0], globals, escape, '');
+          // FROM sees only the global ARGs; Docker reads an undeclared name as empty.
+          const image = args[0] === undefined ? undefined : substitute(args[0], (n) => globals.lookup(n) ?? '', escape);
           const name = args[1]?.toUpperCase() === 'AS' ? args[2]?.toLowerCase() : undefined;
-          if (image === UNKNOWN) throw new Unknowable(args[0]);
+          if (image === UNKNOWN) throw new Unknowable(args[0]!, true);
           if (image !== undefined && !stageNames.includes(image.toLowerCase())) addBase(image, line);
           stageNames.push(name ?? `\u0000${stageNames.length}`);
-          stage = new Map();
+          stage = new Scope();
           break;
         }
         case 'ARG':
@@ -104,27 +124,38 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
             const name = property.getName();
             const given = settings.args[name];
             const fallback = property.getValue();
+            // Outside a stage only build args exist, and an undeclared one is empty.
+            const lookup: Lookup = stage ? scope.lookup : (n) => globals.lookup(n) ?? '';
             const value: Value = given !== undefined ? given
-              : fallback !== null ? substitute(fallback, vars, escape)
-                : stage ? (globals.get(name) ?? '') : '';
-            vars.set(name, value);
+              : fallback !== null ? substitute(fallback, lookup, escape)
+                : stage ? (globals.lookup(name) ?? '') : '';
+            scope.args.set(name, value);
           }
           break;
-        case 'ENV':
-          if (stage) for (const property of (instruction as Env).getProperties()) stage.set(property.getName(), substitute(property.getValue() ?? '', stage, escape));
+        case 'ENV': {
+          if (!stage) break;
+          // Every value of one ENV sees the variables as they were before it (ENV a=1 b=$a: b is the old a).
+          const values = (instruction as Env).getProperties().map((p) => [p.getName(), substitute(p.getValue() ?? '', scope.lookup, escape)] as const);
+          for (const [name, value] of values) stage.env.set(name, value);
           break;
+        }
         case 'COPY':
         case 'ADD': {
           if (!stage) break;
           const flags = (instruction as unknown as { getFlags(): Flag[] }).getFlags();
           const from = flags.find((f) => f.getName() === 'from')?.getValue();
           const words = copyWords(instruction, lines, escape);
+          if (hasEscapedSpace(instruction, lines, escape)) {
+            wholeBecause(`line ${line}: ${keyword} has an escaped space in its sources, which juni does not split as Docker does`, line);
+            break;
+          }
           if (from !== undefined && from !== null) {
-            fromImage(expand(from), line);
+            fromImage(from, line);
             break;
           }
           for (const raw of words.slice(0, -1)) {
             if (raw.startsWith('<<')) continue; // a here-document: its text is in the Dockerfile
+
             const source = expand(raw);
             if (keyword === 'ADD' && isRemote(source)) {
               wholeBecause(`line ${line}: ADD ${source} fetches from outside the context, so juni cannot know what it reads`, line);
@@ -141,7 +172,7 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
             const option = (name: string): string | undefined => flag.getOption(name)?.getValue() ?? undefined;
             const type = option('type') ?? 'bind';
             const from = option('from');
-            if (from !== undefined) fromImage(expand(from), line);
+            if (from !== undefined) fromImage(from, line);
             else if (type === 'bind') sources.push({ source: expand(option('source') ?? option('src') ?? '.'), line });
           }
           break;
@@ -151,13 +182,14 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
       }
     } catch (error) {
       if (!(error instanceof Unknowable)) throw error;
-      wholeBecause(`line ${line}: ${keyword} ${error.message} uses a variable juni cannot resolve from the Dockerfile and its args`, line);
+      if (error.image) unresolvedImage ??= { text: error.word, line };
+      else wholeBecause(`line ${line}: ${keyword} ${error.word} uses a variable juni cannot resolve from the Dockerfile and its args`, line);
     }
   }
   return finish();
 
   function finish(): DockerfileInputs {
-    return { bases, context: whole ?? { kind: 'sources', sources } };
+    return { bases, context: whole ?? { kind: 'sources', sources }, ...(unresolvedImage ? { unresolvedImage } : {}) };
   }
 }
 
@@ -191,6 +223,14 @@ function copyWords(instruction: Instruction, lines: readonly string[], escape: s
   return args.map((a) => a.getValue());
 }
 
+/** `a\\ b.txt`: Docker's word splitting of escaped whitespace is not modelled. */
+function hasEscapedSpace(instruction: Instruction, lines: readonly string[], escape: string): boolean {
+  const args = instruction.getArguments();
+  if (args.length === 0) return false;
+  const text = textBetween(lines, args[0]!.getRange().start, args.at(-1)!.getRange().end);
+  return text.includes(`${escape} `) || text.includes(`${escape}\t`);
+}
+
 function textBetween(lines: readonly string[], start: { line: number; character: number }, end: { line: number; character: number }): string {
   if (start.line === end.line) return (lines[start.line] ?? '').slice(start.character, end.character);
   const parts = [(lines[start.line] ?? '').slice(start.character)];
@@ -201,13 +241,12 @@ function textBetween(lines: readonly string[], start: { line: number; character:
 
 /**
  * Docker's variable substitution for one word: `$NAME`, `${NAME}`, `${NAME:-word}`,
- * `${NAME:+word}`, the escape character keeping a `$` literal. A name the Dockerfile never
- * declared is UNKNOWN (the base image's ENV may set it), unless `undeclared` gives its value
- * (FROM lines see only build args, and Docker reads an undeclared one as empty).
+ * `${NAME:+word}`, the escape character keeping a `$` literal. A name `vars` does not know is
+ * UNKNOWN (in a stage, the base image's ENV may set it); other forms (`${x#y}`) are UNKNOWN too.
  */
-function substitute(word: string, vars: ReadonlyMap<string, Value>, escape = '\\', undeclared?: string): Value {
+function substitute(word: string, vars: Lookup, escape = '\\'): Value {
   let out = '';
-  const lookup = (name: string): Value => vars.get(name) ?? (undeclared ?? UNKNOWN);
+  const lookup = (name: string): Value => vars(name) ?? UNKNOWN;
   for (let i = 0; i < word.length; i++) {
     const c = word[i]!;
     if (c === escape && word[i + 1] === '$') {
@@ -228,11 +267,11 @@ function substitute(word: string, vars: ReadonlyMap<string, Value>, escape = '\\
       const value = lookup(m[1]!);
       if (value === UNKNOWN) return UNKNOWN;
       if (m[2] === ':-') {
-        const alt = value === '' ? substitute(m[3]!, vars, escape, undeclared) : value;
+        const alt = value === '' ? substitute(m[3]!, vars, escape) : value;
         if (alt === UNKNOWN) return UNKNOWN;
         out += alt;
       } else if (m[2] === ':+') {
-        const alt = value === '' ? '' : substitute(m[3]!, vars, escape, undeclared);
+        const alt = value === '' ? '' : substitute(m[3]!, vars, escape);
         if (alt === UNKNOWN) return UNKNOWN;
         out += alt;
       } else out += value;

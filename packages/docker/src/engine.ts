@@ -5,7 +5,10 @@ import type { NodeFailure } from '@juni/core';
 
 export type EngineResult = { ok: true; docker: Docker } | { ok: false; failure: NodeFailure };
 
-/** Connects lazily: the first caller pings, everyone shares the answer. */
+/**
+ * Connects lazily: the first caller pings, everyone shares the answer while it is "up". A failed
+ * ping is asked again by the next caller, so a watch session notices an engine that came back.
+ */
 export class Engine {
   readonly #docker: Docker;
   #ready: Promise<EngineResult> | undefined;
@@ -16,8 +19,16 @@ export class Engine {
   }
 
   ready(): Promise<EngineResult> {
-    this.#ready ??= this.#ping();
-    return this.#ready;
+    const ready = (this.#ready ??= this.#ping());
+    void ready.then((r) => {
+      if (!r.ok && this.#ready === ready) this.#ready = undefined;
+    });
+    return ready;
+  }
+
+  /** Called when a request could not reach the engine: the next caller pings again. */
+  lost(): void {
+    this.#ready = undefined;
   }
 
   async #ping(): Promise<EngineResult> {
@@ -25,17 +36,19 @@ export class Engine {
       await this.#docker.ping();
       return { ok: true, docker: this.#docker };
     } catch (error) {
-      const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-      return {
-        ok: false,
-        failure: {
-          reason: 'docker-unreachable',
-          message: `the Docker engine at ${where} is not reachable (${(error as Error).message})`,
-          hint: 'start it (e.g. `sudo systemctl start docker`, or `dockerd &`), point DOCKER_HOST at a running engine, or build without Docker: --executor local',
-        },
-      };
+      return { ok: false, failure: unreachable(error) };
     }
   }
+}
+
+/** The failure of a request that never reached the engine. */
+export function unreachable(error: unknown): NodeFailure {
+  const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  return {
+    reason: 'docker-unreachable',
+    message: `the Docker engine at ${where} is not reachable (${messageOf(error)})`,
+    hint: 'start it (e.g. `sudo systemctl start docker`, or `dockerd &`), point DOCKER_HOST at a running engine, or build without Docker: --executor local',
+  };
 }
 
 /** The engine's HTTP status of a failed call, if any (dockerode sets `statusCode`). */

@@ -1,9 +1,9 @@
 // Owns image IDs: resolving an external reference (pulling it when missing) and building an
 // `images:` node from its Dockerfile. Leaves containers to containers.ts.
 import type Docker from 'dockerode';
-import type { ContextFile, ImageResult, ImageSpec, ImageTask } from '@juni/core';
+import type { ContextFile, ImageResult, ImageSpec, ImageTask, SentBytesCheck } from '@juni/core';
 import { dockerfileInContext, packContext } from './build-context.js';
-import { messageOf, statusOf } from './engine.js';
+import { messageOf, statusOf, unreachable } from './engine.js';
 
 const TAIL = 40;
 
@@ -52,6 +52,8 @@ export async function resolveImage(docker: Docker, ref: string, task: ImageTask)
     const info = await docker.getImage(ref).inspect();
     return { ok: true, imageId: info.Id, onBuild: info.Config?.OnBuild ?? [] };
   } catch (error) {
+    // No HTTP status: the request never reached the engine (it stopped since the ping).
+    if (statusOf(error) === undefined) return { ok: false, failure: unreachable(error) };
     if (statusOf(error) !== 404) return { ok: false, failure: { reason: 'image-unavailable', ref, message: `could not inspect image ${ref}: ${messageOf(error)}`, hint: 'check that the Docker engine is healthy' } };
   }
   const pullError = await pull(docker, ref, task);
@@ -73,7 +75,8 @@ export async function resolveImage(docker: Docker, ref: string, task: ImageTask)
   };
 }
 
-export async function buildImage(docker: Docker, spec: ImageSpec, files: readonly ContextFile[], task: ImageTask): Promise<ImageResult> {
+export async function buildImage(docker: Docker, spec: ImageSpec, files: readonly ContextFile[], task: ImageTask, check?: SentBytesCheck): Promise<ImageResult> {
+  const changed: string[] = [];
   const tail: string[] = [];
   const onLine = (line: string): void => {
     tail.push(line);
@@ -82,7 +85,7 @@ export async function buildImage(docker: Docker, spec: ImageSpec, files: readonl
   };
   let result: { events: ProgressEvent[]; error?: string };
   try {
-    const stream = await docker.buildImage(packContext(spec, files), {
+    const stream = await docker.buildImage(packContext(spec, files, check && { ...check, changed: (relPath) => changed.push(relPath) }), {
       dockerfile: dockerfileInContext(spec),
       ...(spec.tag ? { t: spec.tag } : {}),
       ...(spec.target ? { target: spec.target } : {}),
@@ -94,6 +97,10 @@ export async function buildImage(docker: Docker, spec: ImageSpec, files: readonl
     result = await follow(docker, stream, onLine);
   } catch (error) {
     result = { events: [], error: messageOf(error) };
+  }
+  // The image may have been built, but from bytes its key does not describe: it must not be stored.
+  if (changed.length > 0) {
+    return { ok: false, failure: { reason: 'input-changed', path: changed[0]!, message: `${changed[0]!} changed while image ${spec.name} was being built; build again` } };
   }
   const imageId = [...result.events].reverse().find((e) => e.aux?.ID)?.aux?.ID;
   if (result.error !== undefined || imageId === undefined) {

@@ -1,6 +1,6 @@
 // Owns @juni/docker's public surface: a DockerSupport (core's contract) backed by dockerode.
 // Leaves the build graph and caching to @juni/core.
-import type { ContextFile, DockerSupport, ImageSpec, ImageTask, InstallRequest } from '@juni/core';
+import type { ContextFile, DockerSupport, ImageSpec, ImageTask, InstallRequest, SentBytesCheck } from '@juni/core';
 import { imageInputs } from './build-context.js';
 import { ContainerTracker } from './containers.js';
 import { Engine } from './engine.js';
@@ -37,11 +37,14 @@ export function createDockerSupport(options: DockerSupportOptions = {}): DockerS
     imageInputs: (spec: ImageSpec, skip: readonly string[], options?: { wholeContext?: string | undefined }) => imageInputs(spec, skip, options),
     async resolveImage(ref: string, task: ImageTask) {
       const e = await engine.ready();
-      return e.ok ? resolveImage(e.docker, ref, task) : e;
+      if (!e.ok) return e;
+      const result = await resolveImage(e.docker, ref, task);
+      if (!result.ok && result.failure.reason === 'docker-unreachable') engine.lost();
+      return result;
     },
-    async buildImage(spec: ImageSpec, files: readonly ContextFile[], task: ImageTask) {
+    async buildImage(spec: ImageSpec, files: readonly ContextFile[], task: ImageTask, check?: SentBytesCheck) {
       const e = await engine.ready();
-      return e.ok ? buildImage(e.docker, spec, files, task) : e;
+      return e.ok ? buildImage(e.docker, spec, files, task, check) : e;
     },
     async hasImage(imageId: string) {
       const e = await engine.ready();

@@ -154,14 +154,18 @@ test('engine down with everything cached: exit 0, one warning that base images w
   assert.equal(edited.run.code, 0, edited.run.stderr);
   assert.equal(statuses(edited.report).worker, 'built');
 
-  // What must run in Docker fails clearly, and its cached result survives for when the engine is back.
-  p.write('tools/setup.sh', 'mkdir -p /var/task/lambda_lib && echo changed > /var/task/lambda_lib/libnative.so.1\n');
-  const failing = await juni(['build'], { cwd: p.dir, env: down });
-  assert.equal(failing.code, 1);
-  assert.match(failing.stdout + failing.stderr, /image native failed[\s\S]*the Docker engine at unix:\/\/.*is not reachable/);
-  p.write('tools/setup.sh', 'mkdir -p /var/task/lambda_lib && echo "native v1" > /var/task/lambda_lib/libnative.so.1\n');
+  // An install must run, in an image whose result is cached: the install fails clearly, the
+  // image's result is neither rebuilt nor forgotten, and is used again once the engine is back.
+  const log = new EngineLog();
+  p.write('requirements.txt', 'tinyhttp\n# edited\n');
+  const failing = await buildJson(p.dir, [], down);
+  assert.equal(failing.run.code, 1);
+  assert.deepEqual(statuses(failing.report), { 'image:native': 'cached', 'deps:requirements.txt': 'failed', deps: 'skipped', api: 'skipped', worker: 'skipped' });
+  assert.match(JSON.stringify(failing.report.nodes.find((n) => n.kind === 'deps')?.failure), /the Docker engine at unix:\/\/.*is not reachable/);
+  p.write('requirements.txt', 'tinyhttp\n');
   const back = await build(p);
   assert.ok(ALL_CACHED(statuses(back)), JSON.stringify(statuses(back)));
+  assert.deepEqual(log.counts(p.dir, tag), { pipRuns: 0, imageBuilds: 0 });
 });
 
 /** A project whose function uses the image directly (no installs): image edits show in its zip. */
@@ -267,4 +271,14 @@ test('sources juni cannot know: the whole context counts, and `juni why` says wh
   assert.notEqual(await key(), before, 'a file no instruction names is an input when the sources cannot be known');
   const why = await juni(['why', 'fn'], { cwd: p.dir });
   assert.match(why.stdout, /the whole build context \(5 files\) is an input, because line 3: ADD https:\/\/example\.invalid\/tool\.tgz fetches from outside the context/);
+});
+
+test('an image reference juni cannot resolve fails the image, naming the line and the fix', async (t) => {
+  if (!requireDocker(t)) return;
+  const p = imageOnly(t, { Dockerfile: 'ARG V=3.12x\nFROM python:${V%x}\n' }, `juni-test/unresolved-${process.pid}:built`);
+  const run = await juni(['build'], { cwd: p.dir });
+  assert.equal(run.code, 1);
+  const out = run.stdout + run.stderr;
+  assert.match(out, /line 2 of Dockerfile: juni cannot resolve the image reference python:\$\{V%x\}, so it cannot key the image on it/);
+  assert.match(out, /plain ARG substitution/);
 });

@@ -147,10 +147,12 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
     }
   }
   const files: Record<string, string> = {};
-  for (const f of inputs.files) {
+  const contextFiles = inputs.files.map((f) => {
     const stat = ctx.walker.file(f.absPath);
-    files[`context/${f.relPath}`] = ctx.files.hash(f.absPath, stat) + (stat.exec ? ':x' : '');
-  }
+    const xxh64 = ctx.files.hash(f.absPath, stat);
+    files[`context/${f.relPath}`] = xxh64 + (stat.exec ? ':x' : '');
+    return { ...f, xxh64 };
+  });
   files.Dockerfile = ctx.files.hash(spec.dockerfile, ctx.walker.file(spec.dockerfile));
   const breakdown = makeBreakdown('image', {
     config: {
@@ -162,7 +164,17 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
     files,
     upstream: {},
   });
-  return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files: [], contextFiles: inputs.files };
+  // A base juni cannot name cannot be in the key: building would risk a stale image under it.
+  const unresolved = inputs.unresolvedImage;
+  const resolved: ImageResult | undefined = unresolved && {
+    ok: false,
+    failure: {
+      reason: 'image-unavailable', ref: unresolved.text,
+      message: `line ${unresolved.line} of ${relative(ctx.manifest, spec.dockerfile)}: juni cannot resolve the image reference ${unresolved.text}, so it cannot key the image on it`,
+      hint: 'write image references with plain ARG substitution ($NAME, ${NAME}, ${NAME:-default}) and set the values in args:',
+    },
+  };
+  return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files: [], contextFiles, ...(resolved ? { resolved } : {}) };
 }
 
 function depsBreakdown(ctx: PlanContext, node: DepsNode, planned: Map<string, PlannedNode>, pythonInfo: () => PythonInfoResult): KeyBreakdown {

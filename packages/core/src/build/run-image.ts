@@ -30,21 +30,22 @@ export async function runImage(ctx: BuildContext, planned: PlannedNode, node: Im
     // The engine is asked only when an install must run in the image: zips need only its files.
     const treeOk = !ctx.needed.has(node.id) || treeIsIntact(lambdaRoot, lambdaFiles);
     const onEngine = treeOk && ctx.neededOnEngine.has(node.id) ? await docker.hasImage(imageId) : true;
-    if (treeOk && onEngine === true) {
+    // An engine that cannot be asked proves nothing: the result stands, and whatever must run in
+    // the image fails on its own, saying the engine is unreachable.
+    if (treeOk && onEngine !== false) {
       ctx.imageIds.set(node.id, imageId);
       ctx.results.touch(planned.key);
       ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [] });
       return { ok: true, status: 'cached', outputs: [], bytesWritten: 0, durationMs: elapsed() };
     }
-    // Forget the result only when it is really gone; an engine that cannot be asked proves nothing.
-    if (onEngine !== undefined) {
-      ctx.results.delete(planned.key);
-      ctx.artifacts.remove(lambdaRoot);
-    }
+    ctx.results.delete(planned.key);
+    ctx.artifacts.remove(lambdaRoot);
   }
 
   ctx.emit({ type: 'node-start', node: ref });
-  const image = planned.resolved ?? await docker.buildImage((node.source as Extract<ImageNode['source'], { type: 'dockerfile' }>).spec, planned.contextFiles ?? [], task);
+  // What is sent is checked against the key as it streams: an edit mid-build is never stored.
+  const check = { hash: () => ctx.hasher.stream(), dockerfile: planned.breakdown.files.Dockerfile! };
+  const image = planned.resolved ?? await docker.buildImage((node.source as Extract<ImageNode['source'], { type: 'dockerfile' }>).spec, planned.contextFiles ?? [], task, check);
   if (!image.ok) return { ok: false, durationMs: elapsed(), failure: image.failure };
   const temp = ctx.artifacts.tempPath('lambda');
   const extracted = await docker.extractLambdaFiles(image.imageId, temp, task);

@@ -14,6 +14,15 @@ export interface ContextFile {
   absPath: string;
   /** Relative to the context folder, '/'-separated. */
   relPath: string;
+  /** The content hash in the image's key, once planned: the build refuses other bytes. */
+  xxh64?: string;
+}
+
+/** What a build checks the bytes it sends against: the hashes in the image's key. */
+export interface SentBytesCheck {
+  hash: () => { update(chunk: Uint8Array): void; digest(): string };
+  /** The Dockerfile's hash in the key. */
+  dockerfile: string;
 }
 
 /** What a build of an `images:` entry uses, read from its Dockerfile (and .dockerignore). */
@@ -26,6 +35,8 @@ export interface ImageInputs {
   sources?: { source: string; line: number }[];
   /** Why every context file counts, when the Dockerfile's sources cannot be known. */
   wholeContext?: string | undefined;
+  /** An image reference juni cannot resolve (e.g. `FROM python:${V%x}`): the image cannot be keyed. */
+  unresolvedImage?: { text: string; line: number } | undefined;
 }
 
 export interface ImageTask {
@@ -45,8 +56,11 @@ export interface DockerSupport extends Executor {
    * never build inputs). `wholeContext` (a reason) makes every context file count.
    */
   imageInputs(spec: ImageSpec, skip: readonly string[], options?: { wholeContext?: string | undefined }): ImageInputs;
-  /** Builds `spec` from exactly `files` (and the Dockerfile): nothing else reaches the engine. */
-  buildImage(spec: ImageSpec, files: readonly ContextFile[], task: ImageTask): Promise<ImageResult>;
+  /**
+   * Builds `spec` from exactly `files` (and the Dockerfile): nothing else reaches the engine.
+   * With `check`, a file whose bytes differ from its keyed hash fails the build (input-changed).
+   */
+  buildImage(spec: ImageSpec, files: readonly ContextFile[], task: ImageTask, check?: SentBytesCheck): Promise<ImageResult>;
   /** Whether the engine has the image; undefined when the engine cannot be asked. */
   hasImage(imageId: string): Promise<boolean | undefined>;
   /**
