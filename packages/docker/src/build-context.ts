@@ -8,7 +8,7 @@ import { createReadStream, existsSync, readFileSync, readdirSync, statSync } fro
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import type { ContextFile, ImageInputs, ImageSpec } from '@juni/core';
+import type { ContextFile, ImageInputs, ImageSpec, SentBytesCheck } from '@juni/core';
 import { filesNamedBy } from './context-sources.js';
 import { dockerfileInputs } from './dockerfile-inputs.js';
 
@@ -61,12 +61,8 @@ export function dockerfileInContext(spec: ImageSpec): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? OUTSIDE_DOCKERFILE : rel.split(path.sep).join('/');
 }
 
-/** How a build proves it sent the bytes its key holds. */
-export interface PackCheck {
-  /** A fresh incremental hash of the kind the key holds (xxhash64, hex). */
-  hash: () => { update(chunk: Uint8Array): void; digest(): string };
-  /** The Dockerfile's hash in the key. */
-  dockerfile: string;
+/** How a build proves it sent the bytes its key holds: core's check, and where to report a mismatch. */
+export interface PackCheck extends SentBytesCheck {
   /** Called with each file whose bytes are not those in the key. */
   changed: (relPath: string) => void;
 }

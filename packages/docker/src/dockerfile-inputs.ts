@@ -3,7 +3,7 @@
 // paths COPY, ADD and RUN --mount=type=bind read. Where those cannot be known (ADD of a URL, a
 // variable juni cannot resolve, a syntax it does not know) it says so and why, and the whole
 // context counts. Parsing is dockerfile-ast's; matching files is context-sources.ts's.
-import { DockerfileParser, type Arg, type Env, type Flag, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Arg, type Env, type Instruction, type ModifiableInstruction } from 'dockerfile-ast';
 
 export interface BaseImage {
   /** The image reference after substitution, e.g. `python:3.12-slim`. */
@@ -142,10 +142,9 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
         case 'COPY':
         case 'ADD': {
           if (!stage) break;
-          const flags = (instruction as unknown as { getFlags(): Flag[] }).getFlags();
-          const from = flags.find((f) => f.getName() === 'from')?.getValue();
-          const words = copyWords(instruction, lines, escape);
-          if (hasEscapedSpace(instruction, lines, escape)) {
+          const from = (instruction as ModifiableInstruction).getFlags().find((f) => f.getName() === 'from')?.getValue();
+          const { words, escapedSpace } = copyWords(instruction, lines, escape);
+          if (escapedSpace) {
             wholeBecause(`line ${line}: ${keyword} has an escaped space in its sources, which juni does not split as Docker does`, line);
             break;
           }
@@ -167,8 +166,7 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
         }
         case 'RUN': {
           if (!stage) break;
-          const flags = (instruction as unknown as { getFlags(): Flag[] }).getFlags();
-          for (const flag of flags.filter((f) => f.getName() === 'mount')) {
+          for (const flag of (instruction as ModifiableInstruction).getFlags().filter((f) => f.getName() === 'mount')) {
             const option = (name: string): string | undefined => flag.getOption(name)?.getValue() ?? undefined;
             const type = option('type') ?? 'bind';
             const from = option('from');
@@ -201,34 +199,28 @@ function isRemote(source: string): boolean {
 /**
  * The words of a COPY or ADD after its flags: the JSON form `["a b", "dest"]` read as JSON (the
  * parser drops spaces inside its strings), else the whitespace-separated shell form.
+ * `escapedSpace` (`a\\ b.txt`): Docker's splitting of escaped whitespace is not modelled.
  */
-function copyWords(instruction: Instruction, lines: readonly string[], escape: string): string[] {
+function copyWords(instruction: Instruction, lines: readonly string[], escape: string): { words: string[]; escapedSpace: boolean } {
   let args = instruction.getArguments();
-  if (args.length === 0) return [];
+  if (args.length === 0) return { words: [], escapedSpace: false };
   // With a here-document, the words after the first line are its text, not sources.
   if (args.some((a) => a.getValue().startsWith('<<'))) {
     const first = args[0]!.getRange().start.line;
     args = args.filter((a) => a.getRange().start.line === first);
   }
-  const text = textBetween(lines, args[0]!.getRange().start, args.at(-1)!.getRange().end)
-    .split(`${escape}\n`).join('');
+  const raw = textBetween(lines, args[0]!.getRange().start, args.at(-1)!.getRange().end);
+  const escapedSpace = raw.includes(`${escape} `) || raw.includes(`${escape}\t`);
+  const text = raw.split(`${escape}\n`).join('');
   if (text.trimStart().startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) return parsed;
+      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) return { words: parsed, escapedSpace: false };
     } catch {
       // Not JSON: Docker reads it as the shell form, and so does this.
     }
   }
-  return args.map((a) => a.getValue());
-}
-
-/** `a\\ b.txt`: Docker's word splitting of escaped whitespace is not modelled. */
-function hasEscapedSpace(instruction: Instruction, lines: readonly string[], escape: string): boolean {
-  const args = instruction.getArguments();
-  if (args.length === 0) return false;
-  const text = textBetween(lines, args[0]!.getRange().start, args.at(-1)!.getRange().end);
-  return text.includes(`${escape} `) || text.includes(`${escape}\t`);
+  return { words: args.map((a) => a.getValue()), escapedSpace };
 }
 
 function textBetween(lines: readonly string[], start: { line: number; character: number }, end: { line: number; character: number }): string {

@@ -19,11 +19,8 @@ export class Engine {
   }
 
   ready(): Promise<EngineResult> {
-    const ready = (this.#ready ??= this.#ping());
-    void ready.then((r) => {
-      if (!r.ok && this.#ready === ready) this.#ready = undefined;
-    });
-    return ready;
+    this.#ready ??= this.#ping();
+    return this.#ready;
   }
 
   /** Called when a request could not reach the engine: the next caller pings again. */
@@ -36,6 +33,7 @@ export class Engine {
       await this.#docker.ping();
       return { ok: true, docker: this.#docker };
     } catch (error) {
+      this.#ready = undefined;
       return { ok: false, failure: unreachable(error) };
     }
   }

@@ -20,8 +20,8 @@ export class ImageRefs {
     this.#docker = docker;
     this.#select = db.prepare<[string], { image_id: string; on_build: string }>('SELECT image_id, on_build FROM image_refs WHERE ref = ?');
     this.#upsert = db.prepare<[string, string, string, number]>(
-      `INSERT INTO image_refs (ref, image_id, on_build, checked_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (ref) DO UPDATE SET image_id = excluded.image_id, on_build = excluded.on_build, checked_at = excluded.checked_at`,
+      `INSERT INTO image_refs (ref, image_id, on_build, recorded_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (ref) DO UPDATE SET image_id = excluded.image_id, on_build = excluded.on_build, recorded_at = excluded.recorded_at`,
     );
   }
 
@@ -40,13 +40,15 @@ export class ImageRefs {
       return { ok: false, failure: { reason: 'executor-unavailable', executor: 'docker', message: 'Docker support is not loaded', hint: 'build with the local executor (executor: local)' } };
     }
     const result = await this.#docker.resolveImage(ref, task);
+    const known = this.#select.get(ref);
     if (result.ok) {
-      this.#upsert.run(ref, result.imageId, JSON.stringify(result.onBuild ?? []), Date.now());
+      // Written only when the answer changed: a no-op build writes nothing here.
+      const onBuild = JSON.stringify(result.onBuild ?? []);
+      if (known?.image_id !== result.imageId || known.on_build !== onBuild) this.#upsert.run(ref, result.imageId, onBuild, Date.now());
       return result;
     }
     // Only an unreachable engine falls back: a missing image is a real answer, and must rebuild.
     if (result.failure.reason !== 'docker-unreachable') return result;
-    const known = this.#select.get(ref);
     if (!known) return result;
     this.unchecked.push(ref);
     return { ok: true, imageId: known.image_id, onBuild: JSON.parse(known.on_build) as string[], unchecked: true };
