@@ -1,6 +1,6 @@
 // Owns the contract core needs from a Docker engine: image IDs, image builds, build contexts,
 // lambda_lib/lambda_bin extraction, and pip in a container. Leaves dockerode to packages/docker.
-import type { NodeFailure } from '../build/failures.js';
+import type { NodeFailure } from '../report/failures.js';
 import type { ImageSpec } from '../manifest/types.js';
 import type { Executor } from './executor.js';
 

@@ -1,9 +1,9 @@
 // Owns the contract between the scheduler and the ways of installing dependencies.
 // Leaves the ways themselves to local.ts (host pip) and packages/docker (a build container).
 import type { DepsNode } from '../graph/nodes.js';
-import type { NodeFailure } from '../build/failures.js';
+import type { NodeFailure } from '../report/failures.js';
 import type { PythonInfoResult } from './python-info.js';
-import type { Snapshot } from '../build/requirements-snapshot.js';
+import type { Snapshot } from '../run/requirements-snapshot.js';
 
 export interface InstallRequest {
   node: DepsNode;

@@ -2,9 +2,9 @@
 // ID), then copy its lambda_lib/lambda_bin out, reusing both when the key is cached.
 // Leaves talking to the engine to the DockerSupport of packages/docker.
 import type { ImageNode } from '../graph/nodes.js';
-import type { BuildContext, NodeRun } from './context.js';
-import { refOf } from './context.js';
-import type { PlannedNode } from './plan.js';
+import type { BuildContext, NodeRun } from './run-context.js';
+import { refOf } from './run-context.js';
+import type { PlannedNode } from '../plan/plan.js';
 import { describeTree, treeIsIntact } from './run-deps.js';
 
 export async function runImage(ctx: BuildContext, planned: PlannedNode, node: ImageNode): Promise<NodeRun> {

@@ -1,6 +1,6 @@
 // Owns comparing two key breakdowns: the reasons a node's key changed, in the user's words.
 // Leaves finding the breakdowns to explain.ts.
-import type { KeyBreakdown } from './node-key.js';
+import type { KeyBreakdown } from '../plan/node-key.js';
 
 export type ChangeReason =
   | { type: 'never-built' }

@@ -10,9 +10,9 @@ import { FolderWalker } from '../fs/walk.js';
 import type { DepsNode } from '../graph/nodes.js';
 import { writePack } from '../zip/pack.js';
 import { compareBytes } from '../zip/zip-writer.js';
-import type { BuildContext, NodeRun } from './context.js';
-import { hitSource, refOf } from './context.js';
-import type { PlannedNode } from './plan.js';
+import type { BuildContext, NodeRun } from './run-context.js';
+import { hitSource, refOf } from './run-context.js';
+import type { PlannedNode } from '../plan/plan.js';
 import { snapshotRequirements } from './requirements-snapshot.js';
 
 export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: DepsNode): Promise<NodeRun> {

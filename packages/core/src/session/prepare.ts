@@ -15,8 +15,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import { ProjectBoundary } from '../fs/project-boundary.js';
 import { outputFolderProblems, outsideIncludeProblems, outsideLinkProblems } from './path-safety.js';
 import { zipTime, type ZipTime } from '../zip/timestamp.js';
-import type { BuildEvent } from './events.js';
-import { planBuild, type BuildPlan } from './plan.js';
+import type { BuildEvent } from '../report/events.js';
+import { planBuild, type BuildPlan } from '../plan/plan.js';
 import type { Shard } from '../graph/shard.js';
 
 export interface PrepareOptions {

@@ -6,9 +6,9 @@ import type { CacheDatabase } from '../cache/database.js';
 import type { GraphNode } from '../graph/nodes.js';
 import { describeReason, diffBreakdowns, type ChangeReason } from './explain-diff.js';
 import type { NodeKind } from './events.js';
-import type { KeyBreakdown } from './node-key.js';
-import type { BuildPlan, PlannedNode } from './plan.js';
-import { preparePlan, withExecutor, type PrepareFailure, type PrepareOptions } from './prepare.js';
+import type { KeyBreakdown } from '../plan/node-key.js';
+import type { BuildPlan, PlannedNode } from '../plan/plan.js';
+import { preparePlan, withExecutor, type PrepareFailure, type PrepareOptions } from '../session/prepare.js';
 
 export interface NodeExplanation {
   id: string;

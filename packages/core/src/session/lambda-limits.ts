@@ -3,9 +3,9 @@
 // layers, cannot deploy at all (failure, naming the largest contributors).
 // Leaves building the zips to run-package.ts.
 import type { ResultStore, ZipOutput } from '../cache/results.js';
-import type { BuildReport } from './events.js';
-import type { NodeFailure } from './failures.js';
-import type { BuildPlan } from './plan.js';
+import type { BuildReport } from '../report/events.js';
+import type { NodeFailure } from '../report/failures.js';
+import type { BuildPlan } from '../plan/plan.js';
 
 export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
 export const UNZIPPED_LIMIT = 262_144_000;

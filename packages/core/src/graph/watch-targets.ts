@@ -2,7 +2,7 @@
 // Leaves watching itself to the CLI.
 import path from 'node:path';
 import type { Manifest } from '../manifest/types.js';
-import { requirementsClosure } from './requirements-files.js';
+import { requirementsClosure } from '../plan/requirements-files.js';
 
 export interface WatchTargets {
   /** Files and folders to watch (folders recursively). */

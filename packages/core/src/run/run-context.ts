@@ -10,10 +10,10 @@ import type { Executor } from '../executors/executor.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Hasher } from '../hash/xxhash.js';
 import type { ZipTime } from '../zip/timestamp.js';
-import type { BuildEvent, NodeRef, OutputFile } from './events.js';
-import type { NodeFailure } from './failures.js';
-import type { OutputFolder } from './output-folder.js';
-import type { BuildPlan, PlannedNode } from './plan.js';
+import type { BuildEvent, NodeRef, OutputFile } from '../report/events.js';
+import type { NodeFailure } from '../report/failures.js';
+import type { OutputFolder } from '../session/output-folder.js';
+import type { BuildPlan, PlannedNode } from '../plan/plan.js';
 
 export interface BuildContext {
   manifest: Manifest;

@@ -7,10 +7,10 @@ import type { ZipOutput } from '../cache/results.js';
 import type { PackageNode } from '../graph/nodes.js';
 import { makePathFilter } from '../zip/exclusions.js';
 import { compareBytes, writeZip, type ZipSource } from '../zip/zip-writer.js';
-import type { BuildContext, NodeRun } from './context.js';
-import { hitSource, refOf } from './context.js';
-import type { OutputFile } from './events.js';
-import type { PlannedNode } from './plan.js';
+import type { BuildContext, NodeRun } from './run-context.js';
+import { hitSource, refOf } from './run-context.js';
+import type { OutputFile } from '../report/events.js';
+import type { PlannedNode } from '../plan/plan.js';
 
 export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: PackageNode): Promise<NodeRun> {
   const started = performance.now();

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Hasher } from '../hash/xxhash.js';
-import { referencesIn, requirementsRole } from './requirements-files.js';
+import { referencesIn, requirementsRole } from '../plan/requirements-files.js';
 
 export interface SnapshotRequest {
   /** Absolute path of the top requirements file. */
