@@ -72,14 +72,31 @@ export function generateProject(dir, n, wheels) {
     write(path.join(dir, 'reqs', `set${String(s).padStart(2, '0')}.txt`), pkgs.map((p) => `benchpkg${p}\n`).join(''));
   }
   write(path.join(dir, 'reqs', 'heavy.txt'), 'heavylib\n');
-  for (let i = 0; i < 30; i++) write(path.join(dir, 'shared', 'common', `mod${i}.py`), `"""Shared module ${i}."""\n\n` + 'def helper_%d(x):\n    return x * %d\n\n'.repeat(40).replaceAll('%d', String(i)));
+  for (let i = 0; i < 30; i++)
+    write(
+      path.join(dir, 'shared', 'common', `mod${i}.py`),
+      `"""Shared module ${i}."""\n\n` +
+        'def helper_%d(x):\n    return x * %d\n\n'.repeat(40).replaceAll('%d', String(i)),
+    );
   const lines = ['global:', '  executor: local', '  pipconf: ./pip.conf', 'functions:'];
   for (let i = 0; i < n; i++) {
     const name = `fn${String(i).padStart(4, '0')}`;
-    write(path.join(dir, 'functions', name, 'handler.py'), `from common import mod${i % 30}\n\n\ndef handler(event, context):\n    return mod${i % 30}.helper_${i % 30}(${i})\n`);
-    lines.push(`  ${name}:`, `    requirements: ./reqs/set${String(i % 20).padStart(2, '0')}.txt`, '    include:', `      - ./functions/${name}/`, '      - ./shared/common/');
+    write(
+      path.join(dir, 'functions', name, 'handler.py'),
+      `from common import mod${i % 30}\n\n\ndef handler(event, context):\n    return mod${i % 30}.helper_${i % 30}(${i})\n`,
+    );
+    lines.push(
+      `  ${name}:`,
+      `    requirements: ./reqs/set${String(i % 20).padStart(2, '0')}.txt`,
+      '    include:',
+      `      - ./functions/${name}/`,
+      '      - ./shared/common/',
+    );
   }
-  write(path.join(dir, 'functions', 'heavy', 'handler.py'), 'import heavylib\n\n\ndef handler(event, context):\n    return 1\n');
+  write(
+    path.join(dir, 'functions', 'heavy', 'handler.py'),
+    'import heavylib\n\n\ndef handler(event, context):\n    return 1\n',
+  );
   lines.push('  heavy:', '    requirements: ./reqs/heavy.txt', '    include: [./functions/heavy/]');
   write(path.join(dir, 'manifest.yml'), lines.join('\n') + '\n');
 }

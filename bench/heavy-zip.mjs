@@ -20,8 +20,10 @@ const walk = (dir, rel) => {
   }
 };
 const started = process.hrtime.bigint();
-walk(tree, "");
+walk(tree, '');
 const pool = new CompressorPool();
 const written = await writeZip(sources, out, zipTime({}), pool);
 await pool.close();
-console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - started) / 1e6, bytes: written.bytes, files: sources.length }));
+console.log(
+  JSON.stringify({ ms: Number(process.hrtime.bigint() - started) / 1e6, bytes: written.bytes, files: sources.length }),
+);

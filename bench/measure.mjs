@@ -4,7 +4,11 @@ import { spawnSync } from 'node:child_process';
 
 export function run(command, args, options = {}) {
   const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '__RSS_KB__ %M', command, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+  const result = spawnSync('/usr/bin/time', ['-f', '__RSS_KB__ %M', command, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    ...options,
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const rss = Number(/__RSS_KB__ (\d+)/.exec(result.stderr)?.[1] ?? 0) * 1024;
   if (result.status !== 0 && !options.allowFailure) {

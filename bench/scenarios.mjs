@@ -20,18 +20,26 @@ export function build(dir, args = []) {
 
 function zipDigests(dir) {
   const out = new Map();
-  for (const name of readdirSync(path.join(dir, 'dist'))) out.set(name, createHash('sha256').update(readFileSync(path.join(dir, 'dist', name))).digest('hex'));
+  for (const name of readdirSync(path.join(dir, 'dist')))
+    out.set(
+      name,
+      createHash('sha256')
+        .update(readFileSync(path.join(dir, 'dist', name)))
+        .digest('hex'),
+    );
   return out;
 }
 
 function zipMtimes(dir) {
   const out = new Map();
-  for (const e of readdirSync(path.join(dir, 'dist'), { withFileTypes: true })) out.set(e.name, readFileSync(path.join(dir, 'dist', e.name)).length + ':' + (e.isFile() ? 0 : 1));
+  for (const e of readdirSync(path.join(dir, 'dist'), { withFileTypes: true }))
+    out.set(e.name, readFileSync(path.join(dir, 'dist', e.name)).length + ':' + (e.isFile() ? 0 : 1));
   return out;
 }
 
 let counter = 0;
-const edit = (file) => writeFileSync(file, readFileSync(file, 'utf8').replace(/\n# edit \d+\n$/, '') + `\n# edit ${++counter}\n`);
+const edit = (file) =>
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/\n# edit \d+\n$/, '') + `\n# edit ${++counter}\n`);
 
 /** name -> function(dir) returning one sample {ms, rss, built, rewritten, nodeMs}. */
 export const SCENARIOS = {
@@ -81,7 +89,11 @@ export const SCENARIOS = {
 
 /** Save-to-zip latency in watch mode: edit a handler, wait until its zip's bytes change. */
 export async function watchLatency(dir, runs) {
-  const child = spawn(process.execPath, [JUNI, 'build', '--watch', '--json'], { cwd: dir, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [JUNI, 'build', '--watch', '--json'], {
+    cwd: dir,
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let reports = 0;
   let err = '';
   child.stdout.on('data', (c) => (reports += String(c).split('\n').filter(Boolean).length));
@@ -101,7 +113,13 @@ export async function watchLatency(dir, runs) {
     const seen = reports;
     const started = process.hrtime.bigint();
     edit(path.join(dir, 'functions', 'fn0001', 'handler.py'));
-    await waitFor(() => { try { return !readFileSync(zip).equals(before); } catch { return false; } }, 'the zip to change');
+    await waitFor(() => {
+      try {
+        return !readFileSync(zip).equals(before);
+      } catch {
+        return false;
+      }
+    }, 'the zip to change');
     samples.push({ ms: Number(process.hrtime.bigint() - started) / 1e6 });
     await waitFor(() => reports > seen, 'the build report');
   }

@@ -41,7 +41,11 @@ export interface CacheArgs extends Omit<BuildArgs, 'command'> {
 }
 
 export type ParsedArgs =
-  | BuildArgs | WhyArgs | GraphArgs | CleanArgs | CacheArgs
+  | BuildArgs
+  | WhyArgs
+  | GraphArgs
+  | CleanArgs
+  | CacheArgs
   | { command: 'help' }
   | { command: 'version' }
   | { command: 'usage-error'; message: string };
@@ -122,19 +126,35 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
     concurrency = Number(values.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1) return { command: 'usage-error', message: `--concurrency must be a whole number of at least 1, not '${values.concurrency}'` };
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      return {
+        command: 'usage-error',
+        message: `--concurrency must be a whole number of at least 1, not '${values.concurrency}'`,
+      };
   }
   const remote = values['remote-cache'];
   if (remote !== undefined && remote !== 'off' && remote !== 'read' && remote !== 'readwrite') {
     return { command: 'usage-error', message: `--remote-cache must be off, read or readwrite, not '${remote}'` };
   }
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-  if (values.shard !== undefined && shard === undefined) return { command: 'usage-error', message: `--shard must look like 2/3 (this job's number, 1-based, / the number of jobs), not '${values.shard}'` };
+  if (values.shard !== undefined && shard === undefined)
+    return {
+      command: 'usage-error',
+      message: `--shard must look like 2/3 (this job's number, 1-based, / the number of jobs), not '${values.shard}'`,
+    };
   const common: Omit<BuildArgs, 'command'> = {
-    remoteCache: remote, shard,
-    manifest: values.manifest, filter: values.function, skipClean: values['skip-clean'] ?? false, executor, concurrency,
-    force: values.force ?? false, json: values.json ?? false, verbose: values.verbose ?? false,
-    watch: values.watch ?? false, dryRun: values['dry-run'] ?? false,
+    remoteCache: remote,
+    shard,
+    manifest: values.manifest,
+    filter: values.function,
+    skipClean: values['skip-clean'] ?? false,
+    executor,
+    concurrency,
+    force: values.force ?? false,
+    json: values.json ?? false,
+    verbose: values.verbose ?? false,
+    watch: values.watch ?? false,
+    dryRun: values['dry-run'] ?? false,
   };
   const extra = (n: number): ParsedArgs | undefined =>
     rest.length > n ? { command: 'usage-error', message: `unexpected argument '${rest[n] ?? ''}'` } : undefined;
@@ -144,23 +164,34 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       return extra(0) ?? { command: 'build', ...common };
     case 'why': {
       const name = rest[0];
-      if (name === undefined) return { command: 'usage-error', message: 'juni why needs the name of a function or layer' };
+      if (name === undefined)
+        return { command: 'usage-error', message: 'juni why needs the name of a function or layer' };
       return extra(1) ?? { command: 'why', ...common, name };
     }
     case 'graph': {
       const format = values.format ?? 'text';
-      if (format !== 'text' && format !== 'dot' && format !== 'json') return { command: 'usage-error', message: `--format must be text, dot or json, not '${format}'` };
+      if (format !== 'text' && format !== 'dot' && format !== 'json')
+        return { command: 'usage-error', message: `--format must be text, dot or json, not '${format}'` };
       return extra(0) ?? { command: 'graph', ...common, format };
     }
     case 'clean':
       return extra(0) ?? { command: 'clean', ...common };
     case 'cache': {
       const action = rest[0];
-      if (action !== 'stats' && action !== 'prune') return { command: 'usage-error', message: "juni cache needs 'stats' or 'prune'" };
+      if (action !== 'stats' && action !== 'prune')
+        return { command: 'usage-error', message: "juni cache needs 'stats' or 'prune'" };
       const maxSize = values['max-size'] === undefined ? undefined : parseSize(values['max-size']);
-      if (values['max-size'] !== undefined && maxSize === undefined) return { command: 'usage-error', message: `--max-size must be a size like 500MB or 2GB, not '${values['max-size']}'` };
+      if (values['max-size'] !== undefined && maxSize === undefined)
+        return {
+          command: 'usage-error',
+          message: `--max-size must be a size like 500MB or 2GB, not '${values['max-size']}'`,
+        };
       const olderThanDays = values['older-than'] === undefined ? undefined : Number(values['older-than']);
-      if (olderThanDays !== undefined && !(olderThanDays >= 0)) return { command: 'usage-error', message: `--older-than must be a number of days, not '${values['older-than']}'` };
+      if (olderThanDays !== undefined && !(olderThanDays >= 0))
+        return {
+          command: 'usage-error',
+          message: `--older-than must be a number of days, not '${values['older-than']}'`,
+        };
       return extra(1) ?? { command: 'cache', ...common, action, maxSize, olderThanDays };
     }
     default:

@@ -2,7 +2,10 @@
 // Leaves everything else to main.ts.
 import { main } from './main.js';
 
-const line = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(`${text}\n`);
+const line =
+  (stream: NodeJS.WriteStream) =>
+  (text: string): void =>
+    void stream.write(`${text}\n`);
 
 main(process.argv.slice(2), {
   cwd: process.cwd(),
@@ -10,14 +13,20 @@ main(process.argv.slice(2), {
   stderr: line(process.stderr),
   // A live task list needs a real terminal: not CI, not TERM=dumb, and a width (a pty nobody sized,
   // as under `script` or `docker exec -t`, reports 0 columns and would get one character per line).
-  interactive: Boolean(process.stdout.isTTY) && !process.env.CI && process.env.TERM !== 'dumb' && (process.stdout.columns ?? 0) > 0,
+  interactive:
+    Boolean(process.stdout.isTTY) &&
+    !process.env.CI &&
+    process.env.TERM !== 'dumb' &&
+    (process.stdout.columns ?? 0) > 0,
 }).then(
   (code) => {
     process.exitCode = code;
     exitEvenIfSomethingLingers(code);
   },
   (error: unknown) => {
-    process.stderr.write(`juni: internal error (a bug in juni, please report it)\n${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(
+      `juni: internal error (a bug in juni, please report it)\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );
@@ -29,7 +38,9 @@ main(process.argv.slice(2), {
  */
 function exitEvenIfSomethingLingers(code: number): void {
   setTimeout(() => {
-    process.stderr.write('juni: something was still running 3 s after the command finished (a bug in juni, please report it); exiting\n');
+    process.stderr.write(
+      'juni: something was still running 3 s after the command finished (a bug in juni, please report it); exiting\n',
+    );
     process.exit(code);
   }, 3_000).unref();
 }

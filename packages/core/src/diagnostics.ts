@@ -35,7 +35,5 @@ export function formatDiagnostic(diagnostic: Diagnostic, source?: string): strin
 
 /** Orders diagnostics by file, then position, so reports read top to bottom. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  return [...list].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
-  );
+  return [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }

@@ -5,12 +5,27 @@ export { findManifest, loadManifest, MANIFEST_NAMES, type LoadManifestResult } f
 export type { Manifest, ExecutorKind, FunctionSpec, LayerSpec } from './manifest/types.js';
 export { runBuild, type BuildOptions, type BuildOutcome } from './session/run-build.js';
 export { cacheDirFor, withExecutor, type PrepareFailure } from './session/prepare.js';
-export type { BuildEvent, BuildReport, BuildWarning, NodeReport, NodeRef, NodeStatus, OutputFile } from './report/events.js';
+export type {
+  BuildEvent,
+  BuildReport,
+  BuildWarning,
+  NodeReport,
+  NodeRef,
+  NodeStatus,
+  OutputFile,
+} from './report/events.js';
 export { describeFailure, type NodeFailure } from './report/failures.js';
 export type { Executor, InstallRequest, InstallResult } from './executors/executor.js';
 export { TOOL_VERSION } from './version.js';
 export { unreachable } from './unreachable.js';
-export type { DockerSupport, ContextFile, ImageInputs, ImageResult, ImageTask, SentBytesCheck } from './executors/docker-support.js';
+export type {
+  DockerSupport,
+  ContextFile,
+  ImageInputs,
+  ImageResult,
+  ImageTask,
+  SentBytesCheck,
+} from './executors/docker-support.js';
 export type { ImageSpec } from './manifest/types.js';
 export type { DepsNode } from './graph/nodes.js';
 export { LineSplitter } from './executors/line-splitter.js';

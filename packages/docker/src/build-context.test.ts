@@ -18,11 +18,20 @@ test('the context tar holds exactly the planned files and the Dockerfile; bytes 
   writeFileSync(path.join(dir, 'Dockerfile'), 'FROM x\nCOPY a.txt /\n');
   writeFileSync(path.join(dir, 'a.txt'), 'hello');
   writeFileSync(path.join(dir, 'b.txt'), 'not named');
-  const spec = { name: 'img', dockerfile: path.join(dir, 'Dockerfile'), context: dir, args: {}, target: undefined, tag: undefined };
+  const spec = {
+    name: 'img',
+    dockerfile: path.join(dir, 'Dockerfile'),
+    context: dir,
+    args: {},
+    target: undefined,
+    tag: undefined,
+  };
   const changed: string[] = [];
   // The key says a.txt had 4 bytes: it has 5 now (edited after planning).
   const stream = packContext(spec, [{ absPath: path.join(dir, 'a.txt'), relPath: 'a.txt', xxh64: (4).toString(16) }], {
-    hash: countingHash, dockerfile: Buffer.byteLength('FROM x\nCOPY a.txt /\n').toString(16), changed: (p) => changed.push(p),
+    hash: countingHash,
+    dockerfile: Buffer.byteLength('FROM x\nCOPY a.txt /\n').toString(16),
+    changed: (p) => changed.push(p),
   });
   const names: string[] = [];
   const extract = tar.extract();

@@ -22,13 +22,20 @@ export const OUTSIDE_DOCKERFILE = '.juni.Dockerfile';
  * What a build of `spec` uses: its base images and the context files it reads. `wholeContext`
  * (a reason) makes every context file count, as when the Dockerfile's sources cannot be known.
  */
-export function imageInputs(spec: ImageSpec, skip: readonly string[], options: { wholeContext?: string | undefined } = {}): ImageInputs {
+export function imageInputs(
+  spec: ImageSpec,
+  skip: readonly string[],
+  options: { wholeContext?: string | undefined } = {},
+): ImageInputs {
   const read = dockerfileInputs(readFileSync(spec.dockerfile, 'utf8'), { args: spec.args, target: spec.target });
   const all = contextFiles(spec, skip);
   const common = { bases: read.bases, ...(read.unresolvedImage ? { unresolvedImage: read.unresolvedImage } : {}) };
   const whole = options.wholeContext ?? (read.context.kind === 'whole' ? read.context.reason : undefined);
   if (whole !== undefined || read.context.kind === 'whole') return { ...common, files: all, wholeContext: whole };
-  const named = filesNamedBy(all.map((f) => f.relPath), read.context.sources.map((s) => s.source));
+  const named = filesNamedBy(
+    all.map((f) => f.relPath),
+    read.context.sources.map((s) => s.source),
+  );
   return { ...common, files: all.filter((f) => named.has(f.relPath)), sources: read.context.sources };
 }
 
@@ -75,7 +82,9 @@ export interface PackCheck extends SentBytesCheck {
 export function packContext(spec: ImageSpec, files: readonly ContextFile[], check?: PackCheck): Readable {
   const pack = tar.pack();
   const dockerfile = dockerfileInContext(spec);
-  const entries = files.filter((f) => f.relPath !== dockerfile).map((f) => ({ name: f.relPath, abs: f.absPath, xxh64: f.xxh64 }));
+  const entries = files
+    .filter((f) => f.relPath !== dockerfile)
+    .map((f) => ({ name: f.relPath, abs: f.absPath, xxh64: f.xxh64 }));
   entries.push({ name: dockerfile, abs: spec.dockerfile, xxh64: check?.dockerfile });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const next = (i: number): void => {
@@ -86,13 +95,16 @@ export function packContext(spec: ImageSpec, files: readonly ContextFile[], chec
     }
     const stat = statSync(item.abs);
     const hash = check && item.xxh64 !== undefined ? check.hash() : undefined;
-    const sink = pack.entry({ name: item.name, size: stat.size, mode: stat.mode & 0o111 ? 0o755 : 0o644, mtime: new Date(0), uid: 0, gid: 0 }, (error) => {
-      if (error) pack.destroy(error);
-      else {
-        if (hash && hash.digest() !== item.xxh64) check!.changed(item.name);
-        next(i + 1);
-      }
-    });
+    const sink = pack.entry(
+      { name: item.name, size: stat.size, mode: stat.mode & 0o111 ? 0o755 : 0o644, mtime: new Date(0), uid: 0, gid: 0 },
+      (error) => {
+        if (error) pack.destroy(error);
+        else {
+          if (hash && hash.digest() !== item.xxh64) check!.changed(item.name);
+          next(i + 1);
+        }
+      },
+    );
     const source = createReadStream(item.abs).on('error', (error) => pack.destroy(error));
     if (hash) source.on('data', (chunk) => hash.update(chunk as Buffer));
     source.pipe(sink);

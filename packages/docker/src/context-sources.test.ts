@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cleanSource, filesNamedBy } from './context-sources.js';
 
-const FILES = ['Dockerfile', 'app/main.py', 'app/lib/util.py', 'apple.txt', 'notes/a.md', 'requirements.txt', 'src/a.py', 'src/b.txt', 'src/sub/c.py'];
+const FILES = [
+  'Dockerfile',
+  'app/main.py',
+  'app/lib/util.py',
+  'apple.txt',
+  'notes/a.md',
+  'requirements.txt',
+  'src/a.py',
+  'src/b.txt',
+  'src/sub/c.py',
+];
 const named = (...sources: string[]): string[] => [...filesNamedBy(FILES, sources)].sort();
 
 test('sources are cleaned as Docker cleans them', () => {

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dockerfileInputs, type DockerfileInputs } from './dockerfile-inputs.js';
 
-const read = (lines: string[], args: Record<string, string> = {}, target?: string): DockerfileInputs => dockerfileInputs(lines.join('\n'), { args, target });
-const sources = (i: DockerfileInputs): string[] => (i.context.kind === 'sources' ? i.context.sources.map((s) => s.source) : [`WHOLE: ${i.context.reason}`]);
+const read = (lines: string[], args: Record<string, string> = {}, target?: string): DockerfileInputs =>
+  dockerfileInputs(lines.join('\n'), { args, target });
+const sources = (i: DockerfileInputs): string[] =>
+  i.context.kind === 'sources' ? i.context.sources.map((s) => s.source) : [`WHOLE: ${i.context.reason}`];
 const bases = (i: DockerfileInputs): string[] => i.bases.map((b) => b.ref);
 
 test('FROM, COPY and ADD name bases and context sources; ARG values are substituted', () => {
@@ -18,9 +20,17 @@ test('FROM, COPY and ADD name bases and context sources; ARG values are substitu
   ]);
   assert.deepEqual(bases(i), ['python:3.12']);
   assert.deepEqual(sources(i), ['src/', 'lib/*.py', 'vendor.tar.gz']);
-  assert.deepEqual(bases(read(['ARG BASE=python:3.12', 'FROM ${BASE}'], { BASE: 'python:3.13' })), ['python:3.13'], 'build args win over defaults');
+  assert.deepEqual(
+    bases(read(['ARG BASE=python:3.12', 'FROM ${BASE}'], { BASE: 'python:3.13' })),
+    ['python:3.13'],
+    'build args win over defaults',
+  );
   assert.deepEqual(sources(read(['FROM x', 'ARG SRC=src', 'COPY $SRC /s'], { SRC: 'other' })), ['other']);
-  assert.deepEqual(sources(read(['ARG SRC=glob', 'FROM x', 'ARG SRC', 'COPY ${SRC:-none} /s'])), ['glob'], 'ARG without a value takes the global one');
+  assert.deepEqual(
+    sources(read(['ARG SRC=glob', 'FROM x', 'ARG SRC', 'COPY ${SRC:-none} /s'])),
+    ['glob'],
+    'ARG without a value takes the global one',
+  );
   assert.deepEqual(sources(read(['FROM x', 'ARG SRC', 'COPY ${SRC:-fallback} /s'])), ['fallback']);
 });
 
@@ -42,17 +52,33 @@ test('stages and images in COPY --from and RUN --mount', () => {
 });
 
 test('--target stops at its stage; scratch is no image', () => {
-  const lines = ['FROM scratch AS a', 'COPY a.txt /', 'FROM python:3.12 AS b', 'COPY b.txt /', 'FROM python:3.13 AS c', 'COPY c.txt /'];
+  const lines = [
+    'FROM scratch AS a',
+    'COPY a.txt /',
+    'FROM python:3.12 AS b',
+    'COPY b.txt /',
+    'FROM python:3.13 AS c',
+    'COPY c.txt /',
+  ];
   assert.deepEqual(bases(read(lines, {}, 'b')), ['python:3.12']);
   assert.deepEqual(sources(read(lines, {}, 'B')), ['a.txt', 'b.txt']);
   assert.deepEqual(sources(read(lines)), ['a.txt', 'b.txt', 'c.txt']);
 });
 
 test('what cannot be known makes the whole context count, with the reason', () => {
-  assert.match(sources(read(['FROM x', 'ADD https://example.invalid/a.tgz /a'])).join(), /WHOLE: line 2: ADD https:\/\/example.invalid\/a.tgz fetches from outside/);
-  assert.match(sources(read(['FROM x', 'COPY $FROM_BASE_ENV /a'])).join(), /WHOLE: line 2: COPY \$FROM_BASE_ENV uses a variable juni cannot resolve/);
+  assert.match(
+    sources(read(['FROM x', 'ADD https://example.invalid/a.tgz /a'])).join(),
+    /WHOLE: line 2: ADD https:\/\/example.invalid\/a.tgz fetches from outside/,
+  );
+  assert.match(
+    sources(read(['FROM x', 'COPY $FROM_BASE_ENV /a'])).join(),
+    /WHOLE: line 2: COPY \$FROM_BASE_ENV uses a variable juni cannot resolve/,
+  );
   assert.match(sources(read(['FROM x', 'ARG P=a', 'COPY ${P#a} /a'])).join(), /WHOLE/);
-  assert.match(sources(read(['# syntax=example.invalid/frontend:2', 'FROM x', 'COPY a /a'])).join(), /WHOLE: the Dockerfile names the frontend/);
+  assert.match(
+    sources(read(['# syntax=example.invalid/frontend:2', 'FROM x', 'COPY a /a'])).join(),
+    /WHOLE: the Dockerfile names the frontend/,
+  );
   assert.deepEqual(sources(read(['# syntax=docker/dockerfile:1.7', 'FROM x', 'COPY a /a'])), ['a']);
 });
 
@@ -76,5 +102,8 @@ test('ENV wins over ARG; one ENV sees the values from before it', () => {
   assert.deepEqual(sources(read(['FROM x', 'ENV SRC=a.txt', 'ARG SRC=b.txt', 'COPY $SRC /'])), ['a.txt']);
   assert.deepEqual(sources(read(['FROM x', 'ENV SRC=a.txt', 'ARG SRC', 'COPY $SRC /'], { SRC: 'c.txt' })), ['a.txt']);
   assert.deepEqual(sources(read(['FROM x', 'ENV A=x', 'ENV A=y B=${A}z', 'COPY $B /'])), ['xz']);
-  assert.match(sources(read(['FROM x', 'COPY a\\ b.txt /d/'])).join(), /WHOLE: line 2: COPY has an escaped space in its sources/);
+  assert.match(
+    sources(read(['FROM x', 'COPY a\\ b.txt /d/'])).join(),
+    /WHOLE: line 2: COPY has an escaped space in its sources/,
+  );
 });

@@ -54,7 +54,10 @@ class Scope {
 
 /** A word with a variable juni cannot resolve; `image` when it names an image. */
 class Unknowable extends Error {
-  constructor(readonly word: string, readonly image: boolean) {
+  constructor(
+    readonly word: string,
+    readonly image: boolean,
+  ) {
     super(word);
   }
 }
@@ -73,7 +76,10 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
 
   for (const directive of dockerfile.getDirectives()) {
     if (directive.getName().toLowerCase() === 'syntax' && !KNOWN_SYNTAX.test(directive.getValue().trim())) {
-      wholeBecause(`the Dockerfile names the frontend '${directive.getValue().trim()}' (# syntax=), whose syntax juni cannot read`, directive.getRange().start.line + 1);
+      wholeBecause(
+        `the Dockerfile names the frontend '${directive.getValue().trim()}' (# syntax=), whose syntax juni cannot read`,
+        directive.getRange().start.line + 1,
+      );
     }
   }
 
@@ -126,26 +132,39 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
             const fallback = property.getValue();
             // Outside a stage only build args exist, and an undeclared one is empty.
             const lookup: Lookup = stage ? scope.lookup : (n) => globals.lookup(n) ?? '';
-            const value: Value = given !== undefined ? given
-              : fallback !== null ? substitute(fallback, lookup, escape)
-                : stage ? (globals.lookup(name) ?? '') : '';
+            const value: Value =
+              given !== undefined
+                ? given
+                : fallback !== null
+                  ? substitute(fallback, lookup, escape)
+                  : stage
+                    ? (globals.lookup(name) ?? '')
+                    : '';
             scope.args.set(name, value);
           }
           break;
         case 'ENV': {
           if (!stage) break;
           // Every value of one ENV sees the variables as they were before it (ENV a=1 b=$a: b is the old a).
-          const values = (instruction as Env).getProperties().map((p) => [p.getName(), substitute(p.getValue() ?? '', scope.lookup, escape)] as const);
+          const values = (instruction as Env)
+            .getProperties()
+            .map((p) => [p.getName(), substitute(p.getValue() ?? '', scope.lookup, escape)] as const);
           for (const [name, value] of values) stage.env.set(name, value);
           break;
         }
         case 'COPY':
         case 'ADD': {
           if (!stage) break;
-          const from = (instruction as ModifiableInstruction).getFlags().find((f) => f.getName() === 'from')?.getValue();
+          const from = (instruction as ModifiableInstruction)
+            .getFlags()
+            .find((f) => f.getName() === 'from')
+            ?.getValue();
           const { words, escapedSpace } = copyWords(instruction, lines, escape);
           if (escapedSpace) {
-            wholeBecause(`line ${line}: ${keyword} has an escaped space in its sources, which juni does not split as Docker does`, line);
+            wholeBecause(
+              `line ${line}: ${keyword} has an escaped space in its sources, which juni does not split as Docker does`,
+              line,
+            );
             break;
           }
           if (from !== undefined && from !== null) {
@@ -157,7 +176,10 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
 
             const source = expand(raw);
             if (keyword === 'ADD' && isRemote(source)) {
-              wholeBecause(`line ${line}: ADD ${source} fetches from outside the context, so juni cannot know what it reads`, line);
+              wholeBecause(
+                `line ${line}: ADD ${source} fetches from outside the context, so juni cannot know what it reads`,
+                line,
+              );
             } else if (/["']/.test(source)) {
               wholeBecause(`line ${line}: the source ${raw} has quotes juni does not interpret`, line);
             } else sources.push({ source, line });
@@ -181,7 +203,11 @@ export function dockerfileInputs(text: string, settings: BuildSettings): Dockerf
     } catch (error) {
       if (!(error instanceof Unknowable)) throw error;
       if (error.image) unresolvedImage ??= { text: error.word, line };
-      else wholeBecause(`line ${line}: ${keyword} ${error.word} uses a variable juni cannot resolve from the Dockerfile and its args`, line);
+      else
+        wholeBecause(
+          `line ${line}: ${keyword} ${error.word} uses a variable juni cannot resolve from the Dockerfile and its args`,
+          line,
+        );
     }
   }
   return finish();
@@ -201,7 +227,11 @@ function isRemote(source: string): boolean {
  * parser drops spaces inside its strings), else the whitespace-separated shell form.
  * `escapedSpace` (`a\\ b.txt`): Docker's splitting of escaped whitespace is not modelled.
  */
-function copyWords(instruction: Instruction, lines: readonly string[], escape: string): { words: string[]; escapedSpace: boolean } {
+function copyWords(
+  instruction: Instruction,
+  lines: readonly string[],
+  escape: string,
+): { words: string[]; escapedSpace: boolean } {
   let args = instruction.getArguments();
   if (args.length === 0) return { words: [], escapedSpace: false };
   // With a here-document, the words after the first line are its text, not sources.
@@ -215,7 +245,8 @@ function copyWords(instruction: Instruction, lines: readonly string[], escape: s
   if (text.trimStart().startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) return { words: parsed, escapedSpace: false };
+      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string'))
+        return { words: parsed, escapedSpace: false };
     } catch {
       // Not JSON: Docker reads it as the shell form, and so does this.
     }
@@ -223,7 +254,11 @@ function copyWords(instruction: Instruction, lines: readonly string[], escape: s
   return { words: args.map((a) => a.getValue()), escapedSpace };
 }
 
-function textBetween(lines: readonly string[], start: { line: number; character: number }, end: { line: number; character: number }): string {
+function textBetween(
+  lines: readonly string[],
+  start: { line: number; character: number },
+  end: { line: number; character: number },
+): string {
   if (start.line === end.line) return (lines[start.line] ?? '').slice(start.character, end.character);
   const parts = [(lines[start.line] ?? '').slice(start.character)];
   for (let l = start.line + 1; l < end.line; l++) parts.push(lines[l] ?? '');

@@ -59,7 +59,9 @@ function readClass(pattern: string, start: number): { regex: string; end: number
       i = h.next;
     }
     // Go accepts an inverted range (z-a), which matches nothing.
-    if (hi.char >= lo.char) body += lo.char === hi.char ? escapeClassChar(lo.char) : `${escapeClassChar(lo.char)}-${escapeClassChar(hi.char)}`;
+    if (hi.char >= lo.char)
+      body +=
+        lo.char === hi.char ? escapeClassChar(lo.char) : `${escapeClassChar(lo.char)}-${escapeClassChar(hi.char)}`;
     ranges++;
   }
   return { regex: `[${negated ? '^' : ''}${body}]`, end: i };

@@ -18,7 +18,11 @@ interface ProgressEvent {
 }
 
 /** Follows a build or pull stream to its end, passing each line on; resolves with every event. */
-function follow(docker: Docker, stream: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<{ events: ProgressEvent[]; error?: string }> {
+function follow(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  onLine: (line: string) => void,
+): Promise<{ events: ProgressEvent[]; error?: string }> {
   return new Promise((resolve) => {
     docker.modem.followProgress(
       stream,
@@ -27,7 +31,11 @@ function follow(docker: Docker, stream: NodeJS.ReadableStream, onLine: (line: st
         resolve(failed ? { events: events ?? [], error: failed } : { events: events ?? [] });
       },
       (event: ProgressEvent) => {
-        const text = event.stream ?? (event.status ? `${event.id ? `${event.id}: ` : ''}${event.status}${event.progress ? ` ${event.progress}` : ''}` : event.error);
+        const text =
+          event.stream ??
+          (event.status
+            ? `${event.id ? `${event.id}: ` : ''}${event.status}${event.progress ? ` ${event.progress}` : ''}`
+            : event.error);
         for (const line of (text ?? '').split('\n')) if (line.trim()) onLine(line.trimEnd());
       },
     );
@@ -54,7 +62,16 @@ export async function resolveImage(docker: Docker, ref: string, task: ImageTask)
   } catch (error) {
     // No HTTP status: the request never reached the engine (it stopped since the ping).
     if (statusOf(error) === undefined) return { ok: false, failure: unreachable(error) };
-    if (statusOf(error) !== 404) return { ok: false, failure: { reason: 'image-unavailable', ref, message: `could not inspect image ${ref}: ${messageOf(error)}`, hint: 'check that the Docker engine is healthy' } };
+    if (statusOf(error) !== 404)
+      return {
+        ok: false,
+        failure: {
+          reason: 'image-unavailable',
+          ref,
+          message: `could not inspect image ${ref}: ${messageOf(error)}`,
+          hint: 'check that the Docker engine is healthy',
+        },
+      };
   }
   const pullError = await pull(docker, ref, task);
   if (pullError === undefined) {
@@ -62,20 +79,35 @@ export async function resolveImage(docker: Docker, ref: string, task: ImageTask)
       const info = await docker.getImage(ref).inspect();
       return { ok: true, imageId: info.Id, onBuild: info.Config?.OnBuild ?? [] };
     } catch (error) {
-      return { ok: false, failure: { reason: 'image-unavailable', ref, message: `image ${ref} was pulled but cannot be inspected: ${messageOf(error)}`, hint: 'check that the Docker engine is healthy' } };
+      return {
+        ok: false,
+        failure: {
+          reason: 'image-unavailable',
+          ref,
+          message: `image ${ref} was pulled but cannot be inspected: ${messageOf(error)}`,
+          hint: 'check that the Docker engine is healthy',
+        },
+      };
     }
   }
   return {
     ok: false,
     failure: {
-      reason: 'image-unavailable', ref,
+      reason: 'image-unavailable',
+      ref,
       message: `image ${ref} is not on the Docker engine and could not be pulled: ${pullError}`,
       hint: `build it from a Dockerfile with an images: entry (images: {name: {dockerfile: ./Dockerfile, tag: ${ref}}}), or set image: to an image the engine has (docker images), or use --executor local`,
     },
   };
 }
 
-export async function buildImage(docker: Docker, spec: ImageSpec, files: readonly ContextFile[], task: ImageTask, check?: SentBytesCheck): Promise<ImageResult> {
+export async function buildImage(
+  docker: Docker,
+  spec: ImageSpec,
+  files: readonly ContextFile[],
+  task: ImageTask,
+  check?: SentBytesCheck,
+): Promise<ImageResult> {
   const changed: string[] = [];
   const tail: string[] = [];
   const onLine = (line: string): void => {
@@ -85,26 +117,43 @@ export async function buildImage(docker: Docker, spec: ImageSpec, files: readonl
   };
   let result: { events: ProgressEvent[]; error?: string };
   try {
-    const stream = await docker.buildImage(packContext(spec, files, check && { ...check, changed: (relPath) => changed.push(relPath) }), {
-      dockerfile: dockerfileInContext(spec),
-      ...(spec.tag ? { t: spec.tag } : {}),
-      ...(spec.target ? { target: spec.target } : {}),
-      buildargs: spec.args,
-      rm: true,
-      forcerm: true,
-      abortSignal: task.signal,
-    });
+    const stream = await docker.buildImage(
+      packContext(spec, files, check && { ...check, changed: (relPath) => changed.push(relPath) }),
+      {
+        dockerfile: dockerfileInContext(spec),
+        ...(spec.tag ? { t: spec.tag } : {}),
+        ...(spec.target ? { target: spec.target } : {}),
+        buildargs: spec.args,
+        rm: true,
+        forcerm: true,
+        abortSignal: task.signal,
+      },
+    );
     result = await follow(docker, stream, onLine);
   } catch (error) {
     result = { events: [], error: messageOf(error) };
   }
   // The image may have been built, but from bytes its key does not describe: it must not be stored.
   if (changed.length > 0) {
-    return { ok: false, failure: { reason: 'input-changed', path: changed[0]!, message: `${changed[0]!} changed while image ${spec.name} was being built; build again` } };
+    return {
+      ok: false,
+      failure: {
+        reason: 'input-changed',
+        path: changed[0]!,
+        message: `${changed[0]!} changed while image ${spec.name} was being built; build again`,
+      },
+    };
   }
   const imageId = [...result.events].reverse().find((e) => e.aux?.ID)?.aux?.ID;
   if (result.error !== undefined || imageId === undefined) {
-    return { ok: false, failure: { reason: 'image-build-failed', message: `building image ${spec.name} failed: ${result.error ?? 'the engine reported no image ID'}`, logTail: tail } };
+    return {
+      ok: false,
+      failure: {
+        reason: 'image-build-failed',
+        message: `building image ${spec.name} failed: ${result.error ?? 'the engine reported no image ID'}`,
+        logTail: tail,
+      },
+    };
   }
   return { ok: true, imageId };
 }

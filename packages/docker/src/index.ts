@@ -34,7 +34,8 @@ export function createDockerSupport(options: DockerSupportOptions = {}): DockerS
   return {
     kind: 'docker',
     defaultImage: (python) => defaultImage(python, env),
-    imageInputs: (spec: ImageSpec, skip: readonly string[], options?: { wholeContext?: string | undefined }) => imageInputs(spec, skip, options),
+    imageInputs: (spec: ImageSpec, skip: readonly string[], options?: { wholeContext?: string | undefined }) =>
+      imageInputs(spec, skip, options),
     async resolveImage(ref: string, task: ImageTask) {
       const e = await engine.ready();
       if (!e.ok) return e;

@@ -10,14 +10,26 @@ import type { ImageTask, NodeFailure } from '@juni/core';
 import type { ContainerTracker } from './containers.js';
 import { messageOf, statusOf } from './engine.js';
 
-const FOLDERS = [['/var/task/lambda_lib', 'lib'], ['/var/task/lambda_bin', 'bin']] as const;
+const FOLDERS = [
+  ['/var/task/lambda_lib', 'lib'],
+  ['/var/task/lambda_bin', 'bin'],
+] as const;
 
 export async function extractLambdaFiles(
-  docker: Docker, tracker: ContainerTracker, imageId: string, target: string, task: ImageTask,
+  docker: Docker,
+  tracker: ContainerTracker,
+  imageId: string,
+  target: string,
+  task: ImageTask,
 ): Promise<{ ok: true } | { ok: false; failure: NodeFailure }> {
   mkdirSync(target, { recursive: true });
   // A created (never started) container is enough to read the image's files.
-  const container = await tracker.create(docker, { Image: imageId, Cmd: ['true'], NetworkDisabled: true, Labels: { 'dev.juni.role': 'lambda-files' } });
+  const container = await tracker.create(docker, {
+    Image: imageId,
+    Cmd: ['true'],
+    NetworkDisabled: true,
+    Labels: { 'dev.juni.role': 'lambda-files' },
+  });
   try {
     for (const [from, to] of FOLDERS) {
       let archive: NodeJS.ReadableStream;
@@ -25,7 +37,13 @@ export async function extractLambdaFiles(
         archive = await container.getArchive({ path: from });
       } catch (error) {
         if (statusOf(error) === 404) continue;
-        return { ok: false, failure: { reason: 'container-failed', message: `could not read ${from} from the image: ${messageOf(error)}` } };
+        return {
+          ok: false,
+          failure: {
+            reason: 'container-failed',
+            message: `could not read ${from} from the image: ${messageOf(error)}`,
+          },
+        };
       }
       task.onLog(`copying ${from} out of the image`);
       await untar(archive, path.join(target, to));
@@ -41,7 +59,11 @@ async function untar(archive: NodeJS.ReadableStream, dest: string): Promise<void
   const links: { at: string; target: string }[] = [];
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
-    const rel = header.name.replace(/^\.?\/?/, '').split('/').slice(1).join('/');
+    const rel = header.name
+      .replace(/^\.?\/?/, '')
+      .split('/')
+      .slice(1)
+      .join('/');
     const at = path.join(dest, rel);
     const inside = rel !== '' && !rel.split('/').includes('..');
     if (inside && header.type === 'file') {
@@ -53,7 +75,8 @@ async function untar(archive: NodeJS.ReadableStream, dest: string): Promise<void
       });
       return;
     }
-    if (inside && header.type === 'symlink' && header.linkname) links.push({ at, target: path.resolve(path.dirname(at), header.linkname) });
+    if (inside && header.type === 'symlink' && header.linkname)
+      links.push({ at, target: path.resolve(path.dirname(at), header.linkname) });
     stream.resume();
     stream.on('end', next);
   });

@@ -28,18 +28,28 @@ function requirementsMount(request: InstallRequest): { path: string; binds: stri
 
 /** Splits the engine's multiplexed attach stream into stdout and stderr lines. */
 function demux(docker: Docker, stream: NodeJS.ReadableStream, out: LineSplitter, err: LineSplitter): void {
-  const sink = (lines: LineSplitter): Writable => new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk);
-      done();
-    },
-  });
-  (docker.modem as { demuxStream(s: NodeJS.ReadableStream, o: Writable, e: Writable): void }).demuxStream(stream, sink(out), sink(err));
+  const sink = (lines: LineSplitter): Writable =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk);
+        done();
+      },
+    });
+  (docker.modem as { demuxStream(s: NodeJS.ReadableStream, o: Writable, e: Writable): void }).demuxStream(
+    stream,
+    sink(out),
+    sink(err),
+  );
 }
 
-export async function installInContainer(docker: Docker, tracker: ContainerTracker, request: InstallRequest): Promise<InstallResult> {
+export async function installInContainer(
+  docker: Docker,
+  tracker: ContainerTracker,
+  request: InstallRequest,
+): Promise<InstallResult> {
   const { node, imageId } = request;
-  if (imageId === undefined) return { ok: false, failure: { reason: 'container-failed', message: `no image was resolved for ${node.name}` } };
+  if (imageId === undefined)
+    return { ok: false, failure: { reason: 'container-failed', message: `no image was resolved for ${node.name}` } };
   mkdirSync(request.target, { recursive: true });
   const requirements = requirementsMount(request);
   const binds = [`${request.cwd}:${PROJECT}:ro`, `${request.target}:${OUT}`, ...requirements.binds];
@@ -63,7 +73,21 @@ export async function installInContainer(docker: Docker, tracker: ContainerTrack
       Image: imageId,
       // What the container is for, so a leftover (or a test) can tell installs from file copies.
       Labels: { 'dev.juni.role': 'pip' },
-      Cmd: ['python3', '-m', 'pip', 'install', '--target', OUT, '--no-compile', '--no-input', '--progress-bar', 'off', '--disable-pip-version-check', '-r', requirements.path],
+      Cmd: [
+        'python3',
+        '-m',
+        'pip',
+        'install',
+        '--target',
+        OUT,
+        '--no-compile',
+        '--no-input',
+        '--progress-bar',
+        'off',
+        '--disable-pip-version-check',
+        '-r',
+        requirements.path,
+      ],
       WorkingDir: PROJECT,
       // Files in the output folder belong to the user who ran juni, never to root.
       User: `${uid}:${gid}`,
@@ -85,7 +109,13 @@ export async function installInContainer(docker: Docker, tracker: ContainerTrack
     return { ok: false, failure: { reason: 'pip-failed', exitCode: exit.StatusCode, signal: null, logTail: tail } };
   } catch (error) {
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
-    return { ok: false, failure: { reason: 'container-failed', message: `the pip container for ${node.name} failed: ${messageOf(error)}` } };
+    return {
+      ok: false,
+      failure: {
+        reason: 'container-failed',
+        message: `the pip container for ${node.name} failed: ${messageOf(error)}`,
+      },
+    };
   } finally {
     request.signal.removeEventListener('abort', abort);
     if (container) await tracker.remove(container);

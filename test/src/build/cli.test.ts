@@ -25,9 +25,22 @@ test('piped output is plain lines with a summary; --json keeps stdout to one obj
   assert.match(plain.stdout, /juni: 3 built, 0 cached in .*; .* written/);
   assert.doesNotMatch(plain.stdout, /\u001b\[/, 'no escape codes when piped');
   const json = await juni(['build', '--json'], { cwd: p.dir });
-  const report = JSON.parse(json.stdout) as { nodes: { kind: string; name: string; status: string; key: string; outputs: unknown[] }[]; summary: Record<string, number> };
-  assert.deepEqual(report.nodes.map((n) => `${n.kind} ${n.name} ${n.status}`), ['deps requirements.txt cached', 'function api cached', 'function worker cached']);
+  const report = JSON.parse(json.stdout) as {
+    nodes: { kind: string; name: string; status: string; key: string; outputs: unknown[] }[];
+    summary: Record<string, number>;
+  };
+  assert.deepEqual(
+    report.nodes.map((n) => `${n.kind} ${n.name} ${n.status}`),
+    ['deps requirements.txt cached', 'function api cached', 'function worker cached'],
+  );
   assert.match(report.nodes[1]!.key, /^[0-9a-f]{16}$/);
-  assert.deepEqual(Object.keys(report.summary).sort(), ['built', 'bytesWritten', 'cached', 'durationMs', 'failed', 'skipped']);
+  assert.deepEqual(Object.keys(report.summary).sort(), [
+    'built',
+    'bytesWritten',
+    'cached',
+    'durationMs',
+    'failed',
+    'skipped',
+  ]);
   assert.match(json.stderr, /juni: 3 nodes planned/);
 });

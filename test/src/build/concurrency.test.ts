@@ -24,7 +24,8 @@ test('two juni build processes at once in one folder both finish with correct zi
 test('SIGKILL in the middle of a build leaves no partial zip, and the next build succeeds', async (t) => {
   const p = await standardProject(t);
   // A big include makes the zip step long enough to be killed inside it.
-  for (let i = 0; i < 400; i++) p.write(`src/lib/big/m${i}.py`, `# ${i}\n` + 'def f(x):\n    return [x * i for i in range(100)]\n'.repeat(400));
+  for (let i = 0; i < 400; i++)
+    p.write(`src/lib/big/m${i}.py`, `# ${i}\n` + 'def f(x):\n    return [x * i for i in range(100)]\n'.repeat(400));
   const child = spawn(process.execPath, [JUNI, 'build', '--concurrency', '1'], { cwd: p.dir, env: testEnv() });
   let stdout = '';
   // Kill as soon as the first zip starts being written.
@@ -47,7 +48,15 @@ test('SIGKILL in the middle of a build leaves no partial zip, and the next build
   const { run, report } = await buildJson(p.dir);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(report.ok, true);
-  assert.deepEqual(readdirSync(p.path('dist')).sort(), ['api.zip', 'worker.zip'], 'no temp files left in the output folder');
+  assert.deepEqual(
+    readdirSync(p.path('dist')).sort(),
+    ['api.zip', 'worker.zip'],
+    'no temp files left in the output folder',
+  );
   assert.equal(readZip(p.path('dist/api.zip')).length, 404);
-  assert.deepEqual(readdirSync(p.path('.juni/tmp')).filter((n) => n.startsWith(`${child.pid}-`)), [], 'its temp folder was cleaned up');
+  assert.deepEqual(
+    readdirSync(p.path('.juni/tmp')).filter((n) => n.startsWith(`${child.pid}-`)),
+    [],
+    'its temp folder was cleaned up',
+  );
 });

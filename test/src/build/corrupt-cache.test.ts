@@ -21,7 +21,9 @@ function damage(file: string): void {
 }
 
 function filesIn(dir: string, ext: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => path.join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(ext))
+    .map((f) => path.join(dir, f));
 }
 
 test('a damaged stored zip is rebuilt, not copied to the output folder', async (t) => {

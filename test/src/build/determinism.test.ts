@@ -24,14 +24,15 @@ test('two checkouts at different paths, with other mtimes, umask and time zone, 
   assert.equal(ra.run.code, 0, ra.run.stderr);
   const rb = await juni(['build'], { cwd: b.dir, shell: 'umask 077', env: { TZ: 'Pacific/Kiritimati' } });
   assert.equal(rb.code, 0, rb.stderr);
-  for (const name of ['api.zip', 'worker.zip']) assert.equal(sha256(b.path('dist', name)), sha256(a.path('dist', name)), name);
+  for (const name of ['api.zip', 'worker.zip'])
+    assert.equal(sha256(b.path('dist', name)), sha256(a.path('dist', name)), name);
   // The digests in the report are the files' digests.
   for (const node of ra.report.nodes.filter((n) => n.kind === 'function')) {
     assert.equal(node.outputs[0]?.sha256, sha256(a.path(node.outputs[0]!.path)));
   }
 });
 
-test('SOURCE_DATE_EPOCH sets the entries\' timestamp and is part of the key', async (t) => {
+test("SOURCE_DATE_EPOCH sets the entries' timestamp and is part of the key", async (t) => {
   const p = await standardProject(t);
   const plain = await buildJson(p.dir);
   const dated = await buildJson(p.dir, [], { SOURCE_DATE_EPOCH: '1700000000' });

@@ -7,17 +7,25 @@ import { buildJson, statuses } from '../rig/juni.js';
 import { standardProject } from '../rig/project.js';
 
 test('pip failing fails its install and its users; the rest still builds', async (t) => {
-  const p = await standardProject(t, [
-    'global: {executor: local, pipconf: ./pip.conf}',
-    'functions:',
-    '  broken: {requirements: ./bad.txt, include: [./src/api/]}',
-    '  fine: {requirements: ./requirements.txt, include: [./src/worker/]}',
-    '',
-  ].join('\n'));
+  const p = await standardProject(
+    t,
+    [
+      'global: {executor: local, pipconf: ./pip.conf}',
+      'functions:',
+      '  broken: {requirements: ./bad.txt, include: [./src/api/]}',
+      '  fine: {requirements: ./requirements.txt, include: [./src/worker/]}',
+      '',
+    ].join('\n'),
+  );
   p.write('bad.txt', 'doesnotexist-pkg==9.9\n');
   const { run, report } = await buildJson(p.dir);
   assert.equal(run.code, 1);
-  assert.deepEqual(statuses(report), { 'deps:bad.txt': 'failed', 'deps:requirements.txt': 'built', broken: 'skipped', fine: 'built' });
+  assert.deepEqual(statuses(report), {
+    'deps:bad.txt': 'failed',
+    'deps:requirements.txt': 'built',
+    broken: 'skipped',
+    fine: 'built',
+  });
   assert.match(run.stderr, /No matching distribution found for doesnotexist-pkg==9\.9/);
   assert.equal(existsSync(p.path('dist/broken.zip')), false);
   assert.equal(existsSync(p.path('dist/fine.zip')), true);

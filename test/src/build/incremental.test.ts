@@ -25,29 +25,45 @@ test('editing one included file rebuilds only the function that includes it', as
 });
 
 test('editing a shared requirements file rebuilds all its users with one install', async (t) => {
-  const p = await standardProject(t, [
-    'global: {executor: local, pipconf: ./pip.conf}',
-    'functions:',
-    ...['a', 'b', 'c'].flatMap((n) => [`  ${n}:`, '    requirements: ./requirements.txt', `    include: [./src/api/handler.py]`]),
-    '  other:',
-    '    include: [./src/worker/]',
-    '',
-  ].join('\n'));
+  const p = await standardProject(
+    t,
+    [
+      'global: {executor: local, pipconf: ./pip.conf}',
+      'functions:',
+      ...['a', 'b', 'c'].flatMap((n) => [
+        `  ${n}:`,
+        '    requirements: ./requirements.txt',
+        `    include: [./src/api/handler.py]`,
+      ]),
+      '  other:',
+      '    include: [./src/worker/]',
+      '',
+    ].join('\n'),
+  );
   const first = await buildJson(p.dir);
   assert.equal(first.report.nodes.filter((n) => n.kind === 'deps').length, 1, 'three users, one install');
   p.write('requirements.txt', 'tinyhttp\ntinycore\n');
   const { report } = await buildJson(p.dir);
-  assert.deepEqual(statuses(report), { 'deps:requirements.txt': 'built', a: 'built', b: 'built', c: 'built', other: 'cached' });
+  assert.deepEqual(statuses(report), {
+    'deps:requirements.txt': 'built',
+    a: 'built',
+    b: 'built',
+    c: 'built',
+    other: 'cached',
+  });
 });
 
 test('two requirements files with the same content share one install', async (t) => {
-  const p = await standardProject(t, [
-    'global: {executor: local, pipconf: ./pip.conf}',
-    'functions:',
-    '  a: {requirements: ./requirements.txt, include: [./src/api/]}',
-    '  b: {requirements: ./copy/requirements.txt, include: [./src/worker/]}',
-    '',
-  ].join('\n'));
+  const p = await standardProject(
+    t,
+    [
+      'global: {executor: local, pipconf: ./pip.conf}',
+      'functions:',
+      '  a: {requirements: ./requirements.txt, include: [./src/api/]}',
+      '  b: {requirements: ./copy/requirements.txt, include: [./src/worker/]}',
+      '',
+    ].join('\n'),
+  );
   p.write('copy/requirements.txt', p.read('requirements.txt'));
   const { report } = await buildJson(p.dir);
   assert.equal(report.nodes.filter((n) => n.kind === 'deps').length, 1);
@@ -57,7 +73,12 @@ test('two requirements files with the same content share one install', async (t)
 test('a manifest edit of one entry rebuilds only that entry', async (t) => {
   const p = await standardProject(t);
   await buildJson(p.dir);
-  p.write('manifest.yml', p.read('manifest.yml').replace('      - ./src/worker/handler.py\n', '      - ./src/worker/handler.py\n      - ./src/lib/util.py\n'));
+  p.write(
+    'manifest.yml',
+    p
+      .read('manifest.yml')
+      .replace('      - ./src/worker/handler.py\n', '      - ./src/worker/handler.py\n      - ./src/lib/util.py\n'),
+  );
   const { report } = await buildJson(p.dir);
   assert.deepEqual(statuses(report), { 'deps:requirements.txt': 'cached', api: 'cached', worker: 'built' });
 });

@@ -21,7 +21,10 @@ if sys.argv[:1] == ['-m'] and 'install' in sys.argv and '--target' in sys.argv:
 `;
 
 /** Environment that runs the hook in every Python juni starts; `pipRuns()` counts installs. */
-function pipHook(t: TestContext): { env: (edits?: Record<string, string>) => NodeJS.ProcessEnv; pipRuns: () => number } {
+function pipHook(t: TestContext): {
+  env: (edits?: Record<string, string>) => NodeJS.ProcessEnv;
+  pipRuns: () => number;
+} {
   const dir = mkdtempSync(path.join(tmpdir(), 'juni-hook-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(path.join(dir, 'sitecustomize.py'), HOOK);
@@ -60,14 +63,19 @@ test('a requirements file swapped while pip runs: pip installs what the key says
     'pip.conf': PIP_CONF,
     'requirements.txt': 'alpha\n',
     'src/handler.py': 'H = 1\n',
-    'manifest.yml': "global: {executor: local, pipconf: ./pip.conf}\nfunctions:\n  fn:\n    requirements: ./requirements.txt\n    include: ['./src/handler.py']\n",
+    'manifest.yml':
+      "global: {executor: local, pipconf: ./pip.conf}\nfunctions:\n  fn:\n    requirements: ./requirements.txt\n    include: ['./src/handler.py']\n",
   });
   await p.wheel({ name: 'alpha', files: { 'alpha/__init__.py': 'A = 1\n' } });
   await p.wheel({ name: 'gamma', files: { 'gamma/__init__.py': 'G = 1\n' } });
   const hook = pipHook(t);
   const first = await buildJson(p.dir, [], hook.env({ [p.path('requirements.txt')]: 'gamma\n' }));
   assert.equal(first.run.code, 0, first.run.stderr);
-  assert.deepEqual(zipNames(p.path('dist/fn.zip')), ['alpha/__init__.py', 'handler.py'], 'pip read the snapshot the key was computed from');
+  assert.deepEqual(
+    zipNames(p.path('dist/fn.zip')),
+    ['alpha/__init__.py', 'handler.py'],
+    'pip read the snapshot the key was computed from',
+  );
   assert.equal(p.read('requirements.txt'), 'gamma\n', 'the swap really happened');
 
   p.write('requirements.txt', 'alpha\n');
@@ -89,7 +97,8 @@ test('requirements that reference others (-r, an absolute -r, find-links beside 
     'reqs/base.txt': 'alpha\n',
     'reqs/top.txt': '-r base.txt\n--find-links ./wheels\ngamma\n',
     'src/handler.py': 'H = 1\n',
-    'manifest.yml': "global: {executor: local, pipconf: ./reqs/pip.conf}\nfunctions:\n  fn:\n    requirements: ./reqs/top.txt\n    include: ['./src/handler.py']\n",
+    'manifest.yml':
+      "global: {executor: local, pipconf: ./reqs/pip.conf}\nfunctions:\n  fn:\n    requirements: ./reqs/top.txt\n    include: ['./src/handler.py']\n",
   });
   p.write('reqs/top.txt', `-r base.txt\n-r ${p.path('reqs/extra.txt')}\n--find-links ./wheels\ngamma\n`);
   p.write('reqs/extra.txt', 'beta\n');
@@ -98,5 +107,10 @@ test('requirements that reference others (-r, an absolute -r, find-links beside 
   renameSync(p.path('wheels'), p.path('reqs/wheels'));
   const { run } = await buildJson(p.dir);
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(zipNames(p.path('dist/fn.zip')), ['alpha/__init__.py', 'beta/__init__.py', 'gamma/__init__.py', 'handler.py']);
+  assert.deepEqual(zipNames(p.path('dist/fn.zip')), [
+    'alpha/__init__.py',
+    'beta/__init__.py',
+    'gamma/__init__.py',
+    'handler.py',
+  ]);
 });

@@ -16,16 +16,22 @@ function twoPyenvVersions(): [string, string] {
   try {
     bare = execFileSync('pyenv', ['versions', '--bare'], { encoding: 'utf8' });
   } catch {
-    throw new Error('this test needs pyenv with two Python 3 versions installed (the CI machine has them); `pyenv` did not run');
+    throw new Error(
+      'this test needs pyenv with two Python 3 versions installed (the CI machine has them); `pyenv` did not run',
+    );
   }
-  const withPip = bare.split('\n').map((v) => v.trim()).filter((v) => /^3\.\d+\.\d+$/.test(v)).filter((v) => {
-    try {
-      execFileSync('python3', ['-c', 'import pip'], { env: { ...process.env, PYENV_VERSION: v }, stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const withPip = bare
+    .split('\n')
+    .map((v) => v.trim())
+    .filter((v) => /^3\.\d+\.\d+$/.test(v))
+    .filter((v) => {
+      try {
+        execFileSync('python3', ['-c', 'import pip'], { env: { ...process.env, PYENV_VERSION: v }, stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    });
   const env = { ...process.env };
   delete env.PYENV_VERSION;
   const global = execFileSync('pyenv', ['version-name'], { encoding: 'utf8', env, cwd: '/' }).trim();
@@ -33,7 +39,10 @@ function twoPyenvVersions(): [string, string] {
   const candidates = withPip.filter((v) => minor(v) !== minor(global));
   const first = candidates[0];
   const second = candidates.find((v) => minor(v) !== minor(first ?? ''));
-  assert.ok(first && second, `this test needs two pyenv Python 3 versions with pip besides the global ${global}; found ${withPip.join(', ') || 'none'}`);
+  assert.ok(
+    first && second,
+    `this test needs two pyenv Python 3 versions with pip besides the global ${global}; found ${withPip.join(', ') || 'none'}`,
+  );
   return [first, second];
 }
 
@@ -45,7 +54,11 @@ test('switching the Python a pyenv shim runs (env var or .python-version) reinst
 
   const switched = await buildJson(p.dir, [], { PYENV_VERSION: second });
   assert.deepEqual(statuses(switched.report), { 'deps:requirements.txt': 'built', api: 'built', worker: 'built' });
-  assert.deepEqual(statuses((await buildJson(p.dir, [], { PYENV_VERSION: second })).report), { 'deps:requirements.txt': 'cached', api: 'cached', worker: 'cached' });
+  assert.deepEqual(statuses((await buildJson(p.dir, [], { PYENV_VERSION: second })).report), {
+    'deps:requirements.txt': 'cached',
+    api: 'cached',
+    worker: 'cached',
+  });
 
   // `why` names the interpreter as what changed.
   const why = await juni(['why', 'api'], { cwd: p.dir, env: { PYENV_VERSION: first } });
@@ -54,7 +67,11 @@ test('switching the Python a pyenv shim runs (env var or .python-version) reinst
   // The project's .python-version (no env var) is what pyenv follows from the manifest folder:
   // each version's builds are in the cache already; had juni kept describing the interpreter it
   // probed before, or the global one, the install would not be found.
-  const all = (status: string): Record<string, string> => ({ 'deps:requirements.txt': status, api: status, worker: status });
+  const all = (status: string): Record<string, string> => ({
+    'deps:requirements.txt': status,
+    api: status,
+    worker: status,
+  });
   p.write('.python-version', `${first}\n`);
   assert.deepEqual(statuses((await buildJson(p.dir, [], { PYENV_VERSION: undefined })).report), all('cached'));
   p.write('.python-version', `${second}\n`);

@@ -52,14 +52,31 @@ test('every include form lands where juniper puts it, and exclusions apply at an
   });
   const { run, report } = await buildJson(p.dir);
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(statuses(report), { 'deps:requirements.txt': 'built', shared: 'built', api: 'built', root: 'built' });
+  assert.deepEqual(statuses(report), {
+    'deps:requirements.txt': 'built',
+    shared: 'built',
+    api: 'built',
+    root: 'built',
+  });
 
   const lib = ['lib/deep/mod.py', 'lib/run.sh', 'lib/util.py'];
-  assert.deepEqual(zipNames(p.path('dist/api.zip')), ['conf/settings.json', 'fatpkg/__init__.py', 'handler.py', ...lib]);
-  assert.deepEqual(zipNames(p.path('dist/shared.zip')), ['python/fatpkg/__init__.py', ...lib.map((f) => `python/${f}`)]);
+  assert.deepEqual(zipNames(p.path('dist/api.zip')), [
+    'conf/settings.json',
+    'fatpkg/__init__.py',
+    'handler.py',
+    ...lib,
+  ]);
+  assert.deepEqual(zipNames(p.path('dist/shared.zip')), [
+    'python/fatpkg/__init__.py',
+    ...lib.map((f) => `python/${f}`),
+  ]);
   // ./ is the manifest folder at the root, minus the manifest, its pip.conf, the output folder and the cache.
   assert.deepEqual(zipNames(p.path('dist/root.zip')), [
-    'src/conf/settings.json', 'src/handler.py', 'src/lib/deep/mod.py', 'src/lib/run.sh', 'src/lib/util.py',
+    'src/conf/settings.json',
+    'src/handler.py',
+    'src/lib/deep/mod.py',
+    'src/lib/run.sh',
+    'src/lib/util.py',
     'wheels/fatpkg-1.0-py3-none-any.whl',
   ]);
   const entries = readZip(p.path('dist/api.zip'));
@@ -97,8 +114,13 @@ test('a function that lists a layer rebuilds when the layer changes; exclude and
   // keep re-admits the .dist-info (pip writes INSTALLER, REQUESTED, RECORD beside the wheel's files);
   // exclude drops README.md.
   assert.deepEqual(zipNames(p.path('dist/fn.zip')), [
-    'fn/handler.py', 'metapkg-1.0.dist-info/INSTALLER', 'metapkg-1.0.dist-info/METADATA', 'metapkg-1.0.dist-info/RECORD',
-    'metapkg-1.0.dist-info/REQUESTED', 'metapkg-1.0.dist-info/WHEEL', 'metapkg/__init__.py',
+    'fn/handler.py',
+    'metapkg-1.0.dist-info/INSTALLER',
+    'metapkg-1.0.dist-info/METADATA',
+    'metapkg-1.0.dist-info/RECORD',
+    'metapkg-1.0.dist-info/REQUESTED',
+    'metapkg-1.0.dist-info/WHEEL',
+    'metapkg/__init__.py',
   ]);
   p.write('layer/lib.py', 'L = 2\n');
   const second = await buildJson(p.dir);

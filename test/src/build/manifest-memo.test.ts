@@ -7,7 +7,8 @@ import { buildJson, juni, statuses } from '../rig/juni.js';
 import { standardProject, tempProject, type Project } from '../rig/project.js';
 import { zipNames } from '../rig/zip.js';
 
-const MANIFEST = 'global: {executor: local}\nfunctions:\n  api:\n    include:\n      - ./src/handler.py\n      - ./lib\n';
+const MANIFEST =
+  'global: {executor: local}\nfunctions:\n  api:\n    include:\n      - ./src/handler.py\n      - ./lib\n';
 
 async function rememberedProject(t: Parameters<typeof tempProject>[0]): Promise<{ p: Project; memo: string }> {
   const p = tempProject(t, { 'src/handler.py': 'H = 1\n', 'lib/util.py': 'U = 1\n', 'manifest.yml': MANIFEST });
@@ -55,20 +56,27 @@ test('an include that turns from a folder into a file is validated again', async
 });
 
 test('a build from the memo computes the same keys as one from the YAML', async (t) => {
-  const p = await standardProject(t, [
-    'global: {executor: local, pipconf: ./pip.conf, python: "3.11", architecture: x86_64, exclude: ["*.md"]}',
-    'layers:',
-    '  base: {requirements: ./requirements.txt}',
-    'functions:',
-    '  api: {include: [./src/api/handler.py, ./src/lib/], layers: [base]}',
-    '  worker: {requirements: ./requirements.txt, include: [./src/worker/handler.py]}',
-    '',
-  ].join('\n'));
-  const keys = (r: Awaited<ReturnType<typeof buildJson>>): Record<string, string> => Object.fromEntries(r.report.nodes.map((n) => [n.name, n.key]));
+  const p = await standardProject(
+    t,
+    [
+      'global: {executor: local, pipconf: ./pip.conf, python: "3.11", architecture: x86_64, exclude: ["*.md"]}',
+      'layers:',
+      '  base: {requirements: ./requirements.txt}',
+      'functions:',
+      '  api: {include: [./src/api/handler.py, ./src/lib/], layers: [base]}',
+      '  worker: {requirements: ./requirements.txt, include: [./src/worker/handler.py]}',
+      '',
+    ].join('\n'),
+  );
+  const keys = (r: Awaited<ReturnType<typeof buildJson>>): Record<string, string> =>
+    Object.fromEntries(r.report.nodes.map((n) => [n.name, n.key]));
   assert.equal((await buildJson(p.dir)).run.code, 0);
   const fromYaml = await buildJson(p.dir); // parses, and writes the memo
   assert.equal(readdirSync(p.path('.juni', 'manifests')).length, 1);
   const fromMemo = await buildJson(p.dir);
   assert.deepEqual(keys(fromMemo), keys(fromYaml));
-  assert.ok(fromMemo.report.nodes.every((n) => n.status === 'cached'), JSON.stringify(statuses(fromMemo.report)));
+  assert.ok(
+    fromMemo.report.nodes.every((n) => n.status === 'cached'),
+    JSON.stringify(statuses(fromMemo.report)),
+  );
 });

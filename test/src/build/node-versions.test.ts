@@ -13,7 +13,9 @@ import { buildJson } from '../rig/juni.js';
 import { REPO } from '../rig/paths.js';
 import { standardProject, tempProject } from '../rig/project.js';
 
-const NODES = process.env.JUNI_TEST_NODES ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'juni-test', 'node');
+const NODES =
+  process.env.JUNI_TEST_NODES ??
+  path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'juni-test', 'node');
 const MAJORS = ['22', '24', '26'];
 
 /** The other Node binaries; in CI a missing one fails the test, elsewhere it is skipped loudly. */
@@ -58,7 +60,11 @@ test('zips from Node 20, 22, 24 and 26 are byte-identical, or their compressor i
   ];
   const core = pathToFileURL(path.join(REPO, 'packages', 'core', 'dist')).href;
   const probe = (bin: string): { node: string; compressor: string; sha256: string } => {
-    const run = spawnSync(bin, [p.path('probe.mjs'), core, p.path(`${path.basename(path.dirname(path.dirname(bin)))}.zip`), ...corpus], { encoding: 'utf8' });
+    const run = spawnSync(
+      bin,
+      [p.path('probe.mjs'), core, p.path(`${path.basename(path.dirname(path.dirname(bin)))}.zip`), ...corpus],
+      { encoding: 'utf8' },
+    );
     assert.equal(run.status, 0, run.stderr);
     return JSON.parse(run.stdout) as { node: string; compressor: string; sha256: string };
   };
@@ -66,7 +72,12 @@ test('zips from Node 20, 22, 24 and 26 are byte-identical, or their compressor i
   assert.equal(new Set(results.map((r) => r.node)).size, 4, 'four different Node versions ran');
   for (const a of results) {
     for (const b of results) {
-      if (a.sha256 !== b.sha256) assert.notEqual(a.compressor, b.compressor, `${a.node} and ${b.node} wrote different zips under one compressor identity`);
+      if (a.sha256 !== b.sha256)
+        assert.notEqual(
+          a.compressor,
+          b.compressor,
+          `${a.node} and ${b.node} wrote different zips under one compressor identity`,
+        );
     }
   }
   t.diagnostic(results.map((r) => `${r.node}: ${r.compressor} -> ${r.sha256.slice(0, 12)}`).join('; '));
@@ -76,12 +87,24 @@ test("the compressor identity is in every zip's key and every install's key", as
   const p = await standardProject(t);
   const { run } = await buildJson(p.dir);
   assert.equal(run.code, 0, run.stderr);
-  const expected = execFileSync(process.execPath, ['--input-type=module', '-e', `import { COMPRESSOR } from '${pathToFileURL(path.join(REPO, 'packages', 'core', 'dist', 'zip', 'compress.js')).href}'; console.log(COMPRESSOR)`], { encoding: 'utf8' }).trim();
+  const expected = execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { COMPRESSOR } from '${pathToFileURL(path.join(REPO, 'packages', 'core', 'dist', 'zip', 'compress.js')).href}'; console.log(COMPRESSOR)`,
+    ],
+    { encoding: 'utf8' },
+  ).trim();
   assert.match(expected, new RegExp(`zlib-${process.versions.zlib.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   const db = new Database(p.path('.juni', 'cache.db'), { readonly: true });
   t.after(() => db.close());
-  const rows = db.prepare("SELECT kind, inputs FROM results WHERE kind IN ('function', 'layer', 'deps')").all() as { kind: string; inputs: string }[];
+  const rows = db.prepare("SELECT kind, inputs FROM results WHERE kind IN ('function', 'layer', 'deps')").all() as {
+    kind: string;
+    inputs: string;
+  }[];
   assert.ok(rows.some((r) => r.kind === 'deps') && rows.some((r) => r.kind === 'function'));
-  for (const row of rows) assert.equal((JSON.parse(row.inputs) as { config: { compressor?: string } }).config.compressor, expected, row.kind);
+  for (const row of rows)
+    assert.equal((JSON.parse(row.inputs) as { config: { compressor?: string } }).config.compressor, expected, row.kind);
   assert.ok(readFileSync(p.path('dist', 'api.zip')).length > 0);
 });

@@ -67,11 +67,25 @@ test('a dist symlink to another folder, and a zip the user changed, lose nothing
 });
 
 test('unsafe output folders are refused with exit 2 before anything is written or deleted', async (t) => {
-  const cases: { output: string; include?: string; setup?: (p: Project) => void; env?: NodeJS.ProcessEnv; message: RegExp }[] = [
+  const cases: {
+    output: string;
+    include?: string;
+    setup?: (p: Project) => void;
+    env?: NodeJS.ProcessEnv;
+    message: RegExp;
+  }[] = [
     { output: './src', include: './src/', message: /output folder '\.\/src' is the included folder '\.\/src\/'/ },
     { output: './src/sub', include: './src/', message: /lies inside the included folder '\.\/src\/'/ },
-    { output: './target', setup: (p) => symlinkSync('.', p.path('target')), message: /'\.\/target' is the manifest('s)? folder/ },
-    { output: './up', setup: (p) => symlinkSync('..', p.path('up')), message: /'\.\/up' (is the manifest folder or )?contains/ },
+    {
+      output: './target',
+      setup: (p) => symlinkSync('.', p.path('target')),
+      message: /'\.\/target' is the manifest('s)? folder/,
+    },
+    {
+      output: './up',
+      setup: (p) => symlinkSync('..', p.path('up')),
+      message: /'\.\/up' (is the manifest folder or )?contains/,
+    },
     { output: './.juni', message: /overlaps the cache folder/ },
     { output: './dist', env: { JUNI_CACHE_DIR: './dist/cache' }, message: /overlaps the cache folder/ },
   ];
@@ -89,7 +103,7 @@ test('unsafe output folders are refused with exit 2 before anything is written o
   }
 });
 
-test('juni clean removes juni\'s zips and cache files only, also from a shared JUNI_CACHE_DIR', async (t) => {
+test("juni clean removes juni's zips and cache files only, also from a shared JUNI_CACHE_DIR", async (t) => {
   const shared = victim(t);
   const p = project(t, './dist');
   const env = { JUNI_CACHE_DIR: shared.dir };

@@ -25,16 +25,35 @@ const MANIFEST = (include: string, extra = ''): string =>
 test('includes outside the project and symlinks leading out of an included folder are refused', async (t) => {
   const outside = outsideFolder(t);
   const cases: { include: string; link?: [string, string]; message: RegExp }[] = [
-    { include: `../${path.basename(outside)}/secret.txt`, message: /include '\.\.\/juni-outside-\w+\/secret\.txt' lies outside the project/ },
+    {
+      include: `../${path.basename(outside)}/secret.txt`,
+      message: /include '\.\.\/juni-outside-\w+\/secret\.txt' lies outside the project/,
+    },
     { include: '/etc/passwd', message: /include '\/etc\/passwd' lies outside the project/ },
-    { include: './lib/', link: ['lib/pw', '/etc/passwd'], message: /the symlink 'lib\/pw' in include '\.\/lib\/' points outside the project .* to \/etc\/passwd/ },
-    { include: './lib/', link: ['lib/secret.txt', path.join(outside, 'secret.txt')], message: /symlink 'lib\/secret\.txt'/ },
+    {
+      include: './lib/',
+      link: ['lib/pw', '/etc/passwd'],
+      message: /the symlink 'lib\/pw' in include '\.\/lib\/' points outside the project .* to \/etc\/passwd/,
+    },
+    {
+      include: './lib/',
+      link: ['lib/secret.txt', path.join(outside, 'secret.txt')],
+      message: /symlink 'lib\/secret\.txt'/,
+    },
     { include: './lib/', link: ['lib/vendor', path.join(outside, 'sub')], message: /symlink 'lib\/vendor'/ },
     { include: './lib/', link: ['lib/up', '../../..'], message: /symlink 'lib\/up'/ },
-    { include: './linked', link: ['linked', path.join(outside, 'sub')], message: /include '\.\/linked' lies outside the project .*it resolves to/ },
+    {
+      include: './linked',
+      link: ['linked', path.join(outside, 'sub')],
+      message: /include '\.\/linked' lies outside the project .*it resolves to/,
+    },
   ];
   for (const c of cases) {
-    const p = tempProject(t, { 'src/handler.py': 'H = 1\n', 'lib/util.py': 'U = 1\n', 'manifest.yml': MANIFEST(c.include) });
+    const p = tempProject(t, {
+      'src/handler.py': 'H = 1\n',
+      'lib/util.py': 'U = 1\n',
+      'manifest.yml': MANIFEST(c.include),
+    });
     if (c.link) symlinkSync(c.link[1], p.path(c.link[0]));
     const run = await juni(['build'], { cwd: p.dir });
     assert.equal(run.code, 2, `${c.include} ${c.link?.join(' -> ') ?? ''}: ${run.stderr}`);
@@ -57,7 +76,12 @@ test('symlinks inside the project are followed; allow_outside packages a named o
   symlinkSync(path.join(outside, 'sub'), p.path('lib/vendor'));
   const { run } = await buildJson(p.dir);
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(zipNames(p.path('dist/api.zip')), ['handler.py', 'lib/own.py', 'lib/util.py', 'lib/vendor/more.txt']);
+  assert.deepEqual(zipNames(p.path('dist/api.zip')), [
+    'handler.py',
+    'lib/own.py',
+    'lib/util.py',
+    'lib/vendor/more.txt',
+  ]);
 });
 
 test('in a git work tree the project root is the tree: a manifest in a sub-folder may include a sibling folder', async (t) => {
@@ -65,7 +89,8 @@ test('in a git work tree the project root is the tree: a manifest in a sub-folde
     '.git/HEAD': 'ref: refs/heads/main\n',
     'common/util.py': 'U = 1\n',
     'services/api/handler.py': 'H = 1\n',
-    'services/api/manifest.yml': "global: {executor: local}\nfunctions:\n  api:\n    include: ['./handler.py', '../../common/']\n",
+    'services/api/manifest.yml':
+      "global: {executor: local}\nfunctions:\n  api:\n    include: ['./handler.py', '../../common/']\n",
   });
   const { run } = await buildJson(repo.path('services/api'));
   assert.equal(run.code, 0, run.stderr);
@@ -97,13 +122,18 @@ test('credentials in a pip index URL reach neither the log, --json nor the cache
     'pip.conf': '[global]\nindex-url = http://ci-user:hunter2-secret@127.0.0.1:9/simple\nretries = 0\ntimeout = 2\n',
     'requirements.txt': 'absent-package\n',
     'src/handler.py': 'H = 1\n',
-    'manifest.yml': "global: {executor: local, pipconf: ./pip.conf}\nfunctions:\n  fn:\n    requirements: ./requirements.txt\n    include: ['./src/handler.py']\n",
+    'manifest.yml':
+      "global: {executor: local, pipconf: ./pip.conf}\nfunctions:\n  fn:\n    requirements: ./requirements.txt\n    include: ['./src/handler.py']\n",
   });
   const { run } = await buildJson(p.dir, ['--verbose']);
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr + run.stdout, /127\.0\.0\.1:9/, 'pip did print the index');
   const cache = ['cache.db', 'cache.db-wal'].map((f) => readFileIfAny(p.path('.juni', f))).join('');
-  for (const [where, text] of [['stdout', run.stdout], ['stderr', run.stderr], ['cache', cache]] as const) {
+  for (const [where, text] of [
+    ['stdout', run.stdout],
+    ['stderr', run.stderr],
+    ['cache', cache],
+  ] as const) {
     assert.doesNotMatch(text, /hunter2-secret|ci-user/, `${where} holds the credentials`);
   }
 });

@@ -16,7 +16,10 @@ function buildOnTerminal(cwd: string, cols: number): Promise<{ code: number | nu
   const command = `${size}exec "${process.execPath}" "${JUNI}" build`;
   return new Promise((resolve, reject) => {
     // CI is unset: with it juni prints plain lines on purpose, and this test is about terminals.
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: testEnv({ CI: undefined, TERM: 'xterm' }) });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd,
+      env: testEnv({ CI: undefined, TERM: 'xterm' }),
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));

@@ -66,13 +66,28 @@ test('images from Dockerfiles, pip in containers, lambda_lib and lambda_bin wher
   const { run, report } = await buildJson(p.dir, [], env);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(statuses(report), {
-    [`image:${BASE_IMAGE}`]: 'built', 'image:ridge': 'built',
-    'deps:requirements.txt (ridge-layer)': 'built', 'deps:requirements.txt (plain)': 'built',
-    'ridge-layer': 'built', api: 'built', plain: 'built',
+    [`image:${BASE_IMAGE}`]: 'built',
+    'image:ridge': 'built',
+    'deps:requirements.txt (ridge-layer)': 'built',
+    'deps:requirements.txt (plain)': 'built',
+    'ridge-layer': 'built',
+    api: 'built',
+    plain: 'built',
   });
   // A function gets both folders at its root; a layer under lib/ and bin/, its packages under python/.
-  assert.deepEqual(zipNames(p.path('dist/api.zip')), ['handler.py', 'libridge.so', 'libridge.so.1', 'ridgetool', 'tinyhttp/__init__.py']);
-  assert.deepEqual(zipNames(p.path('dist/ridge-layer.zip')), ['bin/ridgetool', 'lib/libridge.so', 'lib/libridge.so.1', 'python/tinyhttp/__init__.py']);
+  assert.deepEqual(zipNames(p.path('dist/api.zip')), [
+    'handler.py',
+    'libridge.so',
+    'libridge.so.1',
+    'ridgetool',
+    'tinyhttp/__init__.py',
+  ]);
+  assert.deepEqual(zipNames(p.path('dist/ridge-layer.zip')), [
+    'bin/ridgetool',
+    'lib/libridge.so',
+    'lib/libridge.so.1',
+    'python/tinyhttp/__init__.py',
+  ]);
   assert.deepEqual(zipNames(p.path('dist/plain.zip')), ['plain/handler.py', 'tinyhttp/__init__.py']);
   const tool = readZip(p.path('dist/api.zip')).find((e) => e.name === 'ridgetool')!;
   assert.equal(tool.mode, 0o100755);
@@ -84,7 +99,8 @@ test('images from Dockerfiles, pip in containers, lambda_lib and lambda_bin wher
   cpSync(p.dir, copy.dir, { recursive: true, filter: (src) => !src.includes('/dist') && !src.includes('/.juni') });
   const again = await buildJson(copy.dir, [], env);
   assert.equal(again.run.code, 0, again.run.stderr);
-  for (const zip of ['api.zip', 'ridge-layer.zip', 'plain.zip']) assert.equal(sha256(copy.path('dist', zip)), sha256(p.path('dist', zip)), zip);
+  for (const zip of ['api.zip', 'ridge-layer.zip', 'plain.zip'])
+    assert.equal(sha256(copy.path('dist', zip)), sha256(p.path('dist', zip)), zip);
 });
 
 test('a Dockerfile edit rebuilds that image and what uses it; an ignored file rebuilds nothing', async (t) => {
@@ -96,14 +112,18 @@ test('a Dockerfile edit rebuilds that image and what uses it; an ignored file re
   assert.equal((await buildJson(p.dir, [], env)).run.code, 0);
   p.write('notes/ignored.txt', 'edited\n');
   const ignored = await buildJson(p.dir, [], env);
-  assert.equal(ignored.report.summary.built, 0, 'a .dockerignore\'d file is not an input');
+  assert.equal(ignored.report.summary.built, 0, "a .dockerignore'd file is not an input");
   const plainTime = statSync(p.path('dist/plain.zip')).mtimeMs;
   p.write('docker/Dockerfile', DOCKERFILE + 'RUN echo more > /var/task/lambda_lib/extra.txt\n');
   const { report } = await buildJson(p.dir, [], env);
   assert.deepEqual(statuses(report), {
-    [`image:${BASE_IMAGE}`]: 'cached', 'image:ridge': 'built',
-    'deps:requirements.txt (ridge-layer)': 'built', 'deps:requirements.txt (plain)': 'cached',
-    'ridge-layer': 'built', api: 'built', plain: 'cached',
+    [`image:${BASE_IMAGE}`]: 'cached',
+    'image:ridge': 'built',
+    'deps:requirements.txt (ridge-layer)': 'built',
+    'deps:requirements.txt (plain)': 'cached',
+    'ridge-layer': 'built',
+    api: 'built',
+    plain: 'cached',
   });
   assert.ok(zipNames(p.path('dist/api.zip')).includes('extra.txt'));
   assert.equal(statSync(p.path('dist/plain.zip')).mtimeMs, plainTime);

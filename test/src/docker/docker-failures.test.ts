@@ -33,7 +33,10 @@ test('an image the engine lacks names the entries that need it and how to fix it
   const p = project(t, 'juni-test/not-built:never');
   const { run } = await buildJson(p.dir);
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /image juni-test\/not-built:never is not on the Docker engine .*\(needed by function api, function ok\)/);
+  assert.match(
+    run.stderr,
+    /image juni-test\/not-built:never is not on the Docker engine .*\(needed by function api, function ok\)/,
+  );
   assert.match(run.stderr, /hint: build it from a Dockerfile with an images: entry/);
 });
 
@@ -45,15 +48,24 @@ test('an engine that does not answer: say how to start one or build locally', as
   assert.match(run.stderr, /--executor local/);
 });
 
-for (const [signal, code, what] of [['SIGINT', 130, 'Ctrl-C'], ['SIGTERM', 143, 'SIGTERM (a CI job cancelled)']] as const) {
+for (const [signal, code, what] of [
+  ['SIGINT', 130, 'Ctrl-C'],
+  ['SIGTERM', 143, 'SIGTERM (a CI job cancelled)'],
+] as const) {
   test(`${what} during an install stops the build with ${code} and removes its container`, async (t) => {
     if (!requireDocker(t)) return;
     const tag = `juni-test/slow-python:${process.pid}-${signal.toLowerCase()}`;
     t.after(() => removeImage(tag));
     const p = project(t, tag, 'tinyhttp\n');
     // An image whose python3 first sleeps: pip is still running when the interrupt comes.
-    p.write('Dockerfile', `FROM ${BASE_IMAGE}\nRUN mv /usr/bin/python3 /usr/bin/python3-real && printf '#!/bin/sh\\nsleep 60\\nexec /usr/bin/python3-real "$@"\\n' > /usr/bin/python3 && chmod 755 /usr/bin/python3\n`);
-    p.write('manifest.yml', p.read('manifest.yml').replace('global:', `images:\n  slow: {dockerfile: ./Dockerfile, tag: ${tag}}\nglobal:`));
+    p.write(
+      'Dockerfile',
+      `FROM ${BASE_IMAGE}\nRUN mv /usr/bin/python3 /usr/bin/python3-real && printf '#!/bin/sh\\nsleep 60\\nexec /usr/bin/python3-real "$@"\\n' > /usr/bin/python3 && chmod 755 /usr/bin/python3\n`,
+    );
+    p.write(
+      'manifest.yml',
+      p.read('manifest.yml').replace('global:', `images:\n  slow: {dockerfile: ./Dockerfile, tag: ${tag}}\nglobal:`),
+    );
     await p.wheel({ name: 'tinyhttp', files: { 'tinyhttp/__init__.py': 'X = 1\n' } });
     const child = spawn(process.execPath, [JUNI, 'build'], { cwd: p.dir, env: testEnv() });
     let out = '';
@@ -65,7 +77,8 @@ for (const [signal, code, what] of [['SIGINT', 130, 'Ctrl-C'], ['SIGTERM', 143, 
       child.on('close', () => reject(new Error(`juni ended before the install started:\n${out}`)));
     });
     // The container exists once the engine created it; wait for it, then interrupt.
-    for (let i = 0; i < 100 && leftoverContainers(p.dir).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && leftoverContainers(p.dir).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     assert.equal(leftoverContainers(p.dir).length, 1, 'the install runs in a container');
     child.kill(signal);
     const exit = await new Promise<number | null>((r) => child.on('close', r));

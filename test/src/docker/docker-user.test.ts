@@ -35,7 +35,8 @@ test('a build run by a non-root user leaves only files that user owns', async (t
     t.skip('creating a user needs root (CI runs as root)');
     return;
   }
-  if (spawnSync('id', ['-u', USER]).status !== 0) execFileSync('useradd', ['--no-create-home', '--shell', '/bin/sh', USER]);
+  if (spawnSync('id', ['-u', USER]).status !== 0)
+    execFileSync('useradd', ['--no-create-home', '--shell', '/bin/sh', USER]);
   const uid = Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' }));
   // The docker group opens the engine's socket to this user.
   const gid = Number(execFileSync('getent', ['group', 'docker'], { encoding: 'utf8' }).split(':')[2]);

@@ -3,7 +3,16 @@
 // and installs are counted from the engine's own event log, not from juni's report.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { BASE_IMAGE, buildVariant, EngineLog, imageId, leftoverContainers, removeImage, requireDocker, tagImage } from '../rig/docker.js';
+import {
+  BASE_IMAGE,
+  buildVariant,
+  EngineLog,
+  imageId,
+  leftoverContainers,
+  removeImage,
+  requireDocker,
+  tagImage,
+} from '../rig/docker.js';
 import { buildJson, juni, statuses, type JsonReport } from '../rig/juni.js';
 import { PIP_CONF, tempProject, type Project } from '../rig/project.js';
 import { readZip } from '../rig/zip.js';
@@ -83,8 +92,18 @@ test('context: . — a handler edit rebuilds one zip; an unnamed file nothing; a
 
   log.mark();
   p.write('src/api/handler.py', 'def handler(e, c):\n    return "api v2"\n');
-  assert.deepEqual(statuses(await build(p)), { 'image:native': 'cached', 'deps:requirements.txt': 'cached', deps: 'cached', api: 'built', worker: 'cached' });
-  assert.deepEqual(log.counts(p.dir, tag), { pipRuns: 0, imageBuilds: 0 }, 'a handler edit builds no image and runs no pip');
+  assert.deepEqual(statuses(await build(p)), {
+    'image:native': 'cached',
+    'deps:requirements.txt': 'cached',
+    deps: 'cached',
+    api: 'built',
+    worker: 'cached',
+  });
+  assert.deepEqual(
+    log.counts(p.dir, tag),
+    { pipRuns: 0, imageBuilds: 0 },
+    'a handler edit builds no image and runs no pip',
+  );
 
   log.mark();
   p.write('notes/readme.md', 'edited\n');
@@ -96,9 +115,18 @@ test('context: . — a handler edit rebuilds one zip; an unnamed file nothing; a
   assert.match(why.stdout, /1 context file named by COPY\/ADD\/RUN --mount is an input; other context files are not/);
 
   log.mark();
-  p.write('tools/setup.sh', 'mkdir -p /var/task/lambda_lib && echo "native v2" > /var/task/lambda_lib/libnative.so.1\n');
+  p.write(
+    'tools/setup.sh',
+    'mkdir -p /var/task/lambda_lib && echo "native v2" > /var/task/lambda_lib/libnative.so.1\n',
+  );
   const copied = await build(p);
-  assert.deepEqual(statuses(copied), { 'image:native': 'built', 'deps:requirements.txt': 'built', deps: 'built', api: 'built', worker: 'built' });
+  assert.deepEqual(statuses(copied), {
+    'image:native': 'built',
+    'deps:requirements.txt': 'built',
+    deps: 'built',
+    api: 'built',
+    worker: 'built',
+  });
   assert.deepEqual(log.counts(p.dir, tag), { pipRuns: 1, imageBuilds: 1 });
   assert.equal(readZip(p.path('dist/api.zip')).find((e) => e.name === 'libnative.so.1')?.text, 'native v2\n');
   assert.deepEqual(leftoverContainers(p.dir), []);
@@ -119,7 +147,13 @@ test('a re-tagged base image rebuilds the image, its installs and zips, and `jun
 
   tagImage(variant, base);
   const moved = await build(p);
-  assert.deepEqual(statuses(moved), { 'image:native': 'built', 'deps:requirements.txt': 'built', deps: 'built', api: 'built', worker: 'built' });
+  assert.deepEqual(statuses(moved), {
+    'image:native': 'built',
+    'deps:requirements.txt': 'built',
+    deps: 'built',
+    api: 'built',
+    worker: 'built',
+  });
   assert.deepEqual(log.counts(p.dir, tag), { pipRuns: 1, imageBuilds: 1 });
   const why = await juni(['why', 'api'], { cwd: p.dir });
   const short = (id: string): string => `${id.slice(0, 'sha256:'.length + 12)}…`;
@@ -144,8 +178,16 @@ test('engine down with everything cached: exit 0, one warning that base images w
   assert.equal(run.code, 0, run.stderr);
   assert.ok(ALL_CACHED(statuses(report)));
   const warnings = (report as JsonReport & { warnings: { code?: string; message: string }[] }).warnings;
-  assert.deepEqual(warnings.map((w) => w.code), ['images-unchecked']);
-  assert.match(warnings[0]!.message, new RegExp(`the Docker engine is not reachable, so the images ${base.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} could not be checked`));
+  assert.deepEqual(
+    warnings.map((w) => w.code),
+    ['images-unchecked'],
+  );
+  assert.match(
+    warnings[0]!.message,
+    new RegExp(
+      `the Docker engine is not reachable, so the images ${base.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} could not be checked`,
+    ),
+  );
   assert.equal(run.stderr.match(/not reachable/g)?.length, 1, 'said once');
 
   // A handler edit needs only the image's files, which the cache has: still no engine needed.
@@ -160,8 +202,17 @@ test('engine down with everything cached: exit 0, one warning that base images w
   p.write('requirements.txt', 'tinyhttp\n# edited\n');
   const failing = await buildJson(p.dir, [], down);
   assert.equal(failing.run.code, 1);
-  assert.deepEqual(statuses(failing.report), { 'image:native': 'cached', 'deps:requirements.txt': 'failed', deps: 'skipped', api: 'skipped', worker: 'skipped' });
-  assert.match(JSON.stringify(failing.report.nodes.find((n) => n.kind === 'deps')?.failure), /the Docker engine at unix:\/\/.*is not reachable/);
+  assert.deepEqual(statuses(failing.report), {
+    'image:native': 'cached',
+    'deps:requirements.txt': 'failed',
+    deps: 'skipped',
+    api: 'skipped',
+    worker: 'skipped',
+  });
+  assert.match(
+    JSON.stringify(failing.report.nodes.find((n) => n.kind === 'deps')?.failure),
+    /the Docker engine at unix:\/\/.*is not reachable/,
+  );
   p.write('requirements.txt', 'tinyhttp\n');
   const back = await build(p);
   assert.ok(ALL_CACHED(statuses(back)), JSON.stringify(statuses(back)));
@@ -192,10 +243,14 @@ test('COPY . /src: every context file is an input', async (t) => {
   if (!requireDocker(t)) return;
   const tag = `juni-test/copyall-${process.pid}:built`;
   t.after(() => removeImage(tag));
-  const p = imageOnly(t, {
-    Dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /src\nRUN mkdir -p /var/task/lambda_lib && ls /src /src/notes > /var/task/lambda_lib/listing.txt\n`,
-    'notes/a.md': 'a\n',
-  }, tag);
+  const p = imageOnly(
+    t,
+    {
+      Dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /src\nRUN mkdir -p /var/task/lambda_lib && ls /src /src/notes > /var/task/lambda_lib/listing.txt\n`,
+      'notes/a.md': 'a\n',
+    },
+    tag,
+  );
   await build(p);
   const log = new EngineLog();
   p.write('notes/a.md', 'edited\n');
@@ -212,22 +267,26 @@ test('multi-stage: COPY --from a stage and from an image; .dockerignore with a !
   const tag = `juni-test/stages-${process.pid}:built`;
   t.after(() => removeImage(tag));
   const extra = ownBase(t, 'stages-extra');
-  const p = imageOnly(t, {
-    Dockerfile: [
-      `FROM ${BASE_IMAGE} AS tools`,
-      'COPY tools/ /tools/',
-      `FROM ${BASE_IMAGE}`,
-      'COPY --from=tools /tools/gen.sh /opt/gen.sh',
-      `COPY --from=${extra} /etc/debian_version /opt/debian_version`,
-      'COPY docs/ /docs/',
-      'RUN mkdir -p /var/task/lambda_lib && cat /opt/gen.sh /docs/* > /var/task/lambda_lib/all.txt',
-      '',
-    ].join('\n'),
-    '.dockerignore': 'docs/*.md\n!docs/keep.md\n',
-    'tools/gen.sh': 'gen v1\n',
-    'docs/keep.md': 'keep v1\n',
-    'docs/skip.md': 'skip v1\n',
-  }, tag);
+  const p = imageOnly(
+    t,
+    {
+      Dockerfile: [
+        `FROM ${BASE_IMAGE} AS tools`,
+        'COPY tools/ /tools/',
+        `FROM ${BASE_IMAGE}`,
+        'COPY --from=tools /tools/gen.sh /opt/gen.sh',
+        `COPY --from=${extra} /etc/debian_version /opt/debian_version`,
+        'COPY docs/ /docs/',
+        'RUN mkdir -p /var/task/lambda_lib && cat /opt/gen.sh /docs/* > /var/task/lambda_lib/all.txt',
+        '',
+      ].join('\n'),
+      '.dockerignore': 'docs/*.md\n!docs/keep.md\n',
+      'tools/gen.sh': 'gen v1\n',
+      'docs/keep.md': 'keep v1\n',
+      'docs/skip.md': 'skip v1\n',
+    },
+    tag,
+  );
   await build(p);
   const all = (): string => readZip(p.path('dist/fn.zip')).find((e) => e.name === 'all.txt')!.text;
   assert.equal(all(), 'gen v1\nkeep v1\n', '.dockerignore kept skip.md out and let keep.md through');
@@ -255,30 +314,45 @@ test('multi-stage: COPY --from a stage and from an image; .dockerignore with a !
 
 test('sources juni cannot know: the whole context counts, and `juni why` says why', async (t) => {
   if (!requireDocker(t)) return;
-  const p = imageOnly(t, {
-    Dockerfile: `FROM ${BASE_IMAGE}\nCOPY app.py /app/\nADD https://example.invalid/tool.tgz /opt/\n`,
-    'app.py': 'print(1)\n',
-    'notes/a.md': 'a\n',
-  }, `juni-test/unknowable-${process.pid}:built`);
+  const p = imageOnly(
+    t,
+    {
+      Dockerfile: `FROM ${BASE_IMAGE}\nCOPY app.py /app/\nADD https://example.invalid/tool.tgz /opt/\n`,
+      'app.py': 'print(1)\n',
+      'notes/a.md': 'a\n',
+    },
+    `juni-test/unknowable-${process.pid}:built`,
+  );
   // Planning only: nothing is built, nothing is fetched.
   const key = async (): Promise<string> => {
     const run = await juni(['build', '--dry-run', '--json'], { cwd: p.dir });
     assert.equal(run.code, 0, run.stderr);
-    return (JSON.parse(run.stdout) as { nodes: { kind: string; key: string }[] }).nodes.find((n) => n.kind === 'image')!.key;
+    return (JSON.parse(run.stdout) as { nodes: { kind: string; key: string }[] }).nodes.find((n) => n.kind === 'image')!
+      .key;
   };
   const before = await key();
   p.write('notes/a.md', 'edited\n');
   assert.notEqual(await key(), before, 'a file no instruction names is an input when the sources cannot be known');
   const why = await juni(['why', 'fn'], { cwd: p.dir });
-  assert.match(why.stdout, /the whole build context \(5 files\) is an input, because line 3: ADD https:\/\/example\.invalid\/tool\.tgz fetches from outside the context/);
+  assert.match(
+    why.stdout,
+    /the whole build context \(5 files\) is an input, because line 3: ADD https:\/\/example\.invalid\/tool\.tgz fetches from outside the context/,
+  );
 });
 
 test('an image reference juni cannot resolve fails the image, naming the line and the fix', async (t) => {
   if (!requireDocker(t)) return;
-  const p = imageOnly(t, { Dockerfile: 'ARG V=3.12x\nFROM python:${V%x}\n' }, `juni-test/unresolved-${process.pid}:built`);
+  const p = imageOnly(
+    t,
+    { Dockerfile: 'ARG V=3.12x\nFROM python:${V%x}\n' },
+    `juni-test/unresolved-${process.pid}:built`,
+  );
   const run = await juni(['build'], { cwd: p.dir });
   assert.equal(run.code, 1);
   const out = run.stdout + run.stderr;
-  assert.match(out, /line 2 of Dockerfile: juni cannot resolve the image reference python:\$\{V%x\}, so it cannot key the image on it/);
+  assert.match(
+    out,
+    /line 2 of Dockerfile: juni cannot resolve the image reference python:\$\{V%x\}, so it cannot key the image on it/,
+  );
   assert.match(out, /plain ARG substitution/);
 });

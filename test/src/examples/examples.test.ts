@@ -12,7 +12,11 @@ import { readZip, zipNames } from '../rig/zip.js';
 /** A copy of examples/<name> beside a copy of examples/wheels (the local examples' ../wheels). */
 function copyExample(t: TestContext, name: string): string {
   const root = tempProject(t).dir;
-  for (const dir of [name, 'wheels']) cpSync(path.join(REPO, 'examples', dir), path.join(root, dir), { recursive: true, filter: (src) => !/\/(dist|\.juni)(\/|$)/.test(src) });
+  for (const dir of [name, 'wheels'])
+    cpSync(path.join(REPO, 'examples', dir), path.join(root, dir), {
+      recursive: true,
+      filter: (src) => !/\/(dist|\.juni)(\/|$)/.test(src),
+    });
   return path.join(root, name);
 }
 
@@ -21,16 +25,39 @@ test('examples/monorepo: four functions, a shared library, two installs for four
   const { run, report } = await buildJson(dir);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(report.nodes.filter((n) => n.kind === 'deps').length, 2);
-  assert.deepEqual(zipNames(path.join(dir, 'dist/orders.zip')), ['common/__init__.py', 'common/responses.py', 'dateparse/__init__.py', 'handler.py', 'jsonschema_lite/__init__.py']);
-  assert.deepEqual(zipNames(path.join(dir, 'dist/notifications.zip')), ['common/__init__.py', 'common/responses.py', 'dateparse/__init__.py', 'handler.py', 'tinyhttp/__init__.py', 'tinyhttp/request.py']);
+  assert.deepEqual(zipNames(path.join(dir, 'dist/orders.zip')), [
+    'common/__init__.py',
+    'common/responses.py',
+    'dateparse/__init__.py',
+    'handler.py',
+    'jsonschema_lite/__init__.py',
+  ]);
+  assert.deepEqual(zipNames(path.join(dir, 'dist/notifications.zip')), [
+    'common/__init__.py',
+    'common/responses.py',
+    'dateparse/__init__.py',
+    'handler.py',
+    'tinyhttp/__init__.py',
+    'tinyhttp/request.py',
+  ]);
 });
 
 test('examples/layers: the dependencies layer under python/, handlers alone in the functions', async (t) => {
   const dir = copyExample(t, 'layers');
   const { run, report } = await buildJson(dir);
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(statuses(report), { 'deps:requirements.txt': 'built', deps: 'built', api: 'built', worker: 'built' });
-  assert.deepEqual(zipNames(path.join(dir, 'dist/deps.zip')), ['python/dateparse/__init__.py', 'python/jsonschema_lite/__init__.py', 'python/tinyhttp/__init__.py', 'python/tinyhttp/request.py']);
+  assert.deepEqual(statuses(report), {
+    'deps:requirements.txt': 'built',
+    deps: 'built',
+    api: 'built',
+    worker: 'built',
+  });
+  assert.deepEqual(zipNames(path.join(dir, 'dist/deps.zip')), [
+    'python/dateparse/__init__.py',
+    'python/jsonschema_lite/__init__.py',
+    'python/tinyhttp/__init__.py',
+    'python/tinyhttp/request.py',
+  ]);
   assert.deepEqual(zipNames(path.join(dir, 'dist/api.zip')), ['handler.py']);
 });
 
@@ -39,12 +66,28 @@ test('examples/ridge and examples/html-to-pdf build in Docker with their native 
   const ridge = copyExample(t, 'ridge');
   const r = await buildJson(ridge);
   assert.equal(r.run.code, 0, r.run.stderr);
-  assert.deepEqual(zipNames(path.join(ridge, 'dist/ridge.zip')), ['bin/ridge-cli', 'lib/libridge.so', 'lib/libridge.so.1', 'python/jsonschema_lite/__init__.py']);
-  assert.deepEqual(zipNames(path.join(ridge, 'dist/train.zip')), ['handler.py', 'libridge.so', 'libridge.so.1', 'ridge-cli']);
+  assert.deepEqual(zipNames(path.join(ridge, 'dist/ridge.zip')), [
+    'bin/ridge-cli',
+    'lib/libridge.so',
+    'lib/libridge.so.1',
+    'python/jsonschema_lite/__init__.py',
+  ]);
+  assert.deepEqual(zipNames(path.join(ridge, 'dist/train.zip')), [
+    'handler.py',
+    'libridge.so',
+    'libridge.so.1',
+    'ridge-cli',
+  ]);
   // Its README's promise: with `context: .`, a handler edit rebuilds that function's zip only.
   writeFileSync(path.join(ridge, 'functions/score/handler.py'), 'def handler(event, context):\n    return "edited"\n');
   const edited = await buildJson(ridge);
-  assert.deepEqual(statuses(edited.report), { 'image:ridge': 'cached', 'deps:requirements.txt': 'cached', ridge: 'cached', score: 'built', train: 'cached' });
+  assert.deepEqual(statuses(edited.report), {
+    'image:ridge': 'cached',
+    'deps:requirements.txt': 'cached',
+    ridge: 'cached',
+    score: 'built',
+    train: 'cached',
+  });
   const pdf = copyExample(t, 'html-to-pdf');
   const h = await buildJson(pdf);
   assert.equal(h.run.code, 0, h.run.stderr);

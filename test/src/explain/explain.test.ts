@@ -6,7 +6,12 @@ import { buildJson, juni } from '../rig/juni.js';
 import { standardProject } from '../rig/project.js';
 
 interface Explained {
-  nodes: { kind: string; name: string; status: string; reasons: { type: string; path?: string; setting?: string; upstream?: string }[] }[];
+  nodes: {
+    kind: string;
+    name: string;
+    status: string;
+    reasons: { type: string; path?: string; setting?: string; upstream?: string }[];
+  }[];
 }
 
 async function dryRun(dir: string, args: string[] = []): Promise<Explained> {
@@ -20,11 +25,14 @@ const reasonsOf = (e: Explained, name: string) => e.nodes.find((n) => n.name ===
 test('dry run before any build: everything would build, never built before; nothing is written', async (t) => {
   const p = await standardProject(t);
   const e = await dryRun(p.dir);
-  assert.deepEqual(e.nodes.map((n) => [n.name, n.status, n.reasons.map((r) => r.type)]), [
-    ['requirements.txt', 'would-build', ['never-built']],
-    ['api', 'would-build', ['never-built']],
-    ['worker', 'would-build', ['never-built']],
-  ]);
+  assert.deepEqual(
+    e.nodes.map((n) => [n.name, n.status, n.reasons.map((r) => r.type)]),
+    [
+      ['requirements.txt', 'would-build', ['never-built']],
+      ['api', 'would-build', ['never-built']],
+      ['worker', 'would-build', ['never-built']],
+    ],
+  );
   assert.throws(() => p.mtime('dist'));
 });
 
@@ -43,10 +51,16 @@ test('dry run names the added, removed and modified file, the changed setting an
     { type: 'upstream-changed', upstream: 'deps' },
   ]);
   const worker = reasonsOf(e, 'worker');
-  assert.deepEqual(worker.map((r) => r.type), ['file-added', 'config-changed', 'upstream-changed']);
+  assert.deepEqual(
+    worker.map((r) => r.type),
+    ['file-added', 'config-changed', 'upstream-changed'],
+  );
   assert.equal(worker[1]!.setting, 'exclude');
   const text = await juni(['build', '--dry-run'], { cwd: p.dir });
-  assert.match(text.stdout, /function api: would build\n {2}- modified handler\.py\n {2}- added lib\/new\.py\n {2}- deps requirements\.txt changed/);
+  assert.match(
+    text.stdout,
+    /function api: would build\n {2}- modified handler\.py\n {2}- added lib\/new\.py\n {2}- deps requirements\.txt changed/,
+  );
   assert.match(text.stdout, /3 would build, 0 up to date \(dry run: nothing was built\)/);
   rmSync(p.path('src/lib/util.py'));
   const removed = await dryRun(p.dir);
@@ -71,8 +85,14 @@ test('juni why: what would rebuild now, and after the build, why it last rebuilt
 test('juni graph shows images, installs, layers and functions with their edges', async (t) => {
   const p = await standardProject(t);
   const json = await juni(['graph', '--format', 'json'], { cwd: p.dir });
-  const graph = JSON.parse(json.stdout) as { nodes: { id: string; kind: string; name: string }[]; edges: { from: string; to: string }[] };
-  assert.deepEqual(graph.nodes.map((n) => `${n.kind} ${n.name}`), ['deps requirements.txt', 'function api', 'function worker']);
+  const graph = JSON.parse(json.stdout) as {
+    nodes: { id: string; kind: string; name: string }[];
+    edges: { from: string; to: string }[];
+  };
+  assert.deepEqual(
+    graph.nodes.map((n) => `${n.kind} ${n.name}`),
+    ['deps requirements.txt', 'function api', 'function worker'],
+  );
   assert.deepEqual(graph.edges.map((e) => e.to).sort(), ['function:api', 'function:worker']);
   const dot = await juni(['graph', '--format', 'dot'], { cwd: p.dir });
   assert.match(dot.stdout, /^digraph juni \{/);

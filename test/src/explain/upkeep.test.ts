@@ -58,10 +58,10 @@ test('the default size cap evicts old results after a build (JUNI_CACHE_MAX_SIZE
     const { run } = await buildJson(p.dir, [], { JUNI_CACHE_MAX_SIZE: '60KB' });
     if (n === 3) assert.match(run.stderr, /evicted \d+ least recently used results/);
   }
-  assert.ok((await stats(p.dir)).bytes <= 60 * 1024 + 50_000, 'only the current build\'s results may exceed the cap');
+  assert.ok((await stats(p.dir)).bytes <= 60 * 1024 + 50_000, "only the current build's results may exceed the cap");
 });
 
-test('over Lambda\'s limits: more than 5 layers fails; over 250 MB unzipped fails naming the biggest parts', async (t) => {
+test("over Lambda's limits: more than 5 layers fails; over 250 MB unzipped fails naming the biggest parts", async (t) => {
   const p = tempProject(t, {
     'pip.conf': PIP_CONF,
     'src/h.py': 'H = 1\n',
@@ -83,10 +83,16 @@ test('over Lambda\'s limits: more than 5 layers fails; over 250 MB unzipped fail
   assert.equal(existsSync(p.path('dist/many.zip')), false);
 
   // 260 MB of zeros compresses to almost nothing but counts in full unzipped.
-  const big = tempProject(t, { 'src/h.py': 'H = 1\n', 'manifest.yml': 'global: {executor: local}\nfunctions:\n  huge: {include: [./src/]}\n' });
+  const big = tempProject(t, {
+    'src/h.py': 'H = 1\n',
+    'manifest.yml': 'global: {executor: local}\nfunctions:\n  huge: {include: [./src/]}\n',
+  });
   const fs = await import('node:fs');
   fs.writeFileSync(big.path('src/blob.bin'), Buffer.alloc(262_144_001));
   const huge = await buildJson(big.dir);
   assert.equal(huge.run.code, 1);
-  assert.match(huge.run.stderr, /function huge with its layers unzips to 262,144,007 bytes, over Lambda's limit of 262,144,000; largest: src 250\.0 MB/);
+  assert.match(
+    huge.run.stderr,
+    /function huge with its layers unzips to 262,144,007 bytes, over Lambda's limit of 262,144,000; largest: src 250\.0 MB/,
+  );
 });

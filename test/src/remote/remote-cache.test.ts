@@ -26,16 +26,18 @@ test('a second checkout with an empty local cache gets every node from the serve
   const b = checkout(t, a);
   const { run, report } = await buildJson(b.dir, [], server.env());
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(report.nodes.map((n) => `${n.name} ${n.status} ${n.cache}`), [
-    'requirements.txt cached remote', 'api cached remote', 'worker cached remote',
-  ]);
+  assert.deepEqual(
+    report.nodes.map((n) => `${n.name} ${n.status} ${n.cache}`),
+    ['requirements.txt cached remote', 'api cached remote', 'worker cached remote'],
+  );
   for (const zip of ['api.zip', 'worker.zip']) assert.equal(sha256(b.path('dist', zip)), sha256(a.path('dist', zip)));
   // An edit in B needs the install: it comes from the server too, and only the edited zip builds.
   b.write('src/api/handler.py', 'B = 1\n');
   const edit = await buildJson(b.dir, [], server.env());
-  assert.deepEqual(edit.report.nodes.map((n) => `${n.name} ${n.status} ${n.cache ?? '-'}`), [
-    'requirements.txt cached remote', 'api built -', 'worker cached local',
-  ]);
+  assert.deepEqual(
+    edit.report.nodes.map((n) => `${n.name} ${n.status} ${n.cache ?? '-'}`),
+    ['requirements.txt cached remote', 'api built -', 'worker cached local'],
+  );
 });
 
 test('--remote-cache read never uploads; off never asks', async (t) => {
@@ -117,15 +119,22 @@ test('an artifact over 50 MB round-trips', async (t) => {
 test('shards 1/3, 2/3 and 3/3 together build every node exactly once', async (t) => {
   const server = await RemoteCacheServer.start(t);
   const fns = ['a1', 'a2', 'b1', 'b2', 'c1', 'd1', 'e1'];
-  const p = await standardProject(t, [
-    'global: {executor: local, pipconf: ./pip.conf}',
-    'layers:',
-    '  shared: {include: [./src/lib/]}',
-    'functions:',
-    ...fns.map((f) => `  ${f}: {include: [./src/api/], ${f.startsWith('a') ? 'requirements: ./requirements.txt' : f.startsWith('b') ? 'layers: [shared]' : `requirements: ./req-${f}.txt`}}`),
-    '',
-  ].join('\n'));
-  for (const f of ['c1', 'd1', 'e1']) p.write(`req-${f}.txt`, f === 'c1' ? 'tinycore\n' : f === 'd1' ? 'tinyhttp\ntinycore\n' : 'tinycore>=1.0\n');
+  const p = await standardProject(
+    t,
+    [
+      'global: {executor: local, pipconf: ./pip.conf}',
+      'layers:',
+      '  shared: {include: [./src/lib/]}',
+      'functions:',
+      ...fns.map(
+        (f) =>
+          `  ${f}: {include: [./src/api/], ${f.startsWith('a') ? 'requirements: ./requirements.txt' : f.startsWith('b') ? 'layers: [shared]' : `requirements: ./req-${f}.txt`}}`,
+      ),
+      '',
+    ].join('\n'),
+  );
+  for (const f of ['c1', 'd1', 'e1'])
+    p.write(`req-${f}.txt`, f === 'c1' ? 'tinycore\n' : f === 'd1' ? 'tinyhttp\ntinycore\n' : 'tinycore>=1.0\n');
   const built: string[] = [];
   const everything = new Set<string>();
   for (const shard of ['1/3', '2/3', '3/3']) {
@@ -139,8 +148,16 @@ test('shards 1/3, 2/3 and 3/3 together build every node exactly once', async (t)
     }
   }
   assert.equal(built.length, new Set(built).size, `built twice: ${built.join(', ')}`);
-  assert.deepEqual([...everything].sort(), [
-    ...fns.map((f) => `function:${f}`), 'deps:req-c1.txt', 'deps:req-d1.txt', 'deps:req-e1.txt', 'deps:requirements.txt', 'layer:shared',
-  ].sort());
+  assert.deepEqual(
+    [...everything].sort(),
+    [
+      ...fns.map((f) => `function:${f}`),
+      'deps:req-c1.txt',
+      'deps:req-d1.txt',
+      'deps:req-e1.txt',
+      'deps:requirements.txt',
+      'layer:shared',
+    ].sort(),
+  );
   assert.equal(built.length, everything.size);
 });

@@ -21,7 +21,9 @@ export function requireDocker(t: TestContext): boolean {
 
 /** Containers juni created for the project in `dir` (it labels every one) that still exist. */
 export function leftoverContainers(dir: string): string[] {
-  return execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=dev.juni.project=${dir}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  return execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=dev.juni.project=${dir}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 }
 
 export function removeImage(ref: string): void {
@@ -48,8 +50,23 @@ export class EngineLog {
    */
   counts(dir: string, tag: string): { pipRuns: number; imageBuilds: number } {
     const until = (Date.now() / 1000 + 0.001).toFixed(3);
-    const events = (filters: string[]): number => execFileSync('docker', ['events', '--since', this.#since, '--until', until, ...filters.flatMap((f) => ['--filter', f]), '--format', '{{.Action}}'], { encoding: 'utf8' })
-      .split('\n').filter(Boolean).length;
+    const events = (filters: string[]): number =>
+      execFileSync(
+        'docker',
+        [
+          'events',
+          '--since',
+          this.#since,
+          '--until',
+          until,
+          ...filters.flatMap((f) => ['--filter', f]),
+          '--format',
+          '{{.Action}}',
+        ],
+        { encoding: 'utf8' },
+      )
+        .split('\n')
+        .filter(Boolean).length;
     return {
       pipRuns: events(['type=container', 'event=start', `label=dev.juni.project=${dir}`, 'label=dev.juni.role=pip']),
       imageBuilds: events(['type=image', 'event=tag', `image=${tag}`]),
@@ -64,7 +81,11 @@ export function tagImage(source: string, tag: string): void {
 
 /** Builds a one-file variant of `base` tagged `tag` (the classic builder, from a Dockerfile on stdin). */
 export function buildVariant(base: string, tag: string, text: string): string {
-  execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: `FROM ${base}\nRUN echo '${text}' > /variant.txt\n`, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'ignore', 'pipe'] });
+  execFileSync('docker', ['build', '-q', '-t', tag, '-'], {
+    input: `FROM ${base}\nRUN echo '${text}' > /variant.txt\n`,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   return imageId(tag);
 }
 

@@ -54,11 +54,18 @@ async function listen(t: TestContext, server: Server, stats: HostileServer): Pro
 /** Accepts connections, keeps them open, never writes a byte. */
 export function silentServer(t: TestContext): Promise<HostileServer> {
   const stats = newStats();
-  return listen(t, createTcpServer((socket) => socket.once('data', () => stats.requests++)), stats);
+  return listen(
+    t,
+    createTcpServer((socket) => socket.once('data', () => stats.requests++)),
+    stats,
+  );
 }
 
 /** Answers GET with `onGet`; HEAD with 404; PUT with 200 once the body is read. */
-export function artifactServer(t: TestContext, onGet: (req: IncomingMessage, res: ServerResponse) => void): Promise<HostileServer> {
+export function artifactServer(
+  t: TestContext,
+  onGet: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<HostileServer> {
   const stats = newStats();
   const server = createHttpServer((req, res) => {
     stats.requests++;

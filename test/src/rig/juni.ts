@@ -37,10 +37,16 @@ export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-export function juni(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; shell?: string }): Promise<JuniRun> {
+export function juni(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; shell?: string },
+): Promise<JuniRun> {
   return new Promise((resolve, reject) => {
     const child = options.shell
-      ? spawn('sh', ['-c', `${options.shell} && exec "$0" "$@"`, process.execPath, JUNI, ...args], { cwd: options.cwd, env: testEnv(options.env) })
+      ? spawn('sh', ['-c', `${options.shell} && exec "$0" "$@"`, process.execPath, JUNI, ...args], {
+          cwd: options.cwd,
+          env: testEnv(options.env),
+        })
       : spawn(process.execPath, [JUNI, ...args], { cwd: options.cwd, env: testEnv(options.env) });
     let stdout = '';
     let stderr = '';
@@ -52,16 +58,24 @@ export function juni(args: string[], options: { cwd: string; env?: NodeJS.Proces
 }
 
 /** `juni build --json ...`; fails the test with stderr when stdout is not one JSON report. */
-export async function buildJson(cwd: string, args: string[] = [], env?: NodeJS.ProcessEnv): Promise<{ run: JuniRun; report: JsonReport }> {
+export async function buildJson(
+  cwd: string,
+  args: string[] = [],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ run: JuniRun; report: JsonReport }> {
   const run = await juni(['build', '--json', ...args], { cwd, ...(env ? { env } : {}) });
   try {
     return { run, report: JSON.parse(run.stdout) as JsonReport };
   } catch {
-    throw new Error(`juni build --json did not print JSON (exit ${run.code}).\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+    throw new Error(
+      `juni build --json did not print JSON (exit ${run.code}).\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`,
+    );
   }
 }
 
 /** name -> status, for compact assertions ("api" -> "built"). Deps nodes appear as "deps:NAME". */
 export function statuses(report: JsonReport): Record<string, string> {
-  return Object.fromEntries(report.nodes.map((n) => [n.kind === 'function' || n.kind === 'layer' ? n.name : `${n.kind}:${n.name}`, n.status]));
+  return Object.fromEntries(
+    report.nodes.map((n) => [n.kind === 'function' || n.kind === 'layer' ? n.name : `${n.kind}:${n.name}`, n.status]),
+  );
 }

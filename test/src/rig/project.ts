@@ -56,23 +56,25 @@ export async function standardProject(t: TestContext, manifest?: string): Promis
     'src/api/handler.py': 'def handler(event, context):\n    return "api"\n',
     'src/worker/handler.py': 'def handler(event, context):\n    return "worker"\n',
     'src/lib/util.py': 'X = 1\n',
-    'manifest.yml': manifest ?? [
-      'global:',
-      '  executor: local',
-      '  pipconf: ./pip.conf',
-      'functions:',
-      '  api:',
-      '    requirements: ./requirements.txt',
-      '    include:',
-      '      - ./src/api/handler.py',
-      '      - ./src/lib/',
-      '  worker:',
-      '    requirements: ./requirements.txt',
-      '    include:',
-      '      - ./src/worker/handler.py',
-      '      - ./src/lib',
-      '',
-    ].join('\n'),
+    'manifest.yml':
+      manifest ??
+      [
+        'global:',
+        '  executor: local',
+        '  pipconf: ./pip.conf',
+        'functions:',
+        '  api:',
+        '    requirements: ./requirements.txt',
+        '    include:',
+        '      - ./src/api/handler.py',
+        '      - ./src/lib/',
+        '  worker:',
+        '    requirements: ./requirements.txt',
+        '    include:',
+        '      - ./src/worker/handler.py',
+        '      - ./src/lib',
+        '',
+      ].join('\n'),
   });
   await p.wheel({ name: 'tinycore', files: { 'tinycore/__init__.py': 'CORE = True\n' } });
   await p.wheel({ name: 'tinyhttp', files: { 'tinyhttp/__init__.py': 'import tinycore\n' }, requires: ['tinycore'] });

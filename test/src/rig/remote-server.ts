@@ -26,8 +26,15 @@ export class RemoteCacheServer {
     const storage = mkdtempSync(path.join(tmpdir(), 'juni-remote-'));
     const child = spawn(process.execPath, [path.join(REPO, 'node_modules/turborepo-remote-cache/dist/cli.js')], {
       env: {
-        ...process.env, HOST: '127.0.0.1', PORT: String(port), TURBO_TOKEN: 'test-token', STORAGE_PROVIDER: 'local',
-        STORAGE_PATH: storage, STORAGE_PATH_USE_TMP_FOLDER: 'false', LOG_LEVEL: 'error', ENABLE_STATUS_LOG: 'false',
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        TURBO_TOKEN: 'test-token',
+        STORAGE_PROVIDER: 'local',
+        STORAGE_PATH: storage,
+        STORAGE_PATH_USE_TMP_FOLDER: 'false',
+        LOG_LEVEL: 'error',
+        ENABLE_STATUS_LOG: 'false',
         ...(options.storeTags ? { TURBO_REMOTE_CACHE_SIGNATURE_KEY: 'server-stores-tags' } : {}),
       },
       stdio: 'ignore',
@@ -39,7 +46,9 @@ export class RemoteCacheServer {
     });
     for (let i = 0; i < 100; i++) {
       try {
-        const res = await fetch(`${server.url}/v8/artifacts/status`, { headers: { Authorization: 'Bearer test-token' } });
+        const res = await fetch(`${server.url}/v8/artifacts/status`, {
+          headers: { Authorization: 'Bearer test-token' },
+        });
         if (res.status < 500) return server;
       } catch {
         // not listening yet
@@ -51,7 +60,12 @@ export class RemoteCacheServer {
 
   /** The environment that points juni at this server. */
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    return { JUNI_REMOTE_CACHE_URL: this.url, JUNI_REMOTE_CACHE_TOKEN: this.token, JUNI_REMOTE_CACHE_TEAM: 'team_juni', ...extra };
+    return {
+      JUNI_REMOTE_CACHE_URL: this.url,
+      JUNI_REMOTE_CACHE_TOKEN: this.token,
+      JUNI_REMOTE_CACHE_TEAM: 'team_juni',
+      ...extra,
+    };
   }
 
   stop(): void {

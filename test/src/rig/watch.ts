@@ -26,10 +26,12 @@ export class WatchRun {
       this.stderr += c.toString();
       this.#notify();
     });
-    this.exited = new Promise((resolve) => this.#child.on('close', (code) => {
-      this.#notify();
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      this.#child.on('close', (code) => {
+        this.#notify();
+        resolve(code);
+      }),
+    );
   }
 
   #notify(): void {
@@ -40,7 +42,10 @@ export class WatchRun {
   async until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstderr:\n${this.stderr}\nreports: ${JSON.stringify(this.reports.map((r) => r.summary))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}\nstderr:\n${this.stderr}\nreports: ${JSON.stringify(this.reports.map((r) => r.summary))}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
         this.#waiters.push(() => {

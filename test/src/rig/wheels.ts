@@ -23,9 +23,21 @@ export async function makeWheel(dir: string, spec: WheelSpec): Promise<string> {
   const distInfo = `${spec.name}-${version}.dist-info`;
   const files: Record<string, Buffer> = {};
   for (const [p, c] of Object.entries(spec.files)) files[p] = Buffer.from(c);
-  files[`${distInfo}/METADATA`] = Buffer.from(['Metadata-Version: 2.1', `Name: ${spec.name}`, `Version: ${version}`, ...(spec.requires ?? []).map((r) => `Requires-Dist: ${r}`), ''].join('\n'));
-  files[`${distInfo}/WHEEL`] = Buffer.from(`Wheel-Version: 1.0\nGenerator: juni-tests\nRoot-Is-Purelib: ${tag === 'py3-none-any'}\nTag: ${tag}\n`);
-  const record = Object.entries(files).map(([p, c]) => `${p},sha256=${createHash('sha256').update(c).digest('base64url')},${c.length}`);
+  files[`${distInfo}/METADATA`] = Buffer.from(
+    [
+      'Metadata-Version: 2.1',
+      `Name: ${spec.name}`,
+      `Version: ${version}`,
+      ...(spec.requires ?? []).map((r) => `Requires-Dist: ${r}`),
+      '',
+    ].join('\n'),
+  );
+  files[`${distInfo}/WHEEL`] = Buffer.from(
+    `Wheel-Version: 1.0\nGenerator: juni-tests\nRoot-Is-Purelib: ${tag === 'py3-none-any'}\nTag: ${tag}\n`,
+  );
+  const record = Object.entries(files).map(
+    ([p, c]) => `${p},sha256=${createHash('sha256').update(c).digest('base64url')},${c.length}`,
+  );
   files[`${distInfo}/RECORD`] = Buffer.from([...record, `${distInfo}/RECORD,,`, ''].join('\n'));
   const zip = new yazl.ZipFile();
   for (const [p, c] of Object.entries(files)) zip.addBuffer(c, p);

@@ -21,7 +21,9 @@ print(json.dumps([{'name': i.filename, 'mode': i.external_attr >> 16, 'dateTime'
 `;
 
 export function readZip(file: string): ZipEntryInfo[] {
-  return JSON.parse(execFileSync('python3', ['-c', READER, file], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 })) as ZipEntryInfo[];
+  return JSON.parse(
+    execFileSync('python3', ['-c', READER, file], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }),
+  ) as ZipEntryInfo[];
 }
 
 export function zipNames(file: string): string[] {

@@ -48,7 +48,7 @@ test('a manifest edit re-reads the graph: a broken manifest is survived, an adde
   assert.equal(await w.stop(), 0);
 });
 
-test('files outside the selected entries\' inputs, and the output folder, trigger nothing', async (t) => {
+test("files outside the selected entries' inputs, and the output folder, trigger nothing", async (t) => {
   const p = await standardProject(t);
   p.write('unrelated/notes.txt', 'x');
   const w = new WatchRun(p.dir, ['-f', 'api']);
@@ -122,7 +122,7 @@ async function untilTrue(what: string, check: () => boolean, ms = 20_000): Promi
   }
 }
 
-test('-m FOLDER watches that folder\'s manifest and inputs, like a build of it', async (t) => {
+test("-m FOLDER watches that folder's manifest and inputs, like a build of it", async (t) => {
   const p = await standardProject(t);
   const w = new WatchRun(path.dirname(p.dir), ['-m', path.basename(p.dir)]);
   t.after(() => w.stop());

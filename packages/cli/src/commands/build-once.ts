@@ -11,17 +11,31 @@ import { reportPrepareFailure } from './load.js';
 
 /** Plain lines for pipes, CI, JSON and watch; the live task list (listr2, loaded lazily) on a terminal. */
 export async function rendererFor(args: Pick<BuildArgs, 'json' | 'verbose' | 'watch'>, io: Io): Promise<Renderer> {
-  if (args.json || args.watch || !io.interactive) return new PlainRenderer({ write: args.json ? io.stderr : io.stdout, verbose: args.verbose });
+  if (args.json || args.watch || !io.interactive)
+    return new PlainRenderer({ write: args.json ? io.stderr : io.stdout, verbose: args.verbose });
   const { TtyRenderer } = await import('../render/tty.js');
   return new TtyRenderer({ write: io.stdout, verbose: args.verbose });
 }
 
 /** One build of an already loaded manifest. */
-export async function buildOnce(args: BuildArgs, manifest: Manifest, io: Io, options: { signal: AbortSignal; docker: DockerSupportHandle | undefined }): Promise<BuildOutcome> {
+export async function buildOnce(
+  args: BuildArgs,
+  manifest: Manifest,
+  io: Io,
+  options: { signal: AbortSignal; docker: DockerSupportHandle | undefined },
+): Promise<BuildOutcome> {
   const renderer = await rendererFor(args, io);
   const outcome = await runBuild({
-    manifest, filter: args.filter, concurrency: args.concurrency, force: args.force, skipClean: args.skipClean,
-    remoteCache: args.remoteCache, shard: args.shard, signal: options.signal, onEvent: (e) => renderer.onEvent(e), docker: options.docker,
+    manifest,
+    filter: args.filter,
+    concurrency: args.concurrency,
+    force: args.force,
+    skipClean: args.skipClean,
+    remoteCache: args.remoteCache,
+    shard: args.shard,
+    signal: options.signal,
+    onEvent: (e) => renderer.onEvent(e),
+    docker: options.docker,
   });
   if (!outcome.ok && outcome.reason !== 'build-failed') {
     reportPrepareFailure(args, io, outcome);

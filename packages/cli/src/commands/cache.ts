@@ -14,7 +14,9 @@ export async function cleanCommand(args: CleanArgs, io: Io): Promise<number> {
   if (!loaded.ok) return loaded.exitCode;
   const cacheDir = cacheDirFor(loaded.manifest);
   const { zips, hadCache } = await cleanCache(cacheDir);
-  io.stdout(`juni: removed ${zips.length} zip${zips.length === 1 ? '' : 's'}${hadCache ? ` and the cache (${cacheDir})` : ''}`);
+  io.stdout(
+    `juni: removed ${zips.length} zip${zips.length === 1 ? '' : 's'}${hadCache ? ` and the cache (${cacheDir})` : ''}`,
+  );
   return 0;
 }
 
@@ -33,8 +35,10 @@ export async function cacheCommand(args: CacheArgs, io: Io): Promise<number> {
       if (args.json) io.stdout(JSON.stringify(stats, null, 2));
       else {
         io.stdout(`juni cache at ${cacheDir}: ${stats.results} results, ${formatBytes(stats.bytes)}`);
-        for (const [kind, k] of Object.entries(stats.byKind)) io.stdout(`  ${kind.padEnd(9)} ${String(k.results).padStart(6)} results  ${formatBytes(k.bytes)}`);
-        if (stats.oldestUse !== undefined) io.stdout(`  least recently used: ${new Date(stats.oldestUse).toISOString()}`);
+        for (const [kind, k] of Object.entries(stats.byKind))
+          io.stdout(`  ${kind.padEnd(9)} ${String(k.results).padStart(6)} results  ${formatBytes(k.bytes)}`);
+        if (stats.oldestUse !== undefined)
+          io.stdout(`  least recently used: ${new Date(stats.oldestUse).toISOString()}`);
       }
       return 0;
     }
@@ -43,7 +47,10 @@ export async function cacheCommand(args: CacheArgs, io: Io): Promise<number> {
       olderThanMs: args.olderThanDays === undefined ? undefined : args.olderThanDays * 86_400_000,
     });
     if (args.json) io.stdout(JSON.stringify(pruned, null, 2));
-    else io.stdout(`juni: removed ${pruned.removedResults} results, freed ${formatBytes(pruned.freedBytes)}; ${formatBytes(pruned.remainingBytes)} remain`);
+    else
+      io.stdout(
+        `juni: removed ${pruned.removedResults} results, freed ${formatBytes(pruned.freedBytes)}; ${formatBytes(pruned.remainingBytes)} remain`,
+      );
     return 0;
   } finally {
     db.close();

@@ -6,16 +6,41 @@ import type { Io } from '../io.js';
 import { dockerFor, environmentIsUsable, loadForBuild, reportPrepareFailure, usageError } from './load.js';
 
 export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io): Promise<number> {
-  const outcome = await explainBuild({ manifest, filter: args.filter, executor: args.executor, force: args.force, docker: await dockerFor(manifest) });
+  const outcome = await explainBuild({
+    manifest,
+    filter: args.filter,
+    executor: args.executor,
+    force: args.force,
+    docker: await dockerFor(manifest),
+  });
   if (!outcome.ok) return reportPrepareFailure(args, io, outcome);
   if (args.json) {
-    io.stdout(JSON.stringify({ nodes: outcome.nodes.map(({ kind, name, key, status, reasons, notes }) => ({ kind, name, key, status, reasons, notes })) }, null, 2));
+    io.stdout(
+      JSON.stringify(
+        {
+          nodes: outcome.nodes.map(({ kind, name, key, status, reasons, notes }) => ({
+            kind,
+            name,
+            key,
+            status,
+            reasons,
+            notes,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const rebuilding = outcome.nodes.filter((n) => n.status === 'would-build');
   for (const node of rebuilding) printNode(io, node, 'would build');
-  if (args.verbose) for (const node of outcome.nodes.filter((n) => n.status === 'cached')) io.stdout(`${node.kind} ${node.name}: up to date`);
-  io.stdout(`juni: ${rebuilding.length} would build, ${outcome.nodes.length - rebuilding.length} up to date (dry run: nothing was built)`);
+  if (args.verbose)
+    for (const node of outcome.nodes.filter((n) => n.status === 'cached'))
+      io.stdout(`${node.kind} ${node.name}: up to date`);
+  io.stdout(
+    `juni: ${rebuilding.length} would build, ${outcome.nodes.length - rebuilding.length} up to date (dry run: nothing was built)`,
+  );
   return 0;
 }
 
@@ -25,13 +50,34 @@ export async function whyCommand(args: WhyArgs, io: Io): Promise<number> {
   if (!loaded.ok) return loaded.exitCode;
   const { manifest } = loaded;
   const entries = [...manifest.functions, ...manifest.layers].map((e) => e.name);
-  if (!entries.includes(args.name)) return usageError(args, io, `there is no function or layer named '${args.name}'`, `names: ${entries.join(', ')}`);
-  const outcome = await explainBuild({ manifest, filter: args.name, executor: args.executor, docker: await dockerFor(manifest) });
+  if (!entries.includes(args.name))
+    return usageError(args, io, `there is no function or layer named '${args.name}'`, `names: ${entries.join(', ')}`);
+  const outcome = await explainBuild({
+    manifest,
+    filter: args.name,
+    executor: args.executor,
+    docker: await dockerFor(manifest),
+  });
   if (!outcome.ok) return reportPrepareFailure(args, io, outcome);
   // The entry first, then what it depends on (whose changes explain an "upstream changed").
   const nodes = [...outcome.nodes].sort((a, b) => Number(b.name === args.name) - Number(a.name === args.name));
   if (args.json) {
-    io.stdout(JSON.stringify({ nodes: nodes.map(({ kind, name, key, status, reasons, notes }) => ({ kind, name, key, status, reasons, notes })) }, null, 2));
+    io.stdout(
+      JSON.stringify(
+        {
+          nodes: nodes.map(({ kind, name, key, status, reasons, notes }) => ({
+            kind,
+            name,
+            key,
+            status,
+            reasons,
+            notes,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   for (const node of nodes) {

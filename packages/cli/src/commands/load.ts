@@ -5,8 +5,14 @@ import type { DockerSupportHandle } from '@juni/docker';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  environmentProblems, formatDiagnostic, loadManifest, sortDiagnostics, withExecutor,
-  type Diagnostic, type Manifest, type PrepareFailure,
+  environmentProblems,
+  formatDiagnostic,
+  loadManifest,
+  sortDiagnostics,
+  withExecutor,
+  type Diagnostic,
+  type Manifest,
+  type PrepareFailure,
 } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
@@ -19,7 +25,12 @@ export async function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor'
   const loaded = await loadManifest({ cwd: io.cwd, file: args.manifest });
   if (loaded.ok) return { ok: true, manifest: withExecutor(loaded.manifest, args.executor) };
   if (loaded.reason === 'not-found') {
-    usageError(args, io, `no manifest found (looked for ${loaded.searched.join(', ')})`, 'run juni in the folder of your manifest.yml, or pass -m path/to/manifest.yml');
+    usageError(
+      args,
+      io,
+      `no manifest found (looked for ${loaded.searched.join(', ')})`,
+      'run juni in the folder of your manifest.yml, or pass -m path/to/manifest.yml',
+    );
     return { ok: false, exitCode: 2 };
   }
   if (loaded.reason === 'unreadable') {
@@ -31,11 +42,17 @@ export async function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor'
 }
 
 /** Every problem with its place in the manifest and the offending line, then one summary line. */
-function printDiagnostics(args: Pick<BuildArgs, 'json'>, io: Io, found: { diagnostics: Diagnostic[]; source: string | undefined; file: string }): void {
+function printDiagnostics(
+  args: Pick<BuildArgs, 'json'>,
+  io: Io,
+  found: { diagnostics: Diagnostic[]; source: string | undefined; file: string },
+): void {
   const diagnostics = sortDiagnostics(found.diagnostics);
   if (args.json) io.stdout(errorJson({ diagnostics }));
   for (const d of diagnostics) io.stderr(formatDiagnostic(d, found.source) + '\n');
-  io.stderr(`juni: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${found.file}; nothing was built`);
+  io.stderr(
+    `juni: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${found.file}; nothing was built`,
+  );
 }
 
 export function usageError(args: Pick<BuildArgs, 'json'>, io: Io, message: string, hint?: string): number {
@@ -56,7 +73,10 @@ export async function dockerFor(manifest: Manifest): Promise<DockerSupportHandle
 }
 
 /** Reports every malformed environment variable the build depends on; false when there is one. */
-export function environmentIsUsable(args: Pick<BuildArgs, 'json'> & { remoteCache?: BuildArgs['remoteCache'] }, io: Io): boolean {
+export function environmentIsUsable(
+  args: Pick<BuildArgs, 'json'> & { remoteCache?: BuildArgs['remoteCache'] },
+  io: Io,
+): boolean {
   const problems = environmentProblems(process.env, { remoteMode: args.remoteCache });
   if (problems.length === 0) return true;
   // --json promises exactly one object on stdout, however many problems there are.
@@ -69,7 +89,12 @@ export function environmentIsUsable(args: Pick<BuildArgs, 'json'> & { remoteCach
 export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, failure: PrepareFailure): number {
   switch (failure.reason) {
     case 'no-match':
-      usageError(args, io, `no function or layer name contains '${failure.filter}'`, `names: ${failure.names.join(', ')}`);
+      usageError(
+        args,
+        io,
+        `no function or layer name contains '${failure.filter}'`,
+        `names: ${failure.names.join(', ')}`,
+      );
       break;
     case 'cache-unusable':
       usageError(args, io, `cannot use the cache folder ${failure.dir}: ${failure.message}`, failure.hint);
@@ -84,13 +109,19 @@ export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, fail
       } catch {
         source = undefined; // only the quoted line is lost
       }
-      printDiagnostics(args, io, { diagnostics: failure.diagnostics.map((d) => ({ ...d, file: shown })), source, file: shown });
+      printDiagnostics(args, io, {
+        diagnostics: failure.diagnostics.map((d) => ({ ...d, file: shown })),
+        source,
+        file: shown,
+      });
       break;
     }
     case 'input-vanished':
       // Not a usage error: a file was deleted (an editor's save) while the build read it.
       if (args.json) io.stdout(errorJson({ message: `${failure.path} disappeared during the build` }));
-      io.stderr(`juni: ${failure.path} disappeared while the build was reading its inputs; nothing was built\n  hint: build again once your edit is saved`);
+      io.stderr(
+        `juni: ${failure.path} disappeared while the build was reading its inputs; nothing was built\n  hint: build again once your edit is saved`,
+      );
       break;
   }
   return prepareFailureExitCode(failure);

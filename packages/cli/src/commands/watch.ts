@@ -93,7 +93,10 @@ class WatchSession {
   #updateWatchSet(): void {
     const next = new Set<string>([this.#manifestFile]);
     if (this.#manifest) {
-      const targets = watchTargets(this.#manifest, { filter: this.#args.filter, cacheDir: cacheDirFor(this.#manifest) });
+      const targets = watchTargets(this.#manifest, {
+        filter: this.#args.filter,
+        cacheDir: cacheDirFor(this.#manifest),
+      });
       for (const p of targets.paths) next.add(p);
       this.#ignore = targets.ignore;
     }
@@ -125,8 +128,13 @@ class WatchSession {
   async #build(changes: string[]): Promise<void> {
     const io = this.#io;
     if (changes.length > 0) {
-      const shown = changes.slice(0, 3).map((c) => path.relative(io.cwd, c) || c).join(', ');
-      io.stderr(`juni: ${changes.length} change${changes.length === 1 ? '' : 's'} (${shown}${changes.length > 3 ? ', ...' : ''}); rebuilding`);
+      const shown = changes
+        .slice(0, 3)
+        .map((c) => path.relative(io.cwd, c) || c)
+        .join(', ');
+      io.stderr(
+        `juni: ${changes.length} change${changes.length === 1 ? '' : 's'} (${shown}${changes.length > 3 ? ', ...' : ''}); rebuilding`,
+      );
     }
     // Validated again on every build, not only when the manifest changes: a deleted include or
     // requirements file is then reported at its line in the manifest, like any manifest problem.

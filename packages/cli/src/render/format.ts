@@ -38,7 +38,10 @@ export function failureDetails(failure: NodeFailure): string[] {
       lines.push(...failure.contributors.map((c) => `  ${formatBytes(c.bytes).padStart(10)}  ${c.name}`));
       break;
     case 'unexpected-error':
-      lines.push('  this is a bug in juni; please report it with this output:', ...(failure.stack ?? '').split('\n').map((l) => `  ${l}`));
+      lines.push(
+        '  this is a bug in juni; please report it with this output:',
+        ...(failure.stack ?? '').split('\n').map((l) => `  ${l}`),
+      );
       break;
     case 'input-changed':
     case 'aborted':

@@ -23,10 +23,13 @@ export class PlainRenderer implements Renderer {
         w(`  ... ${label(event.node)}`);
         break;
       case 'cache-hit':
-        if (this.#verbose || event.cache === 'remote') w(`  ok  ${label(event.node)} (${event.cache === 'remote' ? 'from the remote cache' : 'cached'})`);
+        if (this.#verbose || event.cache === 'remote')
+          w(`  ok  ${label(event.node)} (${event.cache === 'remote' ? 'from the remote cache' : 'cached'})`);
         break;
       case 'node-built':
-        w(`  ok  ${label(event.node)} built in ${formatDuration(event.durationMs)}${event.outputs.map((o) => ` -> ${o.path} (${formatBytes(o.bytes)})`).join('')}`);
+        w(
+          `  ok  ${label(event.node)} built in ${formatDuration(event.durationMs)}${event.outputs.map((o) => ` -> ${o.path} (${formatBytes(o.bytes)})`).join('')}`,
+        );
         break;
       case 'node-failed':
         w(`  ERR ${label(event.node)} failed after ${formatDuration(event.durationMs)}`);

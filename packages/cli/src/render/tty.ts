@@ -6,7 +6,8 @@ import { failureDetails, formatBytes, formatDuration, label } from './format.js'
 import { PlainRenderer, summaryLine } from './plain.js';
 import type { Renderer } from './renderer.js';
 
-type Settle = { state: 'done'; title: string } | { state: 'skipped'; title: string } | { state: 'failed'; message: string };
+type Settle =
+  { state: 'done'; title: string } | { state: 'skipped'; title: string } | { state: 'failed'; message: string };
 
 /** Past this many nodes a task per node is noise: progress falls back to plain lines. */
 const MAX_LISTED = 40;
@@ -39,16 +40,28 @@ export class TtyRenderer implements Renderer {
         this.#titles.get(event.node.id)?.(`${label(event.node)} running`);
         break;
       case 'cache-hit':
-        this.#settle(event.node, { state: 'done', title: `${label(event.node)} ${event.cache === 'remote' ? 'from the remote cache' : 'cached'}` });
+        this.#settle(event.node, {
+          state: 'done',
+          title: `${label(event.node)} ${event.cache === 'remote' ? 'from the remote cache' : 'cached'}`,
+        });
         break;
       case 'node-built':
-        this.#settle(event.node, { state: 'done', title: `${label(event.node)} built in ${formatDuration(event.durationMs)}${event.outputs.map((o) => ` (${formatBytes(o.bytes)})`).join('')}` });
+        this.#settle(event.node, {
+          state: 'done',
+          title: `${label(event.node)} built in ${formatDuration(event.durationMs)}${event.outputs.map((o) => ` (${formatBytes(o.bytes)})`).join('')}`,
+        });
         break;
       case 'node-failed':
-        this.#settle(event.node, { state: 'failed', message: `${label(event.node)}: ${failureDetails(event.failure).join('\n')}` });
+        this.#settle(event.node, {
+          state: 'failed',
+          message: `${label(event.node)}: ${failureDetails(event.failure).join('\n')}`,
+        });
         break;
       case 'node-skipped':
-        this.#settle(event.node, { state: 'skipped', title: `${label(event.node)} skipped (${event.because} did not build)` });
+        this.#settle(event.node, {
+          state: 'skipped',
+          title: `${label(event.node)} skipped (${event.because} did not build)`,
+        });
         break;
       case 'log':
         break;
@@ -75,7 +88,9 @@ export class TtyRenderer implements Renderer {
         title: `${label(node)} queued`,
         task: async (_ctx, task) => {
           this.#titles.set(node.id, (title) => (task.title = title));
-          const settle = this.#pending.get(node.id) ?? await new Promise<Settle>((resolve) => this.#settlers.set(node.id, resolve));
+          const settle =
+            this.#pending.get(node.id) ??
+            (await new Promise<Settle>((resolve) => this.#settlers.set(node.id, resolve)));
           if (settle.state === 'failed') throw new Error(settle.message);
           if (settle.state === 'skipped') task.skip(settle.title);
           else task.title = settle.title;

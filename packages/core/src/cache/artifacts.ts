@@ -63,7 +63,8 @@ export class ArtifactStore {
 function removeDeadTempFolders(tmpRoot: string): void {
   for (const name of readdirSync(tmpRoot)) {
     const pid = Number(name.split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) rmSync(path.join(tmpRoot, name), { recursive: true, force: true });
+    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid))
+      rmSync(path.join(tmpRoot, name), { recursive: true, force: true });
   }
 }
 

@@ -8,7 +8,15 @@ import { PlacedZips, removePlacedZips } from './placed-zips.js';
 import { StatCache } from './stat-cache.js';
 
 /** Every name juni creates directly inside a cache folder. */
-export const CACHE_ENTRIES = ['cache.db', 'cache.db-wal', 'cache.db-shm', 'cache.db-journal', 'artifacts', 'tmp', 'manifests'] as const;
+export const CACHE_ENTRIES = [
+  'cache.db',
+  'cache.db-wal',
+  'cache.db-shm',
+  'cache.db-journal',
+  'artifacts',
+  'tmp',
+  'manifests',
+] as const;
 
 export interface CleanResult {
   /** Zips removed from output folders (absolute paths). */

@@ -53,7 +53,8 @@ export function openCacheDatabase(cacheDir: string): CacheDatabase {
     db.transaction(() => {
       // Version 5 only added image_refs: keep what 4 recorded (placed zips above all).
       if (version !== 0 && version !== 4) {
-        for (const table of ['meta', 'file_hashes', 'results', 'placed_zips', 'image_refs', 'runs', 'run_nodes']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+        for (const table of ['meta', 'file_hashes', 'results', 'placed_zips', 'image_refs', 'runs', 'run_nodes'])
+          db.exec(`DROP TABLE IF EXISTS ${table}`);
       }
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -60,7 +60,11 @@ export function cacheStats(db: CacheDatabase): CacheStats {
 /** Evicts the least recently used results until the cache fits; never a key in `keep`. */
 export function pruneCache(db: CacheDatabase, artifactsRoot: string, options: PruneOptions): PruneResult {
   const now = options.now ?? Date.now();
-  const rows = db.prepare<[], Row>('SELECT key, kind, artifact, size_bytes, last_used_at FROM results ORDER BY last_used_at ASC, key ASC').all();
+  const rows = db
+    .prepare<[], Row>(
+      'SELECT key, kind, artifact, size_bytes, last_used_at FROM results ORDER BY last_used_at ASC, key ASC',
+    )
+    .all();
   const refs = new Map<string, number>();
   for (const r of rows) refs.set(r.artifact, (refs.get(r.artifact) ?? 0) + 1);
   let total = cacheStats(db).bytes;

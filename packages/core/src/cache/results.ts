@@ -88,7 +88,9 @@ export class ResultStore {
 
   constructor(db: CacheDatabase) {
     this.#db = db;
-    this.#get = db.prepare<[string], Row>('SELECT key, kind, name, outputs, inputs, duration_ms FROM results WHERE key = ?');
+    this.#get = db.prepare<[string], Row>(
+      'SELECT key, kind, name, outputs, inputs, duration_ms FROM results WHERE key = ?',
+    );
     this.#put = db.prepare(
       `INSERT OR REPLACE INTO results (key, kind, name, outputs, inputs, duration_ms, created_at, last_used_at, artifact, size_bytes)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -103,7 +105,10 @@ export class ResultStore {
     const row = this.#get.get(key);
     // The input breakdown is only read to explain or upload: parse it on demand.
     const result = row && {
-      key: row.key, kind: row.kind, name: row.name, durationMs: row.duration_ms,
+      key: row.key,
+      kind: row.kind,
+      name: row.name,
+      durationMs: row.duration_ms,
       output: JSON.parse(row.outputs) as NodeOutput,
       get inputs(): unknown {
         return JSON.parse(row.inputs) as unknown;
@@ -123,7 +128,18 @@ export class ResultStore {
     const now = Date.now();
     this.#memo.set(result.key, result);
     const artifact = artifactOf(result.key, result.output);
-    this.#put.run(result.key, result.kind, result.name, JSON.stringify(result.output), JSON.stringify(result.inputs), Math.round(result.durationMs), now, now, artifact.path, artifact.bytes);
+    this.#put.run(
+      result.key,
+      result.kind,
+      result.name,
+      JSON.stringify(result.output),
+      JSON.stringify(result.inputs),
+      Math.round(result.durationMs),
+      now,
+      now,
+      artifact.path,
+      artifact.bytes,
+    );
   }
 
   delete(key: string): void {

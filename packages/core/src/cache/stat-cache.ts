@@ -42,8 +42,11 @@ export class StatCache {
   get(path: string, algo: string, stat: FileStat): string | undefined {
     const row = this.#select.get(path, algo);
     if (!row) return undefined;
-    const same = row.size === stat.size && row.mtime_ns === String(stat.mtimeNs)
-      && row.ctime_ns === String(stat.ctimeNs) && row.ino === String(stat.ino);
+    const same =
+      row.size === stat.size &&
+      row.mtime_ns === String(stat.mtimeNs) &&
+      row.ctime_ns === String(stat.ctimeNs) &&
+      row.ino === String(stat.ino);
     if (!same) return undefined;
     if (stat.mtimeNs + RACY_WINDOW_NS >= BigInt(row.recorded_ns)) return undefined;
     return row.hash;
@@ -65,7 +68,16 @@ export class StatCache {
     this.#pending = [];
     this.#db.transaction(() => {
       for (const [path, algo, stat, hash, recorded] of rows) {
-        this.#upsert.run(path, algo, stat.size, String(stat.mtimeNs), String(stat.ctimeNs), String(stat.ino), hash, String(recorded));
+        this.#upsert.run(
+          path,
+          algo,
+          stat.size,
+          String(stat.mtimeNs),
+          String(stat.ctimeNs),
+          String(stat.ino),
+          hash,
+          String(recorded),
+        );
       }
     })();
   }

@@ -6,8 +6,7 @@ import type { Executor } from './executor.js';
 
 export type ImageResult =
   /** `onBuild`: the image's ONBUILD triggers, which run in a build that starts from it. */
-  | { ok: true; imageId: string; onBuild?: string[] }
-  | { ok: false; failure: NodeFailure };
+  { ok: true; imageId: string; onBuild?: string[] } | { ok: false; failure: NodeFailure };
 
 /** A file of an image's build context, as the engine will see it (after .dockerignore). */
 export interface ContextFile {
@@ -60,12 +59,21 @@ export interface DockerSupport extends Executor {
    * Builds `spec` from exactly `files` (and the Dockerfile): nothing else reaches the engine.
    * With `check`, a file whose bytes differ from its keyed hash fails the build (input-changed).
    */
-  buildImage(spec: ImageSpec, files: readonly ContextFile[], task: ImageTask, check?: SentBytesCheck): Promise<ImageResult>;
+  buildImage(
+    spec: ImageSpec,
+    files: readonly ContextFile[],
+    task: ImageTask,
+    check?: SentBytesCheck,
+  ): Promise<ImageResult>;
   /** Whether the engine has the image; undefined when the engine cannot be asked. */
   hasImage(imageId: string): Promise<boolean | undefined>;
   /**
    * Copies the image's /var/task/lambda_lib and /var/task/lambda_bin into `target`/lib and
    * `target`/bin (exec bits kept); a missing folder is simply absent.
    */
-  extractLambdaFiles(imageId: string, target: string, task: ImageTask): Promise<{ ok: true } | { ok: false; failure: NodeFailure }>;
+  extractLambdaFiles(
+    imageId: string,
+    target: string,
+    task: ImageTask,
+  ): Promise<{ ok: true } | { ok: false; failure: NodeFailure }>;
 }

@@ -17,7 +17,20 @@ export function manylinuxPlatforms(architecture: 'x86_64' | 'arm64'): string[] {
 /** The pip arguments for one install; with python/architecture, manylinux wheels for that target. */
 export function pipArguments(request: InstallRequest): string[] {
   const { node, target } = request;
-  const args = ['-m', 'pip', 'install', '--target', target, '--no-compile', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '-r', request.inputs.requirements];
+  const args = [
+    '-m',
+    'pip',
+    'install',
+    '--target',
+    target,
+    '--no-compile',
+    '--disable-pip-version-check',
+    '--no-input',
+    '--progress-bar',
+    'off',
+    '-r',
+    request.inputs.requirements,
+  ];
   const { python, architecture } = node.settings;
   if (python !== undefined && architecture !== undefined) {
     for (const platform of manylinuxPlatforms(architecture)) args.push('--platform', platform);
@@ -53,9 +66,15 @@ export class LocalExecutor implements Executor {
   async installDeps(request: InstallRequest): Promise<InstallResult> {
     // The plan's probe, so pip runs exactly the interpreter the key describes.
     const python = request.python ?? probePython(this.#db, request.cwd);
-    if (!python.ok) return { ok: false, failure: { reason: python.reason, message: python.message, hint: python.hint } };
+    if (!python.ok)
+      return { ok: false, failure: { reason: python.reason, message: python.message, hint: python.hint } };
     const env = pipEnvironment(process.env, request.inputs.pipconf);
-    const child = spawn(python.executable, pipArguments(request), { cwd: request.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: request.signal });
+    const child = spawn(python.executable, pipArguments(request), {
+      cwd: request.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: request.signal,
+    });
     const tail: string[] = [];
     const onLine = (line: string): void => {
       tail.push(line);
@@ -73,7 +92,15 @@ export class LocalExecutor implements Executor {
     out.end();
     err.end();
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
-    if (exit.error) return { ok: false, failure: { reason: 'python-missing', message: `could not start ${python.executable}: ${exit.error.message}`, hint: 'check that python3 runs on this machine' } };
+    if (exit.error)
+      return {
+        ok: false,
+        failure: {
+          reason: 'python-missing',
+          message: `could not start ${python.executable}: ${exit.error.message}`,
+          hint: 'check that python3 runs on this machine',
+        },
+      };
     if (exit.code === 0) return { ok: true };
     return { ok: false, failure: { reason: 'pip-failed', exitCode: exit.code, signal: exit.signal, logTail: tail } };
   }

@@ -37,7 +37,8 @@ export function findPython(env: NodeJS.ProcessEnv = process.env): string | undef
   return undefined;
 }
 
-const PROBE = 'import sys, json, pip; print(json.dumps([sys.implementation.name + " " + sys.version.split()[0] + " pip " + pip.__version__, sys.executable, pip.__file__]))';
+const PROBE =
+  'import sys, json, pip; print(json.dumps([sys.implementation.name + " " + sys.version.split()[0] + " pip " + pip.__version__, sys.executable, pip.__file__]))';
 
 /**
  * Python and pip versions of the python3 that pip would run from `cwd` (the manifest folder:
@@ -47,7 +48,9 @@ export function probePython(db: CacheDatabase, cwd: string, env: NodeJS.ProcessE
   const found = findPython(env);
   if (!found) {
     return {
-      ok: false, reason: 'python-missing', message: 'python3 was not found on PATH',
+      ok: false,
+      reason: 'python-missing',
+      message: 'python3 was not found on PATH',
       hint: 'install Python 3 with pip (e.g. apt-get install python3 python3-pip)',
     };
   }
@@ -55,19 +58,27 @@ export function probePython(db: CacheDatabase, cwd: string, env: NodeJS.ProcessE
   const memoKey = `python-info:${real}:${stamp(real)}:${versionSelection(cwd, env)}`;
   const row = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(memoKey);
   const memo = row ? parseMemo(row.value) : undefined;
-  if (memo && memo.stamps === stampsOf(memo.executable, memo.pipFile)) return { ok: true, executable: memo.executable, description: memo.description };
+  if (memo && memo.stamps === stampsOf(memo.executable, memo.pipFile))
+    return { ok: true, executable: memo.executable, description: memo.description };
 
   const probe = spawnSync(found, ['-c', PROBE], { encoding: 'utf8', cwd, env });
   const parsed = probe.status === 0 ? parseProbe(probe.stdout) : undefined;
   if (!parsed) {
     const why = probe.error?.message ?? probe.stderr.trim().split('\n').pop() ?? '';
     return {
-      ok: false, reason: 'pip-missing', message: `${found} cannot import pip: ${why}`,
+      ok: false,
+      reason: 'pip-missing',
+      message: `${found} cannot import pip: ${why}`,
       hint: 'install pip for this interpreter (e.g. apt-get install python3-pip)',
     };
   }
   const executable = parsed.executable || found;
-  const stored: ProbeMemo = { description: parsed.description, executable, pipFile: parsed.pipFile, stamps: stampsOf(executable, parsed.pipFile) };
+  const stored: ProbeMemo = {
+    description: parsed.description,
+    executable,
+    pipFile: parsed.pipFile,
+    stamps: stampsOf(executable, parsed.pipFile),
+  };
   db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(memoKey, JSON.stringify(stored));
   return { ok: true, executable, description: parsed.description };
 }
@@ -118,7 +129,13 @@ function parseMemo(value: string): ProbeMemo | undefined {
   try {
     const v = JSON.parse(value) as Partial<ProbeMemo>;
     // Rows of older juni versions hold only the description: probe again.
-    if (typeof v.description !== 'string' || typeof v.executable !== 'string' || typeof v.pipFile !== 'string' || typeof v.stamps !== 'string') return undefined;
+    if (
+      typeof v.description !== 'string' ||
+      typeof v.executable !== 'string' ||
+      typeof v.pipFile !== 'string' ||
+      typeof v.stamps !== 'string'
+    )
+      return undefined;
     return v as ProbeMemo;
   } catch {
     return undefined;

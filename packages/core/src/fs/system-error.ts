@@ -23,9 +23,10 @@ const HINTS: Record<string, string> = {
 export function systemError(error: unknown): SystemErrorInfo | undefined {
   const e = error as NodeJS.ErrnoException | undefined;
   if (!e || typeof e.code !== 'string' || typeof e.syscall !== 'string') return undefined;
-  const hint = e.code === 'ENOENT' && e.syscall === 'mkdir'
-    ? 'this file system does not let juni create that folder: choose another place (JUNI_CACHE_DIR, global.output)'
-    : HINTS[e.code];
+  const hint =
+    e.code === 'ENOENT' && e.syscall === 'mkdir'
+      ? 'this file system does not let juni create that folder: choose another place (JUNI_CACHE_DIR, global.output)'
+      : HINTS[e.code];
   if (!hint) return undefined;
   const where = typeof e.path === 'string' ? ` ${e.path}` : '';
   return { message: `${e.code}: cannot ${e.syscall}${where}`, hint };

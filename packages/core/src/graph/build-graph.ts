@@ -19,7 +19,8 @@ export function buildGraph(manifest: Manifest, options: BuildGraphOptions): Buil
     if (entry.settings.executor !== 'docker') return undefined;
     const ref = entry.settings.image ?? options.defaultImage(manifest.python);
     // An entry's image names an images: key, or equals the tag of one: an edge to that node.
-    const built = manifest.images.find((i) => i.name === ref) ?? manifest.images.find((i) => i.tag !== undefined && i.tag === ref);
+    const built =
+      manifest.images.find((i) => i.name === ref) ?? manifest.images.find((i) => i.tag !== undefined && i.tag === ref);
     const id = built ? `image:${built.name}` : `image:external:${ref}`;
     let node = images.get(id);
     if (!node) {
@@ -36,8 +37,12 @@ export function buildGraph(manifest: Manifest, options: BuildGraphOptions): Buil
   const depsFor = (entry: EntrySpec, userId: string, imageId: string | undefined): string | undefined => {
     if (entry.requirements === undefined) return undefined;
     const settings: DepsSettings = {
-      executor: entry.settings.executor, imageId, network: entry.settings.network,
-      python: manifest.python, architecture: manifest.architecture, pipconf: manifest.pipconf,
+      executor: entry.settings.executor,
+      imageId,
+      network: entry.settings.network,
+      python: manifest.python,
+      architecture: manifest.architecture,
+      pipconf: manifest.pipconf,
     };
     const name = path.relative(manifest.dir, entry.requirements).split(path.sep).join('/');
     const id = `deps:${name}|${JSON.stringify(settings)}`;
@@ -59,12 +64,22 @@ export function buildGraph(manifest: Manifest, options: BuildGraphOptions): Buil
     const id = `function:${spec.name}`;
     const imageId = imageFor(spec);
     return {
-      kind: 'function', id, name: spec.name, spec, imageId, depsId: depsFor(spec, id, imageId),
+      kind: 'function',
+      id,
+      name: spec.name,
+      spec,
+      imageId,
+      depsId: depsFor(spec, id, imageId),
       layerIds: spec.layers.map((l) => `layer:${l}`),
     };
   });
   disambiguateNames([...deps.values()]);
-  const nodes: GraphNode[] = [...[...images.values()].sort(byName), ...[...deps.values()].sort(byName), ...layers, ...functions];
+  const nodes: GraphNode[] = [
+    ...[...images.values()].sort(byName),
+    ...[...deps.values()].sort(byName),
+    ...layers,
+    ...functions,
+  ];
   return { nodes, byId: new Map(nodes.map((n) => [n.id, n])) };
 }
 

@@ -11,7 +11,10 @@ export interface GraphDescription {
   edges: { from: string; to: string }[];
 }
 
-export function describeGraph(manifest: Manifest, options: { filter?: string | undefined; defaultImage: (python: string | undefined) => string }): GraphDescription | undefined {
+export function describeGraph(
+  manifest: Manifest,
+  options: { filter?: string | undefined; defaultImage: (python: string | undefined) => string },
+): GraphDescription | undefined {
   const selected = selectNodes(buildGraph(manifest, { defaultImage: options.defaultImage }), options.filter);
   if (!selected.ok) return undefined;
   const nodes = selected.graph.nodes;

@@ -3,8 +3,7 @@
 import { upstreamOf, type BuildGraph, type GraphNode } from './nodes.js';
 
 export type SelectResult =
-  | { ok: true; graph: BuildGraph }
-  | { ok: false; reason: 'no-match'; filter: string; names: string[] };
+  { ok: true; graph: BuildGraph } | { ok: false; reason: 'no-match'; filter: string; names: string[] };
 
 /** The subgraph of entries whose name contains `filter`, with their upstream nodes. */
 export function selectNodes(graph: BuildGraph, filter: string | undefined): SelectResult {

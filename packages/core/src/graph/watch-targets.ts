@@ -15,11 +15,16 @@ export interface WatchTargets {
  * The manifest, pip.conf, requirements files (with their -r/-c files), includes, and the
  * Dockerfiles and contexts of the images the selected entries use.
  */
-export function watchTargets(manifest: Manifest, options: { filter?: string | undefined; cacheDir: string }): WatchTargets {
+export function watchTargets(
+  manifest: Manifest,
+  options: { filter?: string | undefined; cacheDir: string },
+): WatchTargets {
   const paths = new Set<string>([manifest.file]);
   if (manifest.pipconf) paths.add(manifest.pipconf);
   const entries = [...manifest.functions, ...manifest.layers];
-  const selected = new Set(entries.filter((e) => options.filter === undefined || e.name.includes(options.filter)).map((e) => e.name));
+  const selected = new Set(
+    entries.filter((e) => options.filter === undefined || e.name.includes(options.filter)).map((e) => e.name),
+  );
   // A selected function's layers are built too, so their inputs count.
   for (const fn of manifest.functions) if (selected.has(fn.name)) for (const l of fn.layers) selected.add(l);
   const images = new Set<string>();

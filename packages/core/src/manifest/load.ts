@@ -52,11 +52,20 @@ export async function loadManifest(options: LoadManifestOptions): Promise<LoadMa
  * running juni there would find it; else manifest.yml or manifest.yaml in cwd. `file` is absolute,
  * `displayFile` as the user would write it.
  */
-export function findManifest(options: LoadManifestOptions): { ok: true; file: string; displayFile: string } | { ok: false; searched: string[] } {
-  const folder = options.file !== undefined && isFolder(path.resolve(options.cwd, options.file)) ? options.file : undefined;
-  const candidates = folder !== undefined ? MANIFEST_NAMES.map((n) => path.join(folder, n))
-    : options.file !== undefined ? [options.file] : [...MANIFEST_NAMES];
-  const displayFile = candidates.find((c) => existsSync(path.resolve(options.cwd, c)) && !isFolder(path.resolve(options.cwd, c)));
+export function findManifest(
+  options: LoadManifestOptions,
+): { ok: true; file: string; displayFile: string } | { ok: false; searched: string[] } {
+  const folder =
+    options.file !== undefined && isFolder(path.resolve(options.cwd, options.file)) ? options.file : undefined;
+  const candidates =
+    folder !== undefined
+      ? MANIFEST_NAMES.map((n) => path.join(folder, n))
+      : options.file !== undefined
+        ? [options.file]
+        : [...MANIFEST_NAMES];
+  const displayFile = candidates.find(
+    (c) => existsSync(path.resolve(options.cwd, c)) && !isFolder(path.resolve(options.cwd, c)),
+  );
   if (displayFile === undefined) return { ok: false, searched: candidates.map((c) => path.resolve(options.cwd, c)) };
   return { ok: true, file: path.resolve(options.cwd, displayFile), displayFile };
 }

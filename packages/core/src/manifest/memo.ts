@@ -60,7 +60,11 @@ export class ManifestMemo {
   }
 
   #pathFor(file: string): string {
-    return path.join(this.#cacheDir, 'manifests', `${createHash('sha256').update(file).digest('hex').slice(0, 16)}.json`);
+    return path.join(
+      this.#cacheDir,
+      'manifests',
+      `${createHash('sha256').update(file).digest('hex').slice(0, 16)}.json`,
+    );
   }
 }
 
@@ -70,10 +74,13 @@ export class ManifestMemo {
  */
 const VALIDATOR_STAMP = (() => {
   const folder = fileURLToPath(new URL('.', import.meta.url));
-  const files = readdirSync(folder).filter((f) => f.endsWith('.js')).sort().map((f) => {
-    const s = statSync(path.join(folder, f));
-    return `${f}:${s.size}:${s.mtimeMs}`;
-  });
+  const files = readdirSync(folder)
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .map((f) => {
+      const s = statSync(path.join(folder, f));
+      return `${f}:${s.size}:${s.mtimeMs}`;
+    });
   return [folder, ...files].join(';');
 })();
 

@@ -7,12 +7,17 @@ import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from './did-you-mean.js';
 import { isWithin, realPathLoose } from '../fs/real-path.js';
 import {
-  ARCHITECTURES, DEFAULT_PYTHON, EXECUTORS, FUNCTION_KEYS, GLOBAL_KEYS, IMAGE_KEYS, LAYER_KEYS,
-  TOP_KEYS, unsafeNameReason,
+  ARCHITECTURES,
+  DEFAULT_PYTHON,
+  EXECUTORS,
+  FUNCTION_KEYS,
+  GLOBAL_KEYS,
+  IMAGE_KEYS,
+  LAYER_KEYS,
+  TOP_KEYS,
+  unsafeNameReason,
 } from './schema.js';
-import type {
-  BuildSettings, FunctionSpec, ImageSpec, IncludeSpec, LayerSpec, Manifest,
-} from './types.js';
+import type { BuildSettings, FunctionSpec, ImageSpec, IncludeSpec, LayerSpec, Manifest } from './types.js';
 import { YamlReader } from './yaml-reader.js';
 
 type YMap = YAMLMap<Node, Node | null>;
@@ -25,8 +30,7 @@ export type CheckedPaths = Map<string, CheckedKind>;
 export type CheckedKind = 'file' | 'dir' | 'not-file';
 
 export type ValidateResult =
-  | { ok: true; manifest: Manifest; checked: CheckedPaths }
-  | { ok: false; diagnostics: Diagnostic[] };
+  { ok: true; manifest: Manifest; checked: CheckedPaths } | { ok: false; diagnostics: Diagnostic[] };
 
 export interface ValidateOptions {
   /** Absolute path of the manifest file. */
@@ -59,7 +63,11 @@ class ManifestValidator {
   run(): ValidateResult {
     const r = this.#r;
     for (const error of this.#doc.errors) {
-      r.reportAt(error.pos[0], `YAML syntax error: ${error.message.split('\n')[0] ?? ''}`, 'check the indentation and the quoting on this line');
+      r.reportAt(
+        error.pos[0],
+        `YAML syntax error: ${error.message.split('\n')[0] ?? ''}`,
+        'check the indentation and the quoting on this line',
+      );
     }
     if (this.#doc.errors.length > 0) return { ok: false, diagnostics: r.diagnostics };
     const top = this.#doc.contents;
@@ -84,17 +92,34 @@ class ManifestValidator {
 
     const images = this.#images(r.map(r.get(root, 'images'), 'images'));
     const layers = this.#entries(r.map(r.get(root, 'layers'), 'layers'), 'layer', defaults) as LayerSpec[];
-    const functions = this.#entries(r.map(r.get(root, 'functions'), 'functions'), 'function', defaults) as FunctionSpec[];
+    const functions = this.#entries(
+      r.map(r.get(root, 'functions'), 'functions'),
+      'function',
+      defaults,
+    ) as FunctionSpec[];
     this.#checkNames(root, functions, layers);
     if (functions.length === 0 && layers.length === 0 && r.diagnostics.length === 0) {
-      r.report(top, 'the manifest defines no functions and no layers', 'add a functions: section, e.g.\n    functions:\n      api:\n        include: [./src/]');
+      r.report(
+        top,
+        'the manifest defines no functions and no layers',
+        'add a functions: section, e.g.\n    functions:\n      api:\n        include: [./src/]',
+      );
     }
     if (r.diagnostics.length > 0 || output === undefined) return { ok: false, diagnostics: r.diagnostics };
     return {
       ok: true,
       manifest: {
-        file: this.#file, dir: this.#dir, output: output.path, outputSpec: output.spec, allowOutside, pipconf, python, architecture,
-        functions, layers, images,
+        file: this.#file,
+        dir: this.#dir,
+        output: output.path,
+        outputSpec: output.spec,
+        allowOutside,
+        pipconf,
+        python,
+        architecture,
+        functions,
+        layers,
+        images,
       },
       checked: this.#checked,
     };
@@ -114,12 +139,22 @@ class ManifestValidator {
     // Also checked (with the rest of the output rules) at every build, as symlinks can change;
     // here so that it is reported with the manifest's other problems.
     if (isWithin(realPathLoose(this.#dir), realPathLoose(output))) {
-      this.#r.report(node ?? global, `global.output '${spec}' is the manifest folder or contains it`, 'use a folder of its own, e.g. ./dist');
+      this.#r.report(
+        node ?? global,
+        `global.output '${spec}' is the manifest folder or contains it`,
+        'use a folder of its own, e.g. ./dist',
+      );
       return undefined;
     }
     if (statSync(output, { throwIfNoEntry: false })?.isDirectory() === false) {
       const where = node ?? global ?? this.#doc.contents;
-      this.#r.report(where, `the output folder '${spec}' is a file; zips are written into a folder there`, node ? 'move the file away, or set global.output to another folder' : 'move the file away, or set global.output to a folder, e.g. ./build');
+      this.#r.report(
+        where,
+        `the output folder '${spec}' is a file; zips are written into a folder there`,
+        node
+          ? 'move the file away, or set global.output to another folder'
+          : 'move the file away, or set global.output to a folder, e.g. ./build',
+      );
       return undefined;
     }
     this.#checked.set(output, 'not-file');
@@ -131,7 +166,11 @@ class ManifestValidator {
     const pythonNode = r.get(global, 'python');
     let python = r.string(pythonNode, 'global.python');
     if (python !== undefined && !/^3\.\d+$/.test(python)) {
-      r.report(pythonNode, `global.python must be a Python 3 version like "3.12", not '${python}'`, 'quote it: python: "3.12"');
+      r.report(
+        pythonNode,
+        `global.python must be a Python 3 version like "3.12", not '${python}'`,
+        'quote it: python: "3.12"',
+      );
       python = undefined;
     }
     const architecture = r.oneOf(r.get(global, 'architecture'), 'global.architecture', ARCHITECTURES);
@@ -152,7 +191,11 @@ class ManifestValidator {
     };
   }
 
-  #entries(section: YMap | undefined, kind: 'function' | 'layer', defaults: BuildSettings): (FunctionSpec | LayerSpec)[] {
+  #entries(
+    section: YMap | undefined,
+    kind: 'function' | 'layer',
+    defaults: BuildSettings,
+  ): (FunctionSpec | LayerSpec)[] {
     const r = this.#r;
     const out: (FunctionSpec | LayerSpec)[] = [];
     for (const pair of section?.items ?? []) {
@@ -160,12 +203,21 @@ class ManifestValidator {
       if (name === undefined) continue;
       const where = `${kind === 'function' ? 'functions' : 'layers'}.${name}`;
       const unsafe = unsafeNameReason(name);
-      if (unsafe) r.report(pair.key, `${kind} name '${name}' ${unsafe}; it becomes the zip's file name`, 'use letters, digits, dots, dashes and underscores');
+      if (unsafe)
+        r.report(
+          pair.key,
+          `${kind} name '${name}' ${unsafe}; it becomes the zip's file name`,
+          'use letters, digits, dots, dashes and underscores',
+        );
       const body = pair.value === null ? undefined : r.map(pair.value, where);
       if (body) r.checkKeys(body, kind === 'function' ? FUNCTION_KEYS : LAYER_KEYS, where);
       const includeNode = r.get(body, 'include');
       if (kind === 'function' && (includeNode === undefined || includeNode === null)) {
-        r.report(pair.key, `function '${name}' has no include`, `add the files to package, e.g.\n    include:\n      - ./src/${name}/`);
+        r.report(
+          pair.key,
+          `function '${name}' has no include`,
+          `add the files to package, e.g.\n    include:\n      - ./src/${name}/`,
+        );
       }
       const includes = this.#includes(includeNode, `${where}.include`);
       if (kind === 'function' && isSeq(includeNode) && includeNode.items.length === 0) {
@@ -210,13 +262,20 @@ class ManifestValidator {
     const abs = path.resolve(this.#dir, spec);
     if (!existsSync(abs)) {
       const shown = what.split('.').pop() ?? what;
-      this.#r.report(node, `${shown} '${spec}' does not exist`, `paths are relative to the manifest folder (${this.#dir}); ${nearby(abs)}`);
+      this.#r.report(
+        node,
+        `${shown} '${spec}' does not exist`,
+        `paths are relative to the manifest folder (${this.#dir}); ${nearby(abs)}`,
+      );
       return undefined;
     }
     const isDir = statSync(abs).isDirectory();
     this.#checked.set(abs, isDir ? 'dir' : 'file');
     if (want !== 'any' && isDir !== (want === 'dir')) {
-      this.#r.report(node, `${what} '${spec}' is a ${isDir ? 'folder' : 'file'}, expected a ${want === 'dir' ? 'folder' : 'file'}`);
+      this.#r.report(
+        node,
+        `${what} '${spec}' is a ${isDir ? 'folder' : 'file'}, expected a ${want === 'dir' ? 'folder' : 'file'}`,
+      );
       return undefined;
     }
     return abs;
@@ -232,12 +291,14 @@ class ManifestValidator {
       const where = `images.${name}`;
       r.checkKeys(body, IMAGE_KEYS, where);
       const dockerfileNode = r.get(body, 'dockerfile');
-      if (dockerfileNode === undefined) r.report(pair.key, `image '${name}' has no dockerfile`, 'add dockerfile: ./docker/Dockerfile');
+      if (dockerfileNode === undefined)
+        r.report(pair.key, `image '${name}' has no dockerfile`, 'add dockerfile: ./docker/Dockerfile');
       const contextNode = r.get(body, 'context');
       out.push({
         name,
         dockerfile: this.#existingPath(dockerfileNode, `${where}.dockerfile`, 'file') ?? '',
-        context: contextNode === undefined ? this.#dir : (this.#existingPath(contextNode, `${where}.context`, 'dir') ?? ''),
+        context:
+          contextNode === undefined ? this.#dir : (this.#existingPath(contextNode, `${where}.context`, 'dir') ?? ''),
         args: r.stringMap(r.get(body, 'args'), `${where}.args`) ?? {},
         target: r.string(r.get(body, 'target'), `${where}.target`),
         tag: r.string(r.get(body, 'tag'), `${where}.tag`),
@@ -253,14 +314,22 @@ class ManifestValidator {
     const functionsMap = r.get(root, 'functions') as YMap | undefined;
     for (const fn of functions) {
       if (layerNames.includes(fn.name)) {
-        r.reportPos(fn.pos, `'${fn.name}' is both a function and a layer; both would write ${fn.name}.zip`, 'rename one of them');
+        r.reportPos(
+          fn.pos,
+          `'${fn.name}' is both a function and a layer; both would write ${fn.name}.zip`,
+          'rename one of them',
+        );
       }
       const fnBody = r.get(functionsMap, fn.name) as YMap | undefined;
       const layerItems = r.stringList(r.get(fnBody, 'layers'), 'layers') ?? [];
       for (const item of layerItems) {
         if (layerNames.includes(item.value)) continue;
         const guess = didYouMean(item.value, layerNames);
-        r.report(item.node, `function '${fn.name}' lists layer '${item.value}', which is not defined under layers:`, guess ? `did you mean '${guess}'?` : `defined layers: ${layerNames.join(', ') || 'none'}`);
+        r.report(
+          item.node,
+          `function '${fn.name}' lists layer '${item.value}', which is not defined under layers:`,
+          guess ? `did you mean '${guess}'?` : `defined layers: ${layerNames.join(', ') || 'none'}`,
+        );
       }
     }
   }

@@ -39,7 +39,11 @@ export class YamlReader {
   map(node: unknown, what: string): YAMLMap<Node, Node | null> | undefined {
     if (node === null || node === undefined) return undefined;
     if (isMap(node)) return node as YAMLMap<Node, Node | null>;
-    this.report(node as Node, `${what} must be a mapping (key: value)`, `write it as\n    ${what.split(' ').pop() ?? what}:\n      key: value`);
+    this.report(
+      node as Node,
+      `${what} must be a mapping (key: value)`,
+      `write it as\n    ${what.split(' ').pop() ?? what}:\n      key: value`,
+    );
     return undefined;
   }
 
@@ -93,7 +97,11 @@ export class YamlReader {
     if (value === undefined) return undefined;
     if ((allowed as readonly string[]).includes(value)) return value as T;
     const guess = didYouMean(value, allowed);
-    this.report(node, `${what} must be one of ${allowed.join(', ')}, not '${value}'`, guess ? `did you mean '${guess}'?` : undefined);
+    this.report(
+      node,
+      `${what} must be one of ${allowed.join(', ')}, not '${value}'`,
+      guess ? `did you mean '${guess}'?` : undefined,
+    );
     return undefined;
   }
 

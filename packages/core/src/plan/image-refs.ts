@@ -18,7 +18,9 @@ export class ImageRefs {
 
   constructor(db: CacheDatabase, docker: DockerSupport | undefined) {
     this.#docker = docker;
-    this.#select = db.prepare<[string], { image_id: string; on_build: string }>('SELECT image_id, on_build FROM image_refs WHERE ref = ?');
+    this.#select = db.prepare<[string], { image_id: string; on_build: string }>(
+      'SELECT image_id, on_build FROM image_refs WHERE ref = ?',
+    );
     this.#upsert = db.prepare<[string, string, string, number]>(
       `INSERT INTO image_refs (ref, image_id, on_build, recorded_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (ref) DO UPDATE SET image_id = excluded.image_id, on_build = excluded.on_build, recorded_at = excluded.recorded_at`,
@@ -37,14 +39,23 @@ export class ImageRefs {
 
   async #ask(ref: string, task: ImageTask): Promise<ResolvedImage> {
     if (!this.#docker) {
-      return { ok: false, failure: { reason: 'executor-unavailable', executor: 'docker', message: 'Docker support is not loaded', hint: 'build with the local executor (executor: local)' } };
+      return {
+        ok: false,
+        failure: {
+          reason: 'executor-unavailable',
+          executor: 'docker',
+          message: 'Docker support is not loaded',
+          hint: 'build with the local executor (executor: local)',
+        },
+      };
     }
     const result = await this.#docker.resolveImage(ref, task);
     const known = this.#select.get(ref);
     if (result.ok) {
       // Written only when the answer changed: a no-op build writes nothing here.
       const onBuild = JSON.stringify(result.onBuild ?? []);
-      if (known?.image_id !== result.imageId || known.on_build !== onBuild) this.#upsert.run(ref, result.imageId, onBuild, Date.now());
+      if (known?.image_id !== result.imageId || known.on_build !== onBuild)
+        this.#upsert.run(ref, result.imageId, onBuild, Date.now());
       return result;
     }
     // Only an unreachable engine falls back: a missing image is a real answer, and must rebuild.
@@ -57,9 +68,11 @@ export class ImageRefs {
 
 /** The warning a build gives once when remembered image IDs stood in for the engine's answers. */
 export function uncheckedWarning(refs: readonly string[]): string {
-  return `the Docker engine is not reachable, so the images ${refs.join(', ')} could not be checked: `
-    + 'their IDs from the last build that reached it were used. Cached results are used as they are; '
-    + 'anything that must run in Docker fails until the engine is back';
+  return (
+    `the Docker engine is not reachable, so the images ${refs.join(', ')} could not be checked: ` +
+    'their IDs from the last build that reached it were used. Cached results are used as they are; ' +
+    'anything that must run in Docker fails until the engine is back'
+  );
 }
 
 /** True when an image's ONBUILD triggers read the build context (COPY or ADD not --from a stage). */

@@ -49,8 +49,7 @@ export interface BuildPlan {
 }
 
 export type PlanResult =
-  | { ok: true; plan: BuildPlan }
-  | { ok: false; reason: 'no-match'; filter: string; names: string[] };
+  { ok: true; plan: BuildPlan } | { ok: false; reason: 'no-match'; filter: string; names: string[] };
 
 export interface PlanContext {
   manifest: Manifest;
@@ -72,7 +71,9 @@ export interface PlanContext {
 
 /** Computes every selected node's key, in topological order. Reads inputs; writes only the stat cache. */
 export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
-  const graph = buildGraph(ctx.manifest, { defaultImage: (python) => ctx.docker?.defaultImage(python) ?? `python:${python ?? '3.12'}` });
+  const graph = buildGraph(ctx.manifest, {
+    defaultImage: (python) => ctx.docker?.defaultImage(python) ?? `python:${python ?? '3.12'}`,
+  });
   const selected = selectNodes(graph, ctx.filter);
   if (!selected.ok) return selected;
   const mine = ctx.shard ? shardGraph(selected.graph, ctx.shard) : selected.graph;
@@ -128,7 +129,10 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
     const resolved = await images.resolve(node.source.ref, task);
     // A re-tagged reference resolves to a new ID, and so to a new key: its users rebuild.
     const breakdown = makeBreakdown('image', {
-      config: { ref: node.source.ref, imageId: resolved.ok ? resolved.imageId : `unresolved:${resolved.failure.reason}` },
+      config: {
+        ref: node.source.ref,
+        imageId: resolved.ok ? resolved.imageId : `unresolved:${resolved.failure.reason}`,
+      },
       files: {},
       upstream: {},
     });
@@ -143,7 +147,9 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
     const resolved = await images.resolve(base.ref, task);
     bases[base.ref] = resolved.ok ? resolved.imageId : `unresolved:${resolved.failure.reason}`;
     if (resolved.ok && inputs.wholeContext === undefined && onBuildReadsContext(resolved.onBuild ?? [])) {
-      inputs = docker!.imageInputs(spec, ctx.skip, { wholeContext: `the base image ${base.ref} has ONBUILD triggers that copy from the context` });
+      inputs = docker!.imageInputs(spec, ctx.skip, {
+        wholeContext: `the base image ${base.ref} has ONBUILD triggers that copy from the context`,
+      });
     }
   }
   const files: Record<string, string> = {};
@@ -156,7 +162,10 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
   files.Dockerfile = ctx.files.hash(spec.dockerfile, ctx.walker.file(spec.dockerfile));
   const breakdown = makeBreakdown('image', {
     config: {
-      args: spec.args, target: spec.target ?? null, tag: spec.tag ?? null, dockerfile: relative(ctx.manifest, spec.dockerfile),
+      args: spec.args,
+      target: spec.target ?? null,
+      tag: spec.tag ?? null,
+      dockerfile: relative(ctx.manifest, spec.dockerfile),
       bases,
       // Which context files count: those the Dockerfile names, or all of them, and why.
       context: inputs.wholeContext === undefined ? 'named' : `whole: ${inputs.wholeContext}`,
@@ -169,22 +178,36 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
   const resolved: ImageResult | undefined = unresolved && {
     ok: false,
     failure: {
-      reason: 'image-unavailable', ref: unresolved.text,
+      reason: 'image-unavailable',
+      ref: unresolved.text,
       message: `line ${unresolved.line} of ${relative(ctx.manifest, spec.dockerfile)}: juni cannot resolve the image reference ${unresolved.text}, so it cannot key the image on it`,
       hint: 'write image references with plain ARG substitution ($NAME, ${NAME}, ${NAME:-default}) and set the values in args:',
     },
   };
-  return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files: [], contextFiles, ...(resolved ? { resolved } : {}) };
+  return {
+    node,
+    key: keyOf(ctx.hasher, breakdown),
+    breakdown,
+    files: [],
+    contextFiles,
+    ...(resolved ? { resolved } : {}),
+  };
 }
 
-function depsBreakdown(ctx: PlanContext, node: DepsNode, planned: Map<string, PlannedNode>, pythonInfo: () => PythonInfoResult): KeyBreakdown {
+function depsBreakdown(
+  ctx: PlanContext,
+  node: DepsNode,
+  planned: Map<string, PlannedNode>,
+  pythonInfo: () => PythonInfoResult,
+): KeyBreakdown {
   const { settings } = node;
   const files: Record<string, string> = {};
   const hashInput = (abs: string, role: string): void => {
     files[role] = ctx.files.hash(abs, ctx.walker.file(abs));
   };
   // Content, not path: two requirements files with the same text share one install.
-  for (const abs of requirementsClosure(node.requirements)) hashInput(abs, requirementsRole(abs, node.requirements, ctx.manifest.dir));
+  for (const abs of requirementsClosure(node.requirements))
+    hashInput(abs, requirementsRole(abs, node.requirements, ctx.manifest.dir));
   if (settings.pipconf) hashInput(settings.pipconf, 'pip.conf');
   const local = settings.executor === 'local' ? pythonInfo() : undefined;
   const upstream: Record<string, string> = {};
@@ -224,7 +247,9 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
       byPath.set(archivePath, { archivePath, source });
     }
   }
-  const files = [...byPath.values()].sort((a, b) => (a.archivePath < b.archivePath ? -1 : a.archivePath > b.archivePath ? 1 : 0));
+  const files = [...byPath.values()].sort((a, b) =>
+    a.archivePath < b.archivePath ? -1 : a.archivePath > b.archivePath ? 1 : 0,
+  );
   const fileHashes: Record<string, string> = {};
   for (const f of files) {
     f.xxh64 = ctx.files.hash(f.source.absPath, f.source);
@@ -236,7 +261,14 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   if (node.kind === 'function') for (const id of node.layerIds) upstream[id] = planned.get(id)!.key;
   const breakdown = makeBreakdown(node.kind, {
     // The name keeps statuses and explanations per entry; equal zips still share one stored file.
-    config: { name: node.name, layout: node.kind, timestamp: ctx.time.label, compressor: COMPRESSOR, exclude: spec.settings.exclude, keep: spec.settings.keep },
+    config: {
+      name: node.name,
+      layout: node.kind,
+      timestamp: ctx.time.label,
+      compressor: COMPRESSOR,
+      exclude: spec.settings.exclude,
+      keep: spec.settings.keep,
+    },
     files: fileHashes,
     upstream,
   });

@@ -23,7 +23,8 @@ export function diffBreakdowns(previous: KeyBreakdown, current: KeyBreakdown): C
     else if (before.split(':')[0] !== hash.split(':')[0]) reasons.push({ type: 'file-modified', path: file });
     else if (before !== hash) reasons.push({ type: 'mode-changed', path: file });
   }
-  for (const file of Object.keys(previous.files)) if (!(file in current.files)) reasons.push({ type: 'file-removed', path: file });
+  for (const file of Object.keys(previous.files))
+    if (!(file in current.files)) reasons.push({ type: 'file-removed', path: file });
   const settings = new Set([...Object.keys(previous.config), ...Object.keys(current.config)]);
   for (const setting of [...settings].sort()) {
     const from = previous.config[setting] ?? null;
@@ -44,7 +45,9 @@ function isIdMap(value: unknown): value is Record<string, string> {
 
 function baseChanges(from: Record<string, string>, to: Record<string, string>): ChangeReason[] {
   const refs = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
-  return refs.filter((ref) => from[ref] !== to[ref]).map((ref) => ({ type: 'base-image-changed', ref, from: from[ref] ?? null, to: to[ref] ?? null }));
+  return refs
+    .filter((ref) => from[ref] !== to[ref])
+    .map((ref) => ({ type: 'base-image-changed', ref, from: from[ref] ?? null, to: to[ref] ?? null }));
 }
 
 /** `sha256:0123456789ab…`: enough of an image ID to tell two apart. */
@@ -72,8 +75,10 @@ export function describeReason(reason: ChangeReason, upstreamName: (role: string
     case 'config-changed':
       return `setting ${reason.setting} changed from ${JSON.stringify(reason.from)} to ${JSON.stringify(reason.to)}`;
     case 'base-image-changed':
-      return reason.from === null ? `now starts from base image ${reason.ref} (${shortId(reason.to)})`
-        : reason.to === null ? `no longer starts from base image ${reason.ref}`
+      return reason.from === null
+        ? `now starts from base image ${reason.ref} (${shortId(reason.to)})`
+        : reason.to === null
+          ? `no longer starts from base image ${reason.ref}`
           : `base image ${reason.ref}: ${shortId(reason.from)} -> ${shortId(reason.to)}`;
     case 'upstream-changed':
       return `${upstreamName(reason.upstream)} changed`;

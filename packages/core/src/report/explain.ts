@@ -25,9 +25,7 @@ export interface NodeExplanation {
   notes: string[];
 }
 
-export type ExplainOutcome =
-  | { ok: true; nodes: NodeExplanation[] }
-  | PrepareFailure;
+export type ExplainOutcome = { ok: true; nodes: NodeExplanation[] } | PrepareFailure;
 
 export interface ExplainOptions extends PrepareOptions {
   executor?: 'local' | 'docker' | undefined;
@@ -49,7 +47,13 @@ export async function explainBuild(options: ExplainOptions): Promise<ExplainOutc
   }
 }
 
-function explainNode(p: PlannedNode, plan: BuildPlan, results: ResultStore, history: KeyHistory, force: boolean): NodeExplanation {
+function explainNode(
+  p: PlannedNode,
+  plan: BuildPlan,
+  results: ResultStore,
+  history: KeyHistory,
+  force: boolean,
+): NodeExplanation {
   const { id, kind, name } = p.node;
   const breakdownOf = (key: string): KeyBreakdown | undefined => results.get(key)?.inputs as KeyBreakdown | undefined;
   const keys = history.keys(id);
@@ -65,7 +69,13 @@ function explainNode(p: PlannedNode, plan: BuildPlan, results: ResultStore, hist
     status = 'would-build';
     const last = keys.find((k) => k !== p.key);
     const before = last === undefined ? undefined : breakdownOf(last);
-    reasons = force ? [{ type: 'forced' }] : last === undefined ? [{ type: 'never-built' }] : before ? diffBreakdowns(before, p.breakdown) : [{ type: 'inputs-unknown' }];
+    reasons = force
+      ? [{ type: 'forced' }]
+      : last === undefined
+        ? [{ type: 'never-built' }]
+        : before
+          ? diffBreakdowns(before, p.breakdown)
+          : [{ type: 'inputs-unknown' }];
   }
   const lines = reasons.map((r) => describeReason(r, (role) => upstreamName(p.node, role, plan)));
   return { id, kind, name, key: p.key, status, reasons, lines, notes: notesOf(p) };
@@ -80,15 +90,21 @@ function notesOf(p: PlannedNode): string[] {
     return [`the whole build context (${count} files) is an input, because ${context.slice('whole: '.length)}`];
   }
   if (count === 0) return ['no context file is an input: the Dockerfile copies none'];
-  return [`${count} context file${count === 1 ? '' : 's'} named by COPY/ADD/RUN --mount ${count === 1 ? 'is an input' : 'are inputs'}; other context files are not`];
+  return [
+    `${count} context file${count === 1 ? '' : 's'} named by COPY/ADD/RUN --mount ${count === 1 ? 'is an input' : 'are inputs'}; other context files are not`,
+  ];
 }
 
 /** Names an upstream role of a node's breakdown ('deps', 'image', 'layer:x') by the node it points at. */
 function upstreamName(node: GraphNode, role: string, plan: BuildPlan): string {
-  const id = role === 'deps' && 'depsId' in node ? node.depsId
-    : role === 'image' && node.kind === 'deps' ? node.settings.imageId
-      : role === 'image' && 'imageId' in node ? node.imageId
-        : role;
+  const id =
+    role === 'deps' && 'depsId' in node
+      ? node.depsId
+      : role === 'image' && node.kind === 'deps'
+        ? node.settings.imageId
+        : role === 'image' && 'imageId' in node
+          ? node.imageId
+          : role;
   const upstream = id === undefined ? undefined : plan.byId.get(id)?.node;
   return upstream ? `${upstream.kind} ${upstream.name}` : role;
 }

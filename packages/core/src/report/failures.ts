@@ -19,7 +19,9 @@ export type NodeFailure =
 export function describeFailure(failure: NodeFailure): string {
   switch (failure.reason) {
     case 'pip-failed':
-      return failure.signal ? `pip was stopped by ${failure.signal}` : `pip exited with code ${failure.exitCode ?? '?'}`;
+      return failure.signal
+        ? `pip was stopped by ${failure.signal}`
+        : `pip exited with code ${failure.exitCode ?? '?'}`;
     case 'python-missing':
     case 'pip-missing':
     case 'executor-unavailable':

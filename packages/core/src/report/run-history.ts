@@ -8,7 +8,12 @@ export function recordRun(db: CacheDatabase, manifestFile: string, report: Build
   const insertNode = db.prepare('INSERT INTO run_nodes (run_id, node_id, key, status) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     const now = Date.now();
-    const { lastInsertRowid } = insertRun.run(manifestFile, now - report.summary.durationMs, now, JSON.stringify(report.summary));
+    const { lastInsertRowid } = insertRun.run(
+      manifestFile,
+      now - report.summary.durationMs,
+      now,
+      JSON.stringify(report.summary),
+    );
     for (const n of report.nodes) insertNode.run(lastInsertRowid, n.id, n.key, n.status);
   })();
 }

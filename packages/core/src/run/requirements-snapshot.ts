@@ -65,7 +65,10 @@ export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
     pipconf = mirror(request.dest, request.pipconf);
     write(pipconf, bytes);
   }
-  return { ok: true, snapshot: { root: request.dest, requirements: mirror(request.dest, request.requirements), pipconf } };
+  return {
+    ok: true,
+    snapshot: { root: request.dest, requirements: mirror(request.dest, request.requirements), pipconf },
+  };
 }
 
 function check(request: SnapshotRequest, role: string, file: string, bytes: Buffer): SnapshotResult | undefined {
@@ -88,17 +91,25 @@ const FIND_LINKS = /^(\s*(?:-f|--find-links)(?:\s+|=))(\S+)(.*)$/;
 function rewrite(text: string, file: string, manifestDir: string): string {
   const refs = new Map(referencesIn(text, file).map((r) => [r.line, r]));
   const dir = path.dirname(file);
-  return text.split(/(?<=\n)/).map((line, i) => {
-    const ref = refs.get(i);
-    if (ref && path.isAbsolute(ref.ref)) return `${ref.before}${path.relative(dir, ref.abs)}${ref.after}${eol(line)}`;
-    const links = FIND_LINKS.exec(line.replace(/\r?\n$/, ''));
-    // pip looks for a relative find-links folder beside the requirements file first, then in its cwd.
-    if (links && !/^[a-z]+:/i.test(links[2]!) && !path.isAbsolute(links[2]!) && existsSync(path.join(dir, links[2]!))) {
-      const fromCwd = path.relative(manifestDir, path.join(dir, links[2]!)) || '.';
-      return `${links[1]}${fromCwd}${links[3]}${eol(line)}`;
-    }
-    return line;
-  }).join('');
+  return text
+    .split(/(?<=\n)/)
+    .map((line, i) => {
+      const ref = refs.get(i);
+      if (ref && path.isAbsolute(ref.ref)) return `${ref.before}${path.relative(dir, ref.abs)}${ref.after}${eol(line)}`;
+      const links = FIND_LINKS.exec(line.replace(/\r?\n$/, ''));
+      // pip looks for a relative find-links folder beside the requirements file first, then in its cwd.
+      if (
+        links &&
+        !/^[a-z]+:/i.test(links[2]!) &&
+        !path.isAbsolute(links[2]!) &&
+        existsSync(path.join(dir, links[2]!))
+      ) {
+        const fromCwd = path.relative(manifestDir, path.join(dir, links[2]!)) || '.';
+        return `${links[1]}${fromCwd}${links[3]}${eol(line)}`;
+      }
+      return line;
+    })
+    .join('');
 }
 
 function eol(line: string): string {

@@ -46,7 +46,14 @@ export interface BuildContext {
 }
 
 export type NodeRun =
-  | { ok: true; status: 'built' | 'cached'; outputs: OutputFile[]; bytesWritten: number; durationMs: number; cache?: 'local' | 'remote' }
+  | {
+      ok: true;
+      status: 'built' | 'cached';
+      outputs: OutputFile[];
+      bytesWritten: number;
+      durationMs: number;
+      cache?: 'local' | 'remote';
+    }
   | { ok: false; failure: NodeFailure; durationMs: number };
 
 export function refOf(planned: PlannedNode): NodeRef {

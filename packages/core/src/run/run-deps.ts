@@ -23,7 +23,14 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
     // Nobody downstream needs the pack this build: knowing the result exists is enough.
     ctx.results.touch(planned.key);
     ctx.emit({ type: 'cache-hit', node: ref, cache: 'local', outputs: [] });
-    return { ok: true, status: 'cached', cache: 'local', outputs: [], bytesWritten: 0, durationMs: performance.now() - started };
+    return {
+      ok: true,
+      status: 'cached',
+      cache: 'local',
+      outputs: [],
+      bytesWritten: 0,
+      durationMs: performance.now() - started,
+    };
   }
   let stored = ctx.force ? undefined : ctx.results.get(planned.key);
   // Local cache, then the remote one, then build. A pack nobody needs is not downloaded: knowing
@@ -33,26 +40,46 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
       stored = await ctx.remote.fetch(planned.key, `deps ${node.name}`);
     } else if (await ctx.remote.has(planned.key)) {
       ctx.emit({ type: 'cache-hit', node: ref, cache: 'remote', outputs: [] });
-      return { ok: true, status: 'cached', cache: 'remote', outputs: [], bytesWritten: 0, durationMs: performance.now() - started };
+      return {
+        ok: true,
+        status: 'cached',
+        cache: 'remote',
+        outputs: [],
+        bytesWritten: 0,
+        durationMs: performance.now() - started,
+      };
     }
   }
   if (stored?.output.type === 'pack') {
-    if (!ctx.needed.has(node.id) || await packIsIntact(ctx, packPath, stored.output)) {
+    if (!ctx.needed.has(node.id) || (await packIsIntact(ctx, packPath, stored.output))) {
       ctx.results.touch(planned.key);
       const cache = hitSource(ctx, planned.key);
       ctx.emit({ type: 'cache-hit', node: ref, cache, outputs: [] });
-      return { ok: true, status: 'cached', cache, outputs: [], bytesWritten: 0, durationMs: performance.now() - started };
+      return {
+        ok: true,
+        status: 'cached',
+        cache,
+        outputs: [],
+        bytesWritten: 0,
+        durationMs: performance.now() - started,
+      };
     }
-    ctx.emit({ type: 'warning', node: ref, message: `the cached install of ${node.name} failed its hash check; reinstalling it` });
+    ctx.emit({
+      type: 'warning',
+      node: ref,
+      message: `the cached install of ${node.name} failed its hash check; reinstalling it`,
+    });
   }
   if (stored) ctx.results.delete(planned.key);
   ctx.emit({ type: 'node-start', node: ref });
   const executor = ctx.executors.get(node.settings.executor);
   if (!executor) {
     return {
-      ok: false, durationMs: performance.now() - started,
+      ok: false,
+      durationMs: performance.now() - started,
       failure: {
-        reason: 'executor-unavailable', executor: node.settings.executor,
+        reason: 'executor-unavailable',
+        executor: node.settings.executor,
         message: `the ${node.settings.executor} executor is not available in this build of juni`,
         hint: 'use --executor local (pip on this machine)',
       },
@@ -62,16 +89,30 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
   const inputsDir = ctx.artifacts.tempPath('inputs');
   try {
     const snapshot = snapshotRequirements({
-      requirements: node.requirements, pipconf: node.settings.pipconf, manifestDir: ctx.manifest.dir,
-      keyed: planned.breakdown.files, dest: inputsDir, hasher: ctx.hasher,
+      requirements: node.requirements,
+      pipconf: node.settings.pipconf,
+      manifestDir: ctx.manifest.dir,
+      keyed: planned.breakdown.files,
+      dest: inputsDir,
+      hasher: ctx.hasher,
     });
     if (!snapshot.ok) {
       const message = `an input changed while installing ${node.name} (${snapshot.message}); nothing was stored; build again`;
-      return { ok: false, durationMs: performance.now() - started, failure: { reason: 'input-changed', path: snapshot.path, message } };
+      return {
+        ok: false,
+        durationMs: performance.now() - started,
+        failure: { reason: 'input-changed', path: snapshot.path, message },
+      };
     }
     const imageId = node.settings.imageId === undefined ? undefined : ctx.imageIds.get(node.settings.imageId);
     const installed = await executor.installDeps({
-      node, target: tree, cwd: ctx.manifest.dir, inputs: snapshot.snapshot, signal: ctx.signal, imageId, python: ctx.plan.python,
+      node,
+      target: tree,
+      cwd: ctx.manifest.dir,
+      inputs: snapshot.snapshot,
+      signal: ctx.signal,
+      imageId,
+      python: ctx.plan.python,
       onLog: (line) => ctx.emit({ type: 'log', node: ref, line }),
     });
     if (!installed.ok) return { ok: false, failure: installed.failure, durationMs: performance.now() - started };
@@ -81,9 +122,17 @@ export async function runDeps(ctx: BuildContext, planned: PlannedNode, node: Dep
     const ours = statSync(output.tempPack, { bigint: true }).ino;
     ctx.artifacts.commit(output.tempPack, packPath);
     const placed = statSync(packPath, { bigint: true });
-    if (placed.ino === ours) ctx.stats.set(packPath, 'sha256', toFileStat(placed), output.result.pack.sha256, { trusted: true });
+    if (placed.ino === ours)
+      ctx.stats.set(packPath, 'sha256', toFileStat(placed), output.result.pack.sha256, { trusted: true });
     const durationMs = performance.now() - started;
-    ctx.results.put({ key: planned.key, kind: 'deps', name: node.name, output: output.result, inputs: planned.breakdown, durationMs });
+    ctx.results.put({
+      key: planned.key,
+      kind: 'deps',
+      name: node.name,
+      output: output.result,
+      inputs: planned.breakdown,
+      durationMs,
+    });
     ctx.remote?.upload(planned.key, `deps ${node.name}`);
     return { ok: true, status: 'built', outputs: [], bytesWritten: 0, durationMs };
   } finally {
@@ -97,7 +146,11 @@ async function packTree(ctx: BuildContext, root: string): Promise<{ tempPack: st
   const tree = describeTree(root);
   const files = [...tree.files].sort((a, b) => compareBytes(a.path, b.path));
   const tempPack = ctx.artifacts.tempPath('pack');
-  const written = await writePack(files.map((f) => ({ path: f.path, absPath: path.join(root, f.path), size: f.size })), tempPack, ctx.compressor.for(tree.bytes));
+  const written = await writePack(
+    files.map((f) => ({ path: f.path, absPath: path.join(root, f.path), size: f.size })),
+    tempPack,
+    ctx.compressor.for(tree.bytes),
+  );
   return {
     tempPack,
     result: {
@@ -121,7 +174,9 @@ async function packIsIntact(ctx: BuildContext, packPath: string, output: PackOut
 
 export function describeTree(root: string): TreeOutput {
   if (!existsSync(root)) return { type: 'tree', files: [], bytes: 0 };
-  const files: TreeFile[] = new FolderWalker({ skip: [] }).walk(root).map((f) => ({ path: f.relPath, size: f.size, exec: f.exec }));
+  const files: TreeFile[] = new FolderWalker({ skip: [] })
+    .walk(root)
+    .map((f) => ({ path: f.relPath, size: f.size, exec: f.exec }));
   return { type: 'tree', files, bytes: files.reduce((n, f) => n + f.size, 0) };
 }
 

@@ -13,13 +13,26 @@ export async function runImage(ctx: BuildContext, planned: PlannedNode, node: Im
   const elapsed = (): number => performance.now() - started;
   const docker = ctx.docker;
   if (!docker) {
-    return { ok: false, durationMs: elapsed(), failure: { reason: 'executor-unavailable', executor: 'docker', message: `${node.users.join(', ')} need the Docker engine, which this build of juni cannot use`, hint: 'use --executor local' } };
+    return {
+      ok: false,
+      durationMs: elapsed(),
+      failure: {
+        reason: 'executor-unavailable',
+        executor: 'docker',
+        message: `${node.users.join(', ')} need the Docker engine, which this build of juni cannot use`,
+        hint: 'use --executor local',
+      },
+    };
   }
   if (planned.resolved?.ok === false) {
     const failure = planned.resolved.failure;
     // Say who needs the image: that is what the user will go and change.
     const users = ` (needed by ${node.users.join(', ')})`;
-    return { ok: false, durationMs: elapsed(), failure: 'message' in failure ? { ...failure, message: failure.message + users } : failure };
+    return {
+      ok: false,
+      durationMs: elapsed(),
+      failure: 'message' in failure ? { ...failure, message: failure.message + users } : failure,
+    };
   }
   const task = { signal: ctx.signal, onLog: (line: string) => ctx.emit({ type: 'log', node: ref, line }) };
   const lambdaRoot = ctx.artifacts.treePath(planned.key);
@@ -45,7 +58,14 @@ export async function runImage(ctx: BuildContext, planned: PlannedNode, node: Im
   ctx.emit({ type: 'node-start', node: ref });
   // What is sent is checked against the key as it streams: an edit mid-build is never stored.
   const check = { hash: () => ctx.hasher.stream(), dockerfile: planned.breakdown.files.Dockerfile! };
-  const image = planned.resolved ?? await docker.buildImage((node.source as Extract<ImageNode['source'], { type: 'dockerfile' }>).spec, planned.contextFiles ?? [], task, check);
+  const image =
+    planned.resolved ??
+    (await docker.buildImage(
+      (node.source as Extract<ImageNode['source'], { type: 'dockerfile' }>).spec,
+      planned.contextFiles ?? [],
+      task,
+      check,
+    ));
   if (!image.ok) return { ok: false, durationMs: elapsed(), failure: image.failure };
   const temp = ctx.artifacts.tempPath('lambda');
   const extracted = await docker.extractLambdaFiles(image.imageId, temp, task);
@@ -56,6 +76,13 @@ export async function runImage(ctx: BuildContext, planned: PlannedNode, node: Im
   const lambdaFiles = describeTree(temp);
   ctx.artifacts.commit(temp, lambdaRoot);
   ctx.imageIds.set(node.id, image.imageId);
-  ctx.results.put({ key: planned.key, kind: 'image', name: node.name, output: { type: 'image', imageId: image.imageId, lambdaFiles }, inputs: planned.breakdown, durationMs: elapsed() });
+  ctx.results.put({
+    key: planned.key,
+    kind: 'image',
+    name: node.name,
+    output: { type: 'image', imageId: image.imageId, lambdaFiles },
+    inputs: planned.breakdown,
+    durationMs: elapsed(),
+  });
   return { ok: true, status: 'built', outputs: [], bytesWritten: 0, durationMs: elapsed() };
 }

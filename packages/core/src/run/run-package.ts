@@ -22,9 +22,20 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
       ctx.results.touch(planned.key);
       const cache = hitSource(ctx, planned.key);
       ctx.emit({ type: 'cache-hit', node: ref, cache, outputs: [placed.file] });
-      return { ok: true, status: 'cached', cache, outputs: [placed.file], bytesWritten: placed.written, durationMs: performance.now() - started };
+      return {
+        ok: true,
+        status: 'cached',
+        cache,
+        outputs: [placed.file],
+        bytesWritten: placed.written,
+        durationMs: performance.now() - started,
+      };
     }
-    ctx.emit({ type: 'warning', node: ref, message: `the cached zip of ${node.name} failed its sha256 check; rebuilding it` });
+    ctx.emit({
+      type: 'warning',
+      node: ref,
+      message: `the cached zip of ${node.name} failed its sha256 check; rebuilding it`,
+    });
     ctx.results.delete(planned.key);
   }
   ctx.emit({ type: 'node-start', node: ref });
@@ -38,27 +49,57 @@ export async function runPackage(ctx: BuildContext, planned: PlannedNode, node: 
   } catch (error) {
     ctx.artifacts.remove(temp);
     const e = error as NodeJS.ErrnoException;
-    if (e.code === 'EZIP64') return { ok: false, durationMs: performance.now() - started, failure: { reason: 'lambda-limit', message: `${node.name}: ${e.message}`, contributors: [] } };
+    if (e.code === 'EZIP64')
+      return {
+        ok: false,
+        durationMs: performance.now() - started,
+        failure: { reason: 'lambda-limit', message: `${node.name}: ${e.message}`, contributors: [] },
+      };
     if (e.code !== 'ENOENT' && e.code !== 'EINPUTCHANGED') throw error;
     // A file edited or deleted between planning and zipping: nothing is stored under the key
     // computed from the old content, and the next build picks up the change.
     const message = `an input changed while building ${node.name}.zip (${e.message}); nothing was stored; build again`;
-    return { ok: false, durationMs: performance.now() - started, failure: { reason: 'input-changed', path: e.path ?? '', message } };
+    return {
+      ok: false,
+      durationMs: performance.now() - started,
+      failure: { reason: 'input-changed', path: e.path ?? '', message },
+    };
   }
   ctx.artifacts.commit(temp, ctx.artifacts.zipPath(zip.sha256));
   const durationMs = performance.now() - started;
-  ctx.results.put({ key: planned.key, kind: node.kind, name: node.name, output: zip, inputs: planned.breakdown, durationMs });
+  ctx.results.put({
+    key: planned.key,
+    kind: node.kind,
+    name: node.name,
+    output: zip,
+    inputs: planned.breakdown,
+    durationMs,
+  });
   const placed = await place(ctx, node, zip, { justWritten: true });
   if (!placed) throw new Error(`the zip just written for ${node.name} failed its sha256 check`);
   ctx.remote?.upload(planned.key, `${node.kind} ${node.name}`);
-  return { ok: true, status: 'built', outputs: [placed.file], bytesWritten: placed.written, durationMs: performance.now() - started };
+  return {
+    ok: true,
+    status: 'built',
+    outputs: [placed.file],
+    bytesWritten: placed.written,
+    durationMs: performance.now() - started,
+  };
 }
 
-async function place(ctx: BuildContext, node: PackageNode, zip: ZipOutput, options: { justWritten?: boolean } = {}): Promise<{ file: OutputFile; written: number } | undefined> {
+async function place(
+  ctx: BuildContext,
+  node: PackageNode,
+  zip: ZipOutput,
+  options: { justWritten?: boolean } = {},
+): Promise<{ file: OutputFile; written: number } | undefined> {
   const result = await ctx.output.place(node.name, zip, options);
   if (result.state === 'corrupt') return undefined;
   const rel = path.relative(ctx.manifest.dir, result.path).split(path.sep).join('/');
-  return { file: { path: rel, sha256: zip.sha256, bytes: zip.bytes }, written: result.state === 'written' ? zip.bytes : 0 };
+  return {
+    file: { path: rel, sha256: zip.sha256, bytes: zip.bytes },
+    written: result.state === 'written' ? zip.bytes : 0,
+  };
 }
 
 /**
@@ -77,7 +118,17 @@ function zipSources(ctx: BuildContext, planned: PlannedNode, node: PackageNode):
     for (const f of stored.output.files) {
       if (!keepFile(f.path)) continue;
       const archivePath = root + f.path;
-      byPath.set(archivePath, { kind: 'packed', archivePath, exec: f.exec, pack, offset: f.offset, compressedSize: f.compressedSize, size: f.size, crc32: f.crc32, method: f.method });
+      byPath.set(archivePath, {
+        kind: 'packed',
+        archivePath,
+        exec: f.exec,
+        pack,
+        offset: f.offset,
+        compressedSize: f.compressedSize,
+        size: f.size,
+        crc32: f.crc32,
+        method: f.method,
+      });
     }
   }
   if (node.imageId) {
@@ -88,11 +139,24 @@ function zipSources(ctx: BuildContext, planned: PlannedNode, node: PackageNode):
     for (const file of stored.output.lambdaFiles.files) {
       // A function gets lambda_lib and lambda_bin at its root; a layer under lib/ and bin/.
       const archivePath = node.kind === 'layer' ? file.path : file.path.replace(/^(lib|bin)\//, '');
-      byPath.set(archivePath, { kind: 'file', archivePath, absPath: path.join(lambdaRoot, file.path), size: file.size, exec: file.exec });
+      byPath.set(archivePath, {
+        kind: 'file',
+        archivePath,
+        absPath: path.join(lambdaRoot, file.path),
+        size: file.size,
+        exec: file.exec,
+      });
     }
   }
   for (const { archivePath, source, xxh64 } of planned.files) {
-    byPath.set(root + archivePath, { kind: 'file', archivePath: root + archivePath, absPath: source.absPath, size: source.size, exec: source.exec, xxh64 });
+    byPath.set(root + archivePath, {
+      kind: 'file',
+      archivePath: root + archivePath,
+      absPath: source.absPath,
+      size: source.size,
+      exec: source.exec,
+      xxh64,
+    });
   }
   return [...byPath.values()].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
 }
@@ -107,6 +171,9 @@ function contributorsOf(sources: readonly ZipSource[]): Pick<ZipOutput, 'unzippe
     sizes.set(name, (sizes.get(name) ?? 0) + s.size);
     unzippedBytes += s.size;
   }
-  const contributors = [...sizes].map(([n, bytes]) => ({ name: n, bytes })).sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1)).slice(0, 10);
+  const contributors = [...sizes]
+    .map(([n, bytes]) => ({ name: n, bytes }))
+    .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1))
+    .slice(0, 10);
   return { unzippedBytes, contributors };
 }

@@ -27,7 +27,10 @@ test('runs every task after its upstream tasks', async () => {
   const { tasks, log } = fakeTasks({ deps: {}, layer: { upstream: ['deps'] }, fn: { upstream: ['deps', 'layer'] } });
   const outcomes = await runTasks(tasks, { concurrency: 4, isSuccess: (v) => v });
   assert.deepEqual(log, ['start deps', 'end deps', 'start layer', 'end layer', 'start fn', 'end fn']);
-  assert.equal([...outcomes.values()].every((o) => o.state === 'done'), true);
+  assert.equal(
+    [...outcomes.values()].every((o) => o.state === 'done'),
+    true,
+  );
 });
 
 test('never runs more than `concurrency` tasks at once', async () => {
@@ -38,9 +41,18 @@ test('never runs more than `concurrency` tasks at once', async () => {
 });
 
 test('skips the dependents of a failed task, transitively, and still runs the rest', async () => {
-  const { tasks, log } = fakeTasks({ deps: { ok: false }, layer: { upstream: ['deps'] }, fn: { upstream: ['layer'] }, other: {} });
+  const { tasks, log } = fakeTasks({
+    deps: { ok: false },
+    layer: { upstream: ['deps'] },
+    fn: { upstream: ['layer'] },
+    other: {},
+  });
   const skipped: string[] = [];
-  const outcomes = await runTasks(tasks, { concurrency: 2, isSuccess: (v) => v, onSkip: (id, because) => skipped.push(`${id}<-${because}`) });
+  const outcomes = await runTasks(tasks, {
+    concurrency: 2,
+    isSuccess: (v) => v,
+    onSkip: (id, because) => skipped.push(`${id}<-${because}`),
+  });
   assert.deepEqual(skipped, ['layer<-deps', 'fn<-layer']);
   assert.deepEqual(outcomes.get('fn'), { state: 'skipped', because: 'layer' });
   assert.ok(log.includes('end other'));

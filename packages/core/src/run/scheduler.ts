@@ -7,9 +7,7 @@ export interface Task<R> {
   run: () => Promise<R>;
 }
 
-export type TaskOutcome<R> =
-  | { state: 'done'; value: R }
-  | { state: 'skipped'; because: string };
+export type TaskOutcome<R> = { state: 'done'; value: R } | { state: 'skipped'; because: string };
 
 /**
  * Runs every task once its upstream tasks are done and `isSuccess` of their values holds; a task
@@ -50,11 +48,14 @@ export async function runTasks<R>(
         const id = ready.shift()!;
         if (outcomes.has(id)) continue;
         running++;
-        void byId.get(id)!.run().then((value) => {
-          running--;
-          finish(id, { state: 'done', value });
-          pump();
-        });
+        void byId
+          .get(id)!
+          .run()
+          .then((value) => {
+            running--;
+            finish(id, { state: 'done', value });
+            pump();
+          });
       }
       if (running === 0 && ready.length === 0) resolve(outcomes);
     };

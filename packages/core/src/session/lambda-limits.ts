@@ -33,22 +33,40 @@ export function checkLambdaLimits(plan: BuildPlan, report: BuildReport, results:
     const zip = zipOf(node.id);
     if (!zip) continue;
     if (zip.bytes > DIRECT_UPLOAD_LIMIT) {
-      findings.warnings.push(`${node.name}.zip is ${mb(zip.bytes)}, over Lambda's 50 MB direct upload limit: deploy it through S3`);
+      findings.warnings.push(
+        `${node.name}.zip is ${mb(zip.bytes)}, over Lambda's 50 MB direct upload limit: deploy it through S3`,
+      );
     }
     if (node.layerIds.length > MAX_LAYERS) {
-      findings.failures.set(node.id, { reason: 'lambda-limit', contributors: [], message: `function ${node.name} lists ${node.layerIds.length} layers; Lambda allows at most ${MAX_LAYERS}` });
+      findings.failures.set(node.id, {
+        reason: 'lambda-limit',
+        contributors: [],
+        message: `function ${node.name} lists ${node.layerIds.length} layers; Lambda allows at most ${MAX_LAYERS}`,
+      });
       continue;
     }
-    const parts = [{ label: node.name, zip }, ...node.layerIds.map((id) => ({ label: `layer ${id.slice('layer:'.length)}`, zip: zipOf(id) }))];
+    const parts = [
+      { label: node.name, zip },
+      ...node.layerIds.map((id) => ({ label: `layer ${id.slice('layer:'.length)}`, zip: zipOf(id) })),
+    ];
     const total = parts.reduce((n, p) => n + (p.zip?.unzippedBytes ?? 0), 0);
     if (total <= UNZIPPED_LIMIT) continue;
     const contributors = parts
-      .flatMap((p) => (p.zip?.contributors ?? []).map((c) => ({ name: p.label === node.name ? c.name : `${p.label}: ${c.name}`, bytes: c.bytes })))
+      .flatMap((p) =>
+        (p.zip?.contributors ?? []).map((c) => ({
+          name: p.label === node.name ? c.name : `${p.label}: ${c.name}`,
+          bytes: c.bytes,
+        })),
+      )
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 8);
     findings.failures.set(node.id, {
-      reason: 'lambda-limit', contributors,
-      message: `function ${node.name} with its layers unzips to ${total.toLocaleString('en-US')} bytes, over Lambda's limit of ${UNZIPPED_LIMIT.toLocaleString('en-US')}; largest: ${contributors.slice(0, 5).map((c) => `${c.name} ${mb(c.bytes)}`).join(', ')}`,
+      reason: 'lambda-limit',
+      contributors,
+      message: `function ${node.name} with its layers unzips to ${total.toLocaleString('en-US')} bytes, over Lambda's limit of ${UNZIPPED_LIMIT.toLocaleString('en-US')}; largest: ${contributors
+        .slice(0, 5)
+        .map((c) => `${c.name} ${mb(c.bytes)}`)
+        .join(', ')}`,
     });
   }
   return findings;

@@ -2,7 +2,18 @@
 // and cleaning juni's own zips that this build did not produce; nothing else there is ever
 // deleted. Leaves building zips to run-package.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, constants, copyFileSync, createReadStream, createWriteStream, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  lstatSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,9 +26,7 @@ import { realPathLoose } from '../fs/real-path.js';
 import { sha256ByStat } from '../fs/sha256-file.js';
 import { toFileStat } from '../fs/source-file.js';
 
-export type PlaceResult =
-  | { state: 'unchanged' | 'written'; path: string }
-  | { state: 'corrupt' };
+export type PlaceResult = { state: 'unchanged' | 'written'; path: string } | { state: 'corrupt' };
 
 /** Temp files are `.NAME.zip.juni-PID-RAND.tmp`, so a crashed run's are known by their dead pid. */
 const TEMP = /^\..+\.juni-(\d+)-[0-9a-f]+\.tmp$/;
@@ -105,7 +114,8 @@ export class OutputFolder {
   async #holds(dest: string, sha256: string): Promise<boolean> {
     const raw = statSync(dest, { bigint: true, throwIfNoEntry: false });
     if (!raw) return false;
-    if (raw.isDirectory()) throw Object.assign(new Error(`${dest} is a folder`), { code: 'EISDIR', syscall: 'write', path: dest });
+    if (raw.isDirectory())
+      throw Object.assign(new Error(`${dest} is a folder`), { code: 'EISDIR', syscall: 'write', path: dest });
     return (await sha256ByStat(this.#stats, dest, toFileStat(raw))) === sha256;
   }
 

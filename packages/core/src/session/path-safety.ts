@@ -17,23 +17,40 @@ const LINK_HINT = `replace the link with the file itself, or if it is meant to s
  * hold) the manifest's folder or the project root, be an included folder or lie inside one (other
  * than a folder that holds the manifest, as `include: ./` does), nor overlap the cache folder.
  */
-export function outputFolderProblems(manifest: Manifest, options: { cacheDir: string; boundary: ProjectBoundary }): Diagnostic[] {
+export function outputFolderProblems(
+  manifest: Manifest,
+  options: { cacheDir: string; boundary: ProjectBoundary },
+): Diagnostic[] {
   const out = realPathLoose(manifest.output);
   const { spec, pos } = manifest.outputSpec;
-  const problem = (message: string, hint: string): Diagnostic[] => [{ file: manifest.file, ...pos, message: `the output folder '${spec}' ${message}`, hint }];
+  const problem = (message: string, hint: string): Diagnostic[] => [
+    { file: manifest.file, ...pos, message: `the output folder '${spec}' ${message}`, hint },
+  ];
   const own = 'use a folder of its own, e.g. ./dist';
   const dir = realPathLoose(manifest.dir);
-  if (isWithin(dir, out)) return problem(`${out === dir ? 'is' : 'contains'} the manifest's folder; cleaning it would delete your project`, own);
-  if (isWithin(options.boundary.root, out)) return problem(`${out === options.boundary.root ? 'is' : 'contains'} the project root (${options.boundary.root})`, own);
+  if (isWithin(dir, out))
+    return problem(
+      `${out === dir ? 'is' : 'contains'} the manifest's folder; cleaning it would delete your project`,
+      own,
+    );
+  if (isWithin(options.boundary.root, out))
+    return problem(
+      `${out === options.boundary.root ? 'is' : 'contains'} the project root (${options.boundary.root})`,
+      own,
+    );
   const cache = realPathLoose(options.cacheDir);
   if (isWithin(out, cache) || isWithin(cache, out)) {
-    return problem(`overlaps the cache folder (${options.cacheDir})`, 'keep the output folder and the cache (.juni/ or JUNI_CACHE_DIR) apart');
+    return problem(
+      `overlaps the cache folder (${options.cacheDir})`,
+      'keep the output folder and the cache (.juni/ or JUNI_CACHE_DIR) apart',
+    );
   }
   for (const include of uniqueIncludes(manifest)) {
     if (include.kind !== 'dir') continue;
     const folder = realPathLoose(include.path);
     if (out === folder) return problem(`is the included folder '${include.spec}'`, own);
-    if (isWithin(out, folder) && !isWithin(dir, folder)) return problem(`lies inside the included folder '${include.spec}'`, own);
+    if (isWithin(out, folder) && !isWithin(dir, folder))
+      return problem(`lies inside the included folder '${include.spec}'`, own);
   }
   return [];
 }
@@ -46,7 +63,8 @@ export function outsideIncludeProblems(manifest: Manifest, boundary: ProjectBoun
     if (boundary.contains(real)) continue;
     const via = real === path.resolve(include.path) ? '' : ` (it resolves to ${real})`;
     problems.push({
-      file: manifest.file, ...include.pos,
+      file: manifest.file,
+      ...include.pos,
       message: `include '${include.spec}' lies outside the project (${boundary.root})${via}`,
       hint: ALLOW_HINT,
     });
@@ -55,18 +73,25 @@ export function outsideIncludeProblems(manifest: Manifest, boundary: ProjectBoun
 }
 
 /** Symlinks found below included folders whose targets lie outside the project. */
-export function outsideLinkProblems(manifest: Manifest, links: readonly OutsideLink[], boundary: ProjectBoundary): Diagnostic[] {
+export function outsideLinkProblems(
+  manifest: Manifest,
+  links: readonly OutsideLink[],
+  boundary: ProjectBoundary,
+): Diagnostic[] {
   const includes = includesOf(manifest);
   const seen = new Set<string>();
-  return links.filter((l) => !seen.has(l.link) && seen.add(l.link)).map((l) => {
-    const include = includes.find((i) => path.resolve(i.path) === l.root);
-    const shown = path.relative(manifest.dir, l.link) || l.link;
-    return {
-      file: manifest.file, ...(include?.pos ?? { line: 1, column: 1 }),
-      message: `the symlink '${shown}'${include ? ` in include '${include.spec}'` : ''} points outside the project (${boundary.root}) to ${l.target}`,
-      hint: LINK_HINT,
-    };
-  });
+  return links
+    .filter((l) => !seen.has(l.link) && seen.add(l.link))
+    .map((l) => {
+      const include = includes.find((i) => path.resolve(i.path) === l.root);
+      const shown = path.relative(manifest.dir, l.link) || l.link;
+      return {
+        file: manifest.file,
+        ...(include?.pos ?? { line: 1, column: 1 }),
+        message: `the symlink '${shown}'${include ? ` in include '${include.spec}'` : ''} points outside the project (${boundary.root}) to ${l.target}`,
+        hint: LINK_HINT,
+      };
+    });
 }
 
 function includesOf(manifest: Manifest): IncludeSpec[] {

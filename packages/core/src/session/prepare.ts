@@ -65,7 +65,10 @@ export function cacheDirFor(manifest: Manifest, env: NodeJS.ProcessEnv = process
 /** Applies `--executor` to every entry. */
 export function withExecutor(manifest: Manifest, executor: ExecutorKind | undefined): Manifest {
   if (executor === undefined) return manifest;
-  const entry = <T extends Manifest['functions'][number] | Manifest['layers'][number]>(e: T): T => ({ ...e, settings: { ...e.settings, executor } });
+  const entry = <T extends Manifest['functions'][number] | Manifest['layers'][number]>(e: T): T => ({
+    ...e,
+    settings: { ...e.settings, executor },
+  });
   return { ...manifest, functions: manifest.functions.map(entry), layers: manifest.layers.map(entry) };
 }
 
@@ -76,7 +79,10 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
   const cacheDir = options.cacheDir ?? cacheDirFor(manifest, env);
   // Checked at every build, not remembered with the manifest: a symlink can change between builds.
   const boundary = ProjectBoundary.forManifest(manifest.dir, manifest.allowOutside);
-  const unsafe = [...outputFolderProblems(manifest, { cacheDir, boundary }), ...outsideIncludeProblems(manifest, boundary)];
+  const unsafe = [
+    ...outputFolderProblems(manifest, { cacheDir, boundary }),
+    ...outsideIncludeProblems(manifest, boundary),
+  ];
   if (unsafe.length > 0) return { ok: false, reason: 'unsafe-paths', diagnostics: unsafe };
   const hasher = await loadHasher();
   const opened = openCache(cacheDir);
@@ -94,9 +100,19 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
     const walker = new FolderWalker({ skip: manifest.pipconf ? [...skip, manifest.pipconf] : skip, boundary });
     const time = zipTime(env);
     const planned = await planBuild({
-      manifest, hasher, files, walker, db, time, skip, filter: options.filter, shard: options.shard, docker: options.docker,
+      manifest,
+      hasher,
+      files,
+      walker,
+      db,
+      time,
+      skip,
+      filter: options.filter,
+      shard: options.shard,
+      docker: options.docker,
       signal: options.signal ?? new AbortController().signal,
-      onLog: (node, line) => emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),
+      onLog: (node, line) =>
+        emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),
       onWarning: (code, message) => emit({ type: 'warning', code, message }),
     });
     stats.flush();
@@ -106,9 +122,28 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
     }
     if (walker.outside.length > 0) {
       close();
-      return { ok: false, reason: 'unsafe-paths', diagnostics: outsideLinkProblems(manifest, walker.outside, boundary) };
+      return {
+        ok: false,
+        reason: 'unsafe-paths',
+        diagnostics: outsideLinkProblems(manifest, walker.outside, boundary),
+      };
     }
-    return { ok: true, prepared: { manifest, cacheDir, db, stats, artifacts, hasher, time, skip, plan: planned.plan, filesRead: files.readCount, close } };
+    return {
+      ok: true,
+      prepared: {
+        manifest,
+        cacheDir,
+        db,
+        stats,
+        artifacts,
+        hasher,
+        time,
+        skip,
+        plan: planned.plan,
+        filesRead: files.readCount,
+        close,
+      },
+    };
   } catch (error) {
     close();
     // A file the manifest named was deleted after it was validated: not a bug, a race with an edit.
@@ -138,5 +173,8 @@ function openCache(cacheDir: string): { ok: true; db: CacheDatabase; artifacts: 
 function sqliteError(error: unknown): { message: string; hint: string } | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string' || !/^SQLITE_(CANTOPEN|READONLY|IOERR|FULL|PERM)/.test(code)) return undefined;
-  return { message: `${code}: ${(error as Error).message}`, hint: 'set JUNI_CACHE_DIR to a folder you can write, or fix the permissions of this one' };
+  return {
+    message: `${code}: ${(error as Error).message}`,
+    hint: 'set JUNI_CACHE_DIR to a folder you can write, or fix the permissions of this one',
+  };
 }

@@ -55,9 +55,7 @@ export interface BuildOptions {
 }
 
 export type BuildOutcome =
-  | { ok: true; report: BuildReport }
-  | { ok: false; reason: 'build-failed'; report: BuildReport }
-  | PrepareFailure;
+  { ok: true; report: BuildReport } | { ok: false; reason: 'build-failed'; report: BuildReport } | PrepareFailure;
 
 /** Builds the selected entries. Never throws for a user mistake or a failed node: see the outcome. */
 export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
@@ -68,7 +66,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const warnings: BuildWarning[] = [];
   const emit = (event: BuildEvent): void => {
     const redacted = redactDeep(event);
-    if (redacted.type === 'warning') warnings.push(redacted.code === undefined ? { message: redacted.message } : { code: redacted.code, message: redacted.message });
+    if (redacted.type === 'warning')
+      warnings.push(
+        redacted.code === undefined
+          ? { message: redacted.message }
+          : { code: redacted.code, message: redacted.message },
+      );
     onEvent?.(redacted);
   };
   const prepared = await preparePlan({ ...options, manifest, onEvent: emit });
@@ -78,13 +81,24 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     emit({ type: 'build-planned', nodes: plan.nodes.map(refOf), filesRead: prepared.prepared.filesRead });
     const results = new ResultStore(db);
     const config = remoteConfig(options.env ?? process.env, options.remoteCache);
-    const remote = config ? new RemoteCache({ config, results, artifacts, warn: (message) => emit({ type: 'warning', message }) }) : undefined;
+    const remote = config
+      ? new RemoteCache({ config, results, artifacts, warn: (message) => emit({ type: 'warning', message }) })
+      : undefined;
     const force = options.force ?? false;
     if (remote && !force) await prefetchZips(plan, results, artifacts, remote);
     const executors = new Map<string, Executor>([['local', new LocalExecutor({ db })]]);
     if (options.docker) executors.set('docker', options.docker);
     const ctx: BuildContext = {
-      manifest, plan, results, artifacts, stats, executors, time, emit, skip, hasher: prepared.prepared.hasher,
+      manifest,
+      plan,
+      results,
+      artifacts,
+      stats,
+      executors,
+      time,
+      emit,
+      skip,
+      hasher: prepared.prepared.hasher,
       signal: options.signal ?? new AbortController().signal,
       docker: options.docker,
       output: new OutputFolder({ dir: manifest.output, stats, artifacts, placed: new PlacedZips(db) }),
@@ -94,15 +108,24 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
       compressor: new BuildCompressor(inThreadCompressor(prepared.prepared.hasher.bytes)),
       imageIds: new Map(),
     };
-    const runs = await runAll(ctx, options.concurrency ?? os.availableParallelism()).finally(() => ctx.compressor.close());
+    const runs = await runAll(ctx, options.concurrency ?? os.availableParallelism()).finally(() =>
+      ctx.compressor.close(),
+    );
     const report = redactDeep(applyLimits(ctx, makeReport(plan, runs, performance.now() - started)));
     await finishOutput(ctx, report, options.skipClean ?? false);
     stats.flush();
     results.flushTouches();
     await remote?.flush();
     recordRun(db, manifest.file, report);
-    const pruned = pruneCache(db, artifacts.root, { maxBytes: maxCacheBytes(options.env ?? process.env), keep: new Set(plan.nodes.map((p) => p.key)) });
-    if (pruned.removedResults > 0) emit({ type: 'warning', message: `cache over its size cap: evicted ${pruned.removedResults} least recently used results (JUNI_CACHE_MAX_SIZE)` });
+    const pruned = pruneCache(db, artifacts.root, {
+      maxBytes: maxCacheBytes(options.env ?? process.env),
+      keep: new Set(plan.nodes.map((p) => p.key)),
+    });
+    if (pruned.removedResults > 0)
+      emit({
+        type: 'warning',
+        message: `cache over its size cap: evicted ${pruned.removedResults} least recently used results (JUNI_CACHE_MAX_SIZE)`,
+      });
     report.warnings = warnings;
     return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
   } finally {
@@ -114,7 +137,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
  * Asks the remote cache for every layer and function zip the local cache lacks, before anything
  * runs: a zip found there needs neither its install nor its image, so those are not fetched.
  */
-async function prefetchZips(plan: BuildPlan, results: ResultStore, artifacts: ArtifactStore, remote: RemoteCache): Promise<void> {
+async function prefetchZips(
+  plan: BuildPlan,
+  results: ResultStore,
+  artifacts: ArtifactStore,
+  remote: RemoteCache,
+): Promise<void> {
   const missing = plan.nodes.filter((p) => {
     if (p.node.kind !== 'function' && p.node.kind !== 'layer') return false;
     const zip = results.get(p.key)?.output;
@@ -132,7 +160,12 @@ async function prefetchZips(plan: BuildPlan, results: ResultStore, artifacts: Ar
  * layer or function without a usable stored zip; and the images that must be on the engine, those
  * of every such install that must run. A cached build needs no engine at all.
  */
-function neededUpstream(plan: BuildPlan, results: ResultStore, artifacts: ArtifactStore, force: boolean): { needed: Set<string>; neededOnEngine: Set<string> } {
+function neededUpstream(
+  plan: BuildPlan,
+  results: ResultStore,
+  artifacts: ArtifactStore,
+  force: boolean,
+): { needed: Set<string>; neededOnEngine: Set<string> } {
   const needed = new Set<string>();
   const neededOnEngine = new Set<string>();
   const stored = (key: string) => (force ? undefined : results.get(key));
@@ -145,7 +178,8 @@ function neededUpstream(plan: BuildPlan, results: ResultStore, artifacts: Artifa
     if (node.imageId) needed.add(node.imageId);
   }
   for (const p of plan.nodes) {
-    if (p.node.kind === 'deps' && needed.has(p.node.id) && p.node.settings.imageId && !stored(p.key)) neededOnEngine.add(p.node.settings.imageId);
+    if (p.node.kind === 'deps' && needed.has(p.node.id) && p.node.settings.imageId && !stored(p.key))
+      neededOnEngine.add(p.node.settings.imageId);
   }
   return { needed, neededOnEngine };
 }
@@ -200,7 +234,8 @@ async function runNode(ctx: BuildContext, planned: PlannedNode): Promise<NodeRun
   }
   const ref = refOf(planned);
   if (!run.ok) ctx.emit({ type: 'node-failed', node: ref, failure: run.failure, durationMs: run.durationMs });
-  else if (run.status === 'built') ctx.emit({ type: 'node-built', node: ref, durationMs: run.durationMs, outputs: run.outputs });
+  else if (run.status === 'built')
+    ctx.emit({ type: 'node-built', node: ref, durationMs: run.durationMs, outputs: run.outputs });
   return run;
 }
 
@@ -209,18 +244,36 @@ function makeReport(plan: BuildPlan, runs: Map<string, RunOutcome>, durationMs: 
     const { id, kind, name } = planned.node;
     const base = { id, kind, name, key: planned.key };
     const o = runs.get(id);
-    if (!o || o.state === 'skipped') return { ...base, status: 'skipped', durationMs: 0, outputs: [], ...(o ? { skippedBecause: o.because } : {}) };
+    if (!o || o.state === 'skipped')
+      return { ...base, status: 'skipped', durationMs: 0, outputs: [], ...(o ? { skippedBecause: o.because } : {}) };
     const run = o.run;
-    if (!run.ok) return { ...base, status: 'failed', durationMs: Math.round(run.durationMs), outputs: [], failure: run.failure };
-    return { ...base, status: run.status, durationMs: Math.round(run.durationMs), outputs: run.outputs, ...(run.status === 'cached' ? { cache: run.cache ?? 'local' } : {}) };
+    if (!run.ok)
+      return { ...base, status: 'failed', durationMs: Math.round(run.durationMs), outputs: [], failure: run.failure };
+    return {
+      ...base,
+      status: run.status,
+      durationMs: Math.round(run.durationMs),
+      outputs: run.outputs,
+      ...(run.status === 'cached' ? { cache: run.cache ?? 'local' } : {}),
+    };
   });
   const count = (s: NodeReport['status']): number => nodes.filter((n) => n.status === s).length;
-  const bytesWritten = [...runs.values()].reduce((n, o) => n + (o.state === 'done' && o.run.ok ? o.run.bytesWritten : 0), 0);
+  const bytesWritten = [...runs.values()].reduce(
+    (n, o) => n + (o.state === 'done' && o.run.ok ? o.run.bytesWritten : 0),
+    0,
+  );
   return {
     ok: count('failed') === 0 && count('skipped') === 0,
     nodes,
     warnings: [],
-    summary: { built: count('built'), cached: count('cached'), failed: count('failed'), skipped: count('skipped'), durationMs: Math.round(durationMs), bytesWritten },
+    summary: {
+      built: count('built'),
+      cached: count('cached'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      durationMs: Math.round(durationMs),
+      bytesWritten,
+    },
   };
 }
 
@@ -232,16 +285,28 @@ function applyLimits(ctx: BuildContext, report: BuildReport): BuildReport {
   const nodes = report.nodes.map((n) => {
     const failure = findings.failures.get(n.id);
     if (!failure) return n;
-    ctx.emit({ type: 'node-failed', node: { id: n.id, kind: n.kind, name: n.name, key: n.key }, failure, durationMs: n.durationMs });
+    ctx.emit({
+      type: 'node-failed',
+      node: { id: n.id, kind: n.kind, name: n.name, key: n.key },
+      failure,
+      durationMs: n.durationMs,
+    });
     return { ...n, status: 'failed' as const, outputs: [], failure };
   });
   const failed = nodes.filter((n) => n.status === 'failed').length;
   const count = (s: NodeReport['status']): number => nodes.filter((n) => n.status === s).length;
-  return { ok: false, nodes, warnings: report.warnings, summary: { ...report.summary, built: count('built'), cached: count('cached'), failed } };
+  return {
+    ok: false,
+    nodes,
+    warnings: report.warnings,
+    summary: { ...report.summary, built: count('built'), cached: count('cached'), failed },
+  };
 }
 
 function maxCacheBytes(env: NodeJS.ProcessEnv): number {
-  return (env.JUNI_CACHE_MAX_SIZE === undefined ? undefined : parseSize(env.JUNI_CACHE_MAX_SIZE)) ?? DEFAULT_MAX_CACHE_BYTES;
+  return (
+    (env.JUNI_CACHE_MAX_SIZE === undefined ? undefined : parseSize(env.JUNI_CACHE_MAX_SIZE)) ?? DEFAULT_MAX_CACHE_BYTES
+  );
 }
 
 /**

@@ -39,15 +39,31 @@ export type BytesHash = (bytes: Uint8Array) => string;
  * planning and zipping must not be stored under the old key. Hashing the bytes already read for
  * compression costs a fraction of deflating them.
  */
-export function verifyContent(raw: Buffer, absPath: string, expected: ExpectedContent, hash: BytesHash | undefined): void {
-  const changed = raw.length !== expected.size
-    ? 'changed size'
-    : expected.xxh64 !== undefined && hash !== undefined && hash(raw) !== expected.xxh64 ? 'changed' : undefined;
-  if (changed) throw Object.assign(new Error(`${absPath} ${changed} while it was being zipped`), { code: 'EINPUTCHANGED', path: absPath });
+export function verifyContent(
+  raw: Buffer,
+  absPath: string,
+  expected: ExpectedContent,
+  hash: BytesHash | undefined,
+): void {
+  const changed =
+    raw.length !== expected.size
+      ? 'changed size'
+      : expected.xxh64 !== undefined && hash !== undefined && hash(raw) !== expected.xxh64
+        ? 'changed'
+        : undefined;
+  if (changed)
+    throw Object.assign(new Error(`${absPath} ${changed} while it was being zipped`), {
+      code: 'EINPUTCHANGED',
+      path: absPath,
+    });
 }
 
 /** Reads and compresses a file, refusing it if it is not what the plan hashed (see verifyContent). */
-export async function compressFile(absPath: string, expected: ExpectedContent, hash?: BytesHash): Promise<CompressedData> {
+export async function compressFile(
+  absPath: string,
+  expected: ExpectedContent,
+  hash?: BytesHash,
+): Promise<CompressedData> {
   const raw = await readFile(absPath);
   verifyContent(raw, absPath, expected, hash);
   return compressBuffer(raw);
@@ -65,5 +81,11 @@ export function compressSync(raw: Buffer): CompressedData {
 function finish(raw: Buffer, deflated: Buffer): CompressedData {
   // Stored when deflate would not shrink it, as Info-ZIP does: a rule of the content alone.
   const stored = deflated.length >= raw.length;
-  return { crc32: zlib.crc32(raw), size: raw.length, compressedSize: stored ? raw.length : deflated.length, method: stored ? 0 : 8, data: stored ? raw : deflated };
+  return {
+    crc32: zlib.crc32(raw),
+    size: raw.length,
+    compressedSize: stored ? raw.length : deflated.length,
+    method: stored ? 0 : 8,
+    data: stored ? raw : deflated,
+  };
 }

@@ -20,14 +20,29 @@ export interface PackedEntry {
 }
 
 /** Compresses `files` into `dest` (in the given order); returns each file's place and the pack's sha256. */
-export async function writePack(files: readonly PackInput[], dest: string, compressor: Compressor = inThreadCompressor(undefined)): Promise<{ entries: PackedEntry[]; sha256: string; bytes: number }> {
+export async function writePack(
+  files: readonly PackInput[],
+  dest: string,
+  compressor: Compressor = inThreadCompressor(undefined),
+): Promise<{ entries: PackedEntry[]; sha256: string; bytes: number }> {
   const out = await SequentialFile.create(dest);
   const entries: PackedEntry[] = [];
   try {
-    await inOrder(files, { maxAhead: 64, maxWeight: 32 * 1024 * 1024 }, (f) => f.size, (f) => compressor.compressFile(f.absPath, { size: f.size }), async (_f, data) => {
-      entries.push({ offset: out.offset, compressedSize: data.compressedSize, crc32: data.crc32, method: data.method });
-      await out.write(data.data);
-    });
+    await inOrder(
+      files,
+      { maxAhead: 64, maxWeight: 32 * 1024 * 1024 },
+      (f) => f.size,
+      (f) => compressor.compressFile(f.absPath, { size: f.size }),
+      async (_f, data) => {
+        entries.push({
+          offset: out.offset,
+          compressedSize: data.compressedSize,
+          crc32: data.crc32,
+          method: data.method,
+        });
+        await out.write(data.data);
+      },
+    );
     const { sha256, bytes } = await out.close();
     return { entries, sha256, bytes };
   } finally {

@@ -4,7 +4,10 @@ import { zipTime } from './timestamp.js';
 
 test('defaults to 1980-01-01 00:00 in local fields, whatever the time zone', () => {
   const t = zipTime({});
-  assert.deepEqual([t.date.getFullYear(), t.date.getMonth(), t.date.getDate(), t.date.getHours(), t.date.getMinutes()], [1980, 0, 1, 0, 0]);
+  assert.deepEqual(
+    [t.date.getFullYear(), t.date.getMonth(), t.date.getDate(), t.date.getHours(), t.date.getMinutes()],
+    [1980, 0, 1, 0, 0],
+  );
   assert.equal(t.label, '1980-01-01T00:00:00.000Z');
 });
 

@@ -14,7 +14,14 @@ export function zipTime(env: NodeJS.ProcessEnv = process.env): ZipTime {
   const epoch = raw !== undefined && isSourceDateEpoch(raw) ? Number(raw) : undefined;
   // DOS times start in 1980; earlier epochs clamp to its first second.
   const utc = new Date(Math.max(epoch ?? 0, 315_532_800) * 1000);
-  const date = new Date(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), utc.getUTCHours(), utc.getUTCMinutes(), utc.getUTCSeconds());
+  const date = new Date(
+    utc.getUTCFullYear(),
+    utc.getUTCMonth(),
+    utc.getUTCDate(),
+    utc.getUTCHours(),
+    utc.getUTCMinutes(),
+    utc.getUTCSeconds(),
+  );
   return { date, label: utc.toISOString() };
 }
 

@@ -7,7 +7,15 @@ import type { CompressedData } from './compress.js';
 import { inThreadCompressor, type Compressor } from './compressor-pool.js';
 import { inOrder } from './ordered-pipeline.js';
 import type { ZipTime } from './timestamp.js';
-import { MAX_ENTRIES, MAX_OFFSET, centralHeader, dosTime, endOfCentralDirectory, localHeader, type EntryHeader } from './zip-format.js';
+import {
+  MAX_ENTRIES,
+  MAX_OFFSET,
+  centralHeader,
+  dosTime,
+  endOfCentralDirectory,
+  localHeader,
+  type EntryHeader,
+} from './zip-format.js';
 
 /** A file on disk, compressed while the zip is written. */
 export interface FileSource {
@@ -48,7 +56,12 @@ const LIMITS = { maxAhead: 64, maxWeight: 32 * 1024 * 1024 };
 
 /** Lambda caps packages far below what needs ZIP64 (65,535 entries, 4 GiB), so juni does not write it. */
 function tooBig(what: string): Error {
-  return Object.assign(new Error(`the zip would hold ${what}, which needs ZIP64; no Lambda package is that large: trim the includes or the requirements`), { code: 'EZIP64' });
+  return Object.assign(
+    new Error(
+      `the zip would hold ${what}, which needs ZIP64; no Lambda package is that large: trim the includes or the requirements`,
+    ),
+    { code: 'EZIP64' },
+  );
 }
 
 /** Orders by UTF-8 bytes, the order unzip tools and other implementations agree on. */
@@ -61,7 +74,12 @@ export function compareBytes(a: string, b: string): number {
  * bytes: one timestamp, modes 0644/0755, level-6 deflate (stored when that does not shrink), no
  * extra fields, and a packed entry's data is exactly what compressing its file would give.
  */
-export async function writeZip(sources: readonly ZipSource[], dest: string, time: ZipTime, compressor: Compressor = sizeChecked): Promise<WrittenZip> {
+export async function writeZip(
+  sources: readonly ZipSource[],
+  dest: string,
+  time: ZipTime,
+  compressor: Compressor = sizeChecked,
+): Promise<WrittenZip> {
   const sorted = [...sources].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
   if (sorted.length > MAX_ENTRIES) throw tooBig(`${sorted.length} files`);
   const dos = dosTime(time);
@@ -75,7 +93,14 @@ export async function writeZip(sources: readonly ZipSource[], dest: string, time
       (s) => (s.kind === 'file' ? s.size : s.compressedSize),
       (s) => (s.kind === 'file' ? compressor.compressFile(s.absPath, { size: s.size, xxh64: s.xxh64 }) : packs.read(s)),
       async (s, data) => {
-        const header: EntryHeader = { name: Buffer.from(s.archivePath), crc32: data.crc32, compressedSize: data.compressedSize, size: data.size, method: data.method, exec: s.exec };
+        const header: EntryHeader = {
+          name: Buffer.from(s.archivePath),
+          crc32: data.crc32,
+          compressedSize: data.compressedSize,
+          size: data.size,
+          method: data.method,
+          exec: s.exec,
+        };
         central.push(centralHeader(header, dos, out.offset));
         await out.write(localHeader(header, dos));
         await out.write(data.data);
@@ -110,7 +135,11 @@ class PackReader {
       this.#windows.set(s.pack, window);
       w = await window;
     }
-    if (end > w.start + w.data.length) throw Object.assign(new Error(`the dependency pack ${s.pack} is truncated`), { code: 'EINPUTCHANGED', path: s.pack });
+    if (end > w.start + w.data.length)
+      throw Object.assign(new Error(`the dependency pack ${s.pack} is truncated`), {
+        code: 'EINPUTCHANGED',
+        path: s.pack,
+      });
     const data = w.data.subarray(s.offset - w.start, end - w.start);
     return { crc32: s.crc32, size: s.size, compressedSize: s.compressedSize, method: s.method, data };
   }

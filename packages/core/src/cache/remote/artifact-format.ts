@@ -52,21 +52,28 @@ const MAX_META_BYTES = 64 * 1024 * 1024;
  * sends; a decompression bomb stops at `maxUnpackedBytes`, a file longer than its recorded size at
  * that size. Throws on anything malformed.
  */
-export async function decodeArtifact(body: AsyncIterable<Buffer>, dest: string, limits: DecodeLimits): Promise<DecodedArtifact> {
+export async function decodeArtifact(
+  body: AsyncIterable<Buffer>,
+  dest: string,
+  limits: DecodeLimits,
+): Promise<DecodedArtifact> {
   const tar = await tarStream();
   const it = body[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) throw new Error('the artifact is empty');
   const head = first.value;
-  const source = Readable.from((async function* () {
-    yield head;
-    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
-  })());
+  const source = Readable.from(
+    (async function* () {
+      yield head;
+      for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+    })(),
+  );
   let unpacked = 0;
   const cap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       unpacked += chunk.length;
-      if (unpacked > limits.maxUnpackedBytes) done(new Error(`it unpacks to more than ${limits.maxUnpackedBytes} bytes`));
+      if (unpacked > limits.maxUnpackedBytes)
+        done(new Error(`it unpacks to more than ${limits.maxUnpackedBytes} bytes`));
       else done(null, chunk);
     },
   });
@@ -126,19 +133,27 @@ async function readAtMost(entry: AsyncIterable<unknown>, max: number): Promise<B
   return Buffer.concat(parts);
 }
 
-async function writeAtMost(entry: AsyncIterable<unknown>, dest: string, max: number): Promise<{ sha256: string; bytes: number }> {
+async function writeAtMost(
+  entry: AsyncIterable<unknown>,
+  dest: string,
+  max: number,
+): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
   const out = createWriteStream(dest, { mode: 0o644 });
-  await pipeline(entry, async function* (chunks: AsyncIterable<unknown>) {
-    for await (const item of chunks) {
-      const chunk = item as Buffer;
-      bytes += chunk.length;
-      if (bytes > max) throw new Error(`its file is longer than the ${max} bytes it records`);
-      hash.update(chunk);
-      yield chunk;
-    }
-  }, out);
+  await pipeline(
+    entry,
+    async function* (chunks: AsyncIterable<unknown>) {
+      for await (const item of chunks) {
+        const chunk = item as Buffer;
+        bytes += chunk.length;
+        if (bytes > max) throw new Error(`its file is longer than the ${max} bytes it records`);
+        hash.update(chunk);
+        yield chunk;
+      }
+    },
+    out,
+  );
   return { sha256: hash.digest('hex'), bytes };
 }
 

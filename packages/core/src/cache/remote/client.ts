@@ -7,9 +7,7 @@ import { redactCredentials } from '../../redact.js';
 import type { RemoteConfig } from './config.js';
 
 export type GetResult =
-  | { state: 'hit'; body: Readable; tag: string | undefined }
-  | { state: 'miss' }
-  | { state: 'error'; message: string };
+  { state: 'hit'; body: Readable; tag: string | undefined } | { state: 'miss' } | { state: 'error'; message: string };
 
 /** The bounds of one build's use of a server (documented in docs/remote-cache.md). */
 export interface RemoteLimits {
@@ -59,7 +57,11 @@ export class RemoteCacheClient {
 
   #headers(extra: Record<string, string> = {}): Record<string, string> {
     const { token, basicAuth } = this.#config;
-    const auth = token ? `Bearer ${token}` : basicAuth ? `Basic ${Buffer.from(basicAuth).toString('base64')}` : undefined;
+    const auth = token
+      ? `Bearer ${token}`
+      : basicAuth
+        ? `Basic ${Buffer.from(basicAuth).toString('base64')}`
+        : undefined;
     return { ...(auth ? { Authorization: auth } : {}), ...extra };
   }
 
@@ -73,9 +75,16 @@ export class RemoteCacheClient {
     const length = Number(response.headers.get('content-length') ?? NaN);
     if (length > this.#limits.maxDownloadBytes) {
       controller.abort();
-      return { state: 'error', message: `GET ${hash}: the artifact is ${length} bytes, over the ${this.#limits.maxDownloadBytes}-byte cap` };
+      return {
+        state: 'error',
+        message: `GET ${hash}: the artifact is ${length} bytes, over the ${this.#limits.maxDownloadBytes}-byte cap`,
+      };
     }
-    return { state: 'hit', body: Readable.from(this.#guarded(hash, response, controller)), tag: response.headers.get('x-artifact-tag') ?? undefined };
+    return {
+      state: 'hit',
+      body: Readable.from(this.#guarded(hash, response, controller)),
+      tag: response.headers.get('x-artifact-tag') ?? undefined,
+    };
   }
 
   /** True when the server has the artifact; false on a miss or any problem. */
@@ -84,7 +93,11 @@ export class RemoteCacheClient {
     return !('error' in sent) && sent.response.ok;
   }
 
-  async put(hash: string, body: Buffer, options: { durationMs: number; tag: string | undefined }): Promise<string | undefined> {
+  async put(
+    hash: string,
+    body: Buffer,
+    options: { durationMs: number; tag: string | undefined },
+  ): Promise<string | undefined> {
     const headers = this.#headers({
       'Content-Type': 'application/octet-stream',
       'x-artifact-duration': String(Math.round(options.durationMs)),
@@ -94,18 +107,28 @@ export class RemoteCacheClient {
     if ('error' in sent) return sent.error;
     sent.controller.abort(); // the answer's body is not needed
     const { status, ok } = sent.response;
-    return ok ? undefined : `PUT ${hash}: HTTP ${status}${status === 401 || status === 403 ? ' (check JUNI_REMOTE_CACHE_TOKEN)' : ''}`;
+    return ok
+      ? undefined
+      : `PUT ${hash}: HTTP ${status}${status === 401 || status === 403 ? ' (check JUNI_REMOTE_CACHE_TOKEN)' : ''}`;
   }
 
   /** One retry for 5xx and refused connections; a timeout disables the server at once. */
-  async #request(kind: Kind, hash: string, init: RequestInit, uploadBytes = 0): Promise<{ response: Response; controller: AbortController } | { error: string }> {
+  async #request(
+    kind: Kind,
+    hash: string,
+    init: RequestInit,
+    uploadBytes = 0,
+  ): Promise<{ response: Response; controller: AbortController } | { error: string }> {
     let last = '';
     for (let attempt = 0; attempt < 2; attempt++) {
       if (this.disabledBecause) return { error: this.disabledBecause };
       const controller = new AbortController();
       const deadline = this.#limits.headersMs + Math.ceil((uploadBytes / 1_048_576) * this.#limits.uploadMsPerMiB);
       const started = performance.now();
-      const timer = setTimeout(() => controller.abort(new TimeoutError(deadline)), Math.min(deadline, this.#remainingMs()));
+      const timer = setTimeout(
+        () => controller.abort(new TimeoutError(deadline)),
+        Math.min(deadline, this.#remainingMs()),
+      );
       try {
         const response = await fetch(this.#url(hash), { ...init, signal: controller.signal });
         if (response.status < 500) {
@@ -116,7 +139,9 @@ export class RemoteCacheClient {
         last = `HTTP ${response.status}`;
       } catch (error) {
         if (controller.signal.reason instanceof TimeoutError) {
-          this.#disable(this.#spentMs + deadline >= this.#limits.budgetMs ? 'budget' : `no answer within ${deadline / 1000} s`);
+          this.#disable(
+            this.#spentMs + deadline >= this.#limits.budgetMs ? 'budget' : `no answer within ${deadline / 1000} s`,
+          );
           return { error: this.disabledBecause! };
         }
         const cause = (error as { cause?: { code?: string } }).cause?.code;
@@ -149,7 +174,8 @@ export class RemoteCacheClient {
         }
         if (next.done) return;
         received += next.value.byteLength;
-        if (received > this.#limits.maxDownloadBytes) throw new Error(`the artifact is over the ${this.#limits.maxDownloadBytes}-byte cap`);
+        if (received > this.#limits.maxDownloadBytes)
+          throw new Error(`the artifact is over the ${this.#limits.maxDownloadBytes}-byte cap`);
         yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
       }
     } finally {
@@ -169,9 +195,10 @@ export class RemoteCacheClient {
 
   #disable(why: string): void {
     if (this.disabledBecause) return;
-    this.disabledBecause = why === 'budget'
-      ? `the remote cache at ${this.shownUrl} used up this build's ${this.#limits.budgetMs / 1000} s budget`
-      : `the remote cache at ${this.shownUrl} is not answering (${redactCredentials(why)})`;
+    this.disabledBecause =
+      why === 'budget'
+        ? `the remote cache at ${this.shownUrl} used up this build's ${this.#limits.budgetMs / 1000} s budget`
+        : `the remote cache at ${this.shownUrl} is not answering (${redactCredentials(why)})`;
   }
 }
 

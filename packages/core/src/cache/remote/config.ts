@@ -20,8 +20,11 @@ export interface RemoteConfig {
 }
 
 /** The server's address and the variable that set it (juni's own wins over Turborepo's). */
-export function remoteCacheUrl(env: NodeJS.ProcessEnv): { variable: 'JUNI_REMOTE_CACHE_URL' | 'TURBO_API'; url: string } | undefined {
-  if (env.JUNI_REMOTE_CACHE_URL !== undefined) return { variable: 'JUNI_REMOTE_CACHE_URL', url: env.JUNI_REMOTE_CACHE_URL };
+export function remoteCacheUrl(
+  env: NodeJS.ProcessEnv,
+): { variable: 'JUNI_REMOTE_CACHE_URL' | 'TURBO_API'; url: string } | undefined {
+  if (env.JUNI_REMOTE_CACHE_URL !== undefined)
+    return { variable: 'JUNI_REMOTE_CACHE_URL', url: env.JUNI_REMOTE_CACHE_URL };
   if (env.TURBO_API !== undefined) return { variable: 'TURBO_API', url: env.TURBO_API };
   return undefined;
 }

@@ -73,21 +73,28 @@ export class RemoteCache {
     const temp = this.#artifacts.tempPath('remote');
     try {
       // To disk first (the client bounds its size and pace): nothing unsigned is ever parsed.
-      await pipeline(got.body, async function* (chunks: AsyncIterable<Buffer>) {
-        for await (const chunk of chunks) {
-          signature?.update(chunk);
-          yield chunk;
-        }
-      }, createWriteStream(download));
+      await pipeline(
+        got.body,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            signature?.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(download),
+      );
       if (signature && !tagMatches(signature, got.tag)) {
         this.#warn(`remote cache: the artifact of ${label} is wrongly signed; rejected, rebuilding it`);
         return undefined;
       }
-      const { result, sha256 } = await decodeArtifact(createReadStream(download), temp, { maxUnpackedBytes: MAX_UNPACKED_BYTES });
+      const { result, sha256 } = await decodeArtifact(createReadStream(download), temp, {
+        maxUnpackedBytes: MAX_UNPACKED_BYTES,
+      });
       if (result.key !== key) throw new Error(`it holds key ${result.key}`);
       let finalPath: string;
       if (result.output.type === 'zip' && result.output.sha256 === sha256) finalPath = this.#artifacts.zipPath(sha256);
-      else if (result.output.type === 'pack' && result.output.pack.sha256 === sha256) finalPath = this.#artifacts.packPath(key);
+      else if (result.output.type === 'pack' && result.output.pack.sha256 === sha256)
+        finalPath = this.#artifacts.packPath(key);
       else throw new Error('its content does not match its recorded hash');
       this.#artifacts.commit(temp, finalPath);
       this.#results.put(result);
@@ -117,11 +124,19 @@ export class RemoteCache {
     this.#queue.push(async () => {
       const result = this.#results.get(key);
       if (!result || (result.output.type !== 'zip' && result.output.type !== 'pack')) return;
-      const path = result.output.type === 'zip' ? this.#artifacts.zipPath(result.output.sha256) : this.#artifacts.packPath(key);
+      const path =
+        result.output.type === 'zip' ? this.#artifacts.zipPath(result.output.sha256) : this.#artifacts.packPath(key);
       const body = await encodeArtifact({ result, file: await readFile(path) });
-      const tag = this.#config.signatureKey === undefined ? undefined : signArtifact(this.#config.signatureKey, key, this.#team, body);
+      const tag =
+        this.#config.signatureKey === undefined
+          ? undefined
+          : signArtifact(this.#config.signatureKey, key, this.#team, body);
       const error = await this.#client.put(key, body, { durationMs: result.durationMs, tag });
-      if (error) this.#warnOnce('put', `remote cache: could not upload ${label} (${this.#client.disabledBecause ?? error}); the local build is unaffected`);
+      if (error)
+        this.#warnOnce(
+          'put',
+          `remote cache: could not upload ${label} (${this.#client.disabledBecause ?? error}); the local build is unaffected`,
+        );
     });
     this.#pump();
   }
@@ -142,7 +157,9 @@ export class RemoteCache {
   /** Waits for queued uploads (bounded), so nothing is lost when the process exits. */
   async flush(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), FLUSH_TIMEOUT_MS)));
+    const timedOut = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), FLUSH_TIMEOUT_MS)),
+    );
     const outcome = await Promise.race([this.#drain(), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') this.#warn('remote cache: some uploads did not finish in time and were dropped');
