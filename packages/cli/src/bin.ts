@@ -24,9 +24,7 @@ main(process.argv.slice(2), {
     exitEvenIfSomethingLingers(code);
   },
   (error: unknown) => {
-    process.stderr.write(
-      `juni: internal error (a bug in juni, please report it)\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`juni: internal error (a bug in juni, please report it)\n${stackOf(error)}\n`);
     process.exitCode = 1;
   },
 );
@@ -43,4 +41,8 @@ function exitEvenIfSomethingLingers(code: number): void {
     );
     process.exit(code);
   }, 3_000).unref();
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

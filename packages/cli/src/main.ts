@@ -21,7 +21,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return buildCommand(args, io);
     // Each command loads only what it needs: start-up time is most of a no-op build.
     case 'why':
-      return (await import('./commands/dry-run.js')).whyCommand(args, io);
+      return (await import('./commands/why.js')).whyCommand(args, io);
     case 'graph':
       return (await import('./commands/graph.js')).graphCommand(args, io);
     case 'clean':

@@ -14,7 +14,7 @@ export type {
   NodeStatus,
   OutputFile,
 } from './report/events.js';
-export { describeFailure, type NodeFailure } from './report/failures.js';
+export type { LambdaLimit, NodeFailure } from './report/failures.js';
 export type { Executor, InstallRequest, InstallResult } from './executors/executor.js';
 export { TOOL_VERSION } from './version.js';
 export { unreachable } from './unreachable.js';
@@ -29,12 +29,12 @@ export type {
 export type { ImageSpec } from './manifest/types.js';
 export type { DepsNode } from './graph/nodes.js';
 export { LineSplitter } from './executors/line-splitter.js';
-export { watchTargets, type WatchTargets } from './graph/watch-targets.js';
-export { explainBuild, type NodeExplanation, type ExplainOutcome } from './report/explain.js';
+export { watchTargets, type WatchTargets } from './plan/watch-targets.js';
+export { explainBuild, type NodeExplanation, type ExplainOutcome, type ImageNote } from './report/explain.js';
 export type { ChangeReason } from './report/explain-diff.js';
 export { describeGraph, type GraphDescription } from './graph/describe.js';
-export { cacheStats, pruneCache, DEFAULT_MAX_CACHE_BYTES, type CacheStats, type PruneResult } from './cache/prune.js';
-export { openCacheDatabase } from './cache/database.js';
+export { DEFAULT_MAX_CACHE_BYTES, type CacheStats, type PruneResult } from './cache/prune.js';
+export { inspectCache, pruneCacheDir } from './cache/upkeep.js';
 export { cleanCache, type CleanResult } from './cache/clean.js';
 export { parseSize } from './cache/size.js';
 export { environmentProblems, type EnvironmentProblem } from './session/environment.js';

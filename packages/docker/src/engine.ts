@@ -45,7 +45,7 @@ export function unreachable(error: unknown): NodeFailure {
   return {
     reason: 'docker-unreachable',
     message: `the Docker engine at ${where} is not reachable (${messageOf(error)})`,
-    hint: 'start it (e.g. `sudo systemctl start docker`, or `dockerd &`), point DOCKER_HOST at a running engine, or build without Docker: --executor local',
+    hint: 'start it (e.g. `sudo systemctl start docker`, or `dockerd &`), or point DOCKER_HOST at a running engine',
   };
 }
 

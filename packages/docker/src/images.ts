@@ -96,7 +96,9 @@ export async function resolveImage(docker: Docker, ref: string, task: ImageTask)
       reason: 'image-unavailable',
       ref,
       message: `image ${ref} is not on the Docker engine and could not be pulled: ${pullError}`,
-      hint: `build it from a Dockerfile with an images: entry (images: {name: {dockerfile: ./Dockerfile, tag: ${ref}}}), or set image: to an image the engine has (docker images), or use --executor local`,
+      hint:
+        `build it from a Dockerfile with an images: entry (images: {name: {dockerfile: ./Dockerfile, tag: ${ref}}}), ` +
+        'or set image: to an image the engine has (docker images), or build without Docker (executor: local)',
     },
   };
 }
@@ -140,7 +142,9 @@ export async function buildImage(
       failure: {
         reason: 'input-changed',
         path: changed[0]!,
-        message: `${changed[0]!} changed while image ${spec.name} was being built; build again`,
+        entry: spec.name,
+        step: 'image',
+        change: 'changed',
       },
     };
   }

@@ -16,6 +16,7 @@ import {
 } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
+import { describeEnvironmentProblem } from '../render/environment-words.js';
 import { errorJson } from '../render/json.js';
 
 export type Loaded = { ok: true; manifest: Manifest } | { ok: false; exitCode: number };
@@ -77,7 +78,7 @@ export function environmentIsUsable(
   args: Pick<BuildArgs, 'json'> & { remoteCache?: BuildArgs['remoteCache'] },
   io: Io,
 ): boolean {
-  const problems = environmentProblems(process.env, { remoteMode: args.remoteCache });
+  const problems = environmentProblems(process.env, { remoteMode: args.remoteCache }).map(describeEnvironmentProblem);
   if (problems.length === 0) return true;
   // --json promises exactly one object on stdout, however many problems there are.
   if (args.json) io.stdout(errorJson({ message: problems.map((p) => p.message).join('; ') }));
@@ -120,7 +121,8 @@ export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, fail
       // Not a usage error: a file was deleted (an editor's save) while the build read it.
       if (args.json) io.stdout(errorJson({ message: `${failure.path} disappeared during the build` }));
       io.stderr(
-        `juni: ${failure.path} disappeared while the build was reading its inputs; nothing was built\n  hint: build again once your edit is saved`,
+        `juni: ${failure.path} disappeared while the build was reading its inputs; nothing was built\n` +
+          '  hint: build again once your edit is saved',
       );
       break;
   }

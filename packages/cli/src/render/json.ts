@@ -1,6 +1,7 @@
 // Owns the --json contract: stdout is exactly one JSON object (DESIGN §7).
 // Leaves progress (on stderr) to the other renderers.
 import type { BuildReport, Diagnostic } from '@juni/core';
+import { describeFailure } from './failure-words.js';
 
 export function reportJson(report: BuildReport, options: { compact?: boolean } = {}): string {
   return JSON.stringify(
@@ -14,7 +15,8 @@ export function reportJson(report: BuildReport, options: { compact?: boolean } =
         durationMs: n.durationMs,
         outputs: n.outputs,
         ...(n.cache ? { cache: n.cache } : {}),
-        ...(n.failure ? { failure: n.failure } : {}),
+        // The failure's data, and its words for scripts that only show it.
+        ...(n.failure ? { failure: { ...n.failure, message: describeFailure(n.failure) } } : {}),
         ...(n.skippedBecause ? { skippedBecause: n.skippedBecause } : {}),
       })),
       warnings: report.warnings,

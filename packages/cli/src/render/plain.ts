@@ -1,7 +1,8 @@
 // Owns line-based progress for CI logs and pipes (one line per state change, no cursor tricks).
 // Leaves the interactive view to tty.ts.
 import type { BuildEvent, BuildReport } from '@juni/core';
-import { failureDetails, formatBytes, formatDuration, label, plural } from './format.js';
+import { failureDetails } from './failure-words.js';
+import { formatBytes, formatDuration, label, plural } from './format.js';
 import type { Renderer } from './renderer.js';
 
 export class PlainRenderer implements Renderer {
@@ -28,7 +29,8 @@ export class PlainRenderer implements Renderer {
         break;
       case 'node-built':
         w(
-          `  ok  ${label(event.node)} built in ${formatDuration(event.durationMs)}${event.outputs.map((o) => ` -> ${o.path} (${formatBytes(o.bytes)})`).join('')}`,
+          `  ok  ${label(event.node)} built in ${formatDuration(event.durationMs)}` +
+            event.outputs.map((o) => ` -> ${o.path} (${formatBytes(o.bytes)})`).join(''),
         );
         break;
       case 'node-failed':

@@ -2,7 +2,8 @@
 // failed, skipped, with times), driven by build events. Leaves CI logs and pipes to plain.ts.
 import { Listr } from 'listr2';
 import type { BuildEvent, BuildReport, NodeRef } from '@juni/core';
-import { failureDetails, formatBytes, formatDuration, label } from './format.js';
+import { failureDetails } from './failure-words.js';
+import { formatBytes, formatDuration, label } from './format.js';
 import { PlainRenderer, summaryLine } from './plain.js';
 import type { Renderer } from './renderer.js';
 
@@ -48,7 +49,9 @@ export class TtyRenderer implements Renderer {
       case 'node-built':
         this.#settle(event.node, {
           state: 'done',
-          title: `${label(event.node)} built in ${formatDuration(event.durationMs)}${event.outputs.map((o) => ` (${formatBytes(o.bytes)})`).join('')}`,
+          title:
+            `${label(event.node)} built in ${formatDuration(event.durationMs)}` +
+            event.outputs.map((o) => ` (${formatBytes(o.bytes)})`).join(''),
         });
         break;
       case 'node-failed':

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { cachePaths } from './location.js';
 
 /** Artifacts are written to `tmp/` first and renamed into place, so none is ever half there. */
 export class ArtifactStore {
@@ -10,7 +11,7 @@ export class ArtifactStore {
   readonly #tmp: string;
 
   constructor(cacheDir: string) {
-    this.root = path.join(cacheDir, 'artifacts');
+    this.root = cachePaths(cacheDir).artifacts;
     // One temp folder per process: a crashed run's leftovers are found by their dead pid.
     this.#tmp = path.join(cacheDir, 'tmp', `${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(path.join(this.root, 'zips'), { recursive: true });

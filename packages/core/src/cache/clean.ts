@@ -3,6 +3,7 @@
 // Leaves the record of placed zips to placed-zips.ts.
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { cachePaths } from './location.js';
 import { openCacheDatabase } from './database.js';
 import { PlacedZips, removePlacedZips } from './placed-zips.js';
 import { StatCache } from './stat-cache.js';
@@ -29,7 +30,7 @@ export interface CleanResult {
 
 export async function cleanCache(cacheDir: string): Promise<CleanResult> {
   let zips: string[] = [];
-  if (existsSync(path.join(cacheDir, 'cache.db'))) {
+  if (existsSync(cachePaths(cacheDir).database)) {
     const db = openCacheDatabase(cacheDir);
     try {
       zips = await removePlacedZips(new PlacedZips(db), new StatCache(db));

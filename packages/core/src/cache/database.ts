@@ -2,7 +2,7 @@
 // Leaves the meaning of each table to stat-cache.ts, results.ts and run-history.ts.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { cachePaths } from './location.js';
 
 export type CacheDatabase = Database.Database;
 
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS run_nodes (
 /** Opens (creating if needed) `<cacheDir>/cache.db`. Safe with several processes at once. */
 export function openCacheDatabase(cacheDir: string): CacheDatabase {
   mkdirSync(cacheDir, { recursive: true });
-  const db = new Database(path.join(cacheDir, 'cache.db'), { timeout: 30_000 });
+  const db = new Database(cachePaths(cacheDir).database, { timeout: 30_000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const version = db.pragma('user_version', { simple: true }) as number;

@@ -1,6 +1,12 @@
-// Owns where a project's cache lives: `JUNI_CACHE_DIR`, or `.juni/` beside the manifest.
+// Owns where a project's cache lives (`JUNI_CACHE_DIR`, or `.juni/` beside the manifest) and the
+// names of its parts; nothing outside cache/ spells them.
 import path from 'node:path';
 
 export function cacheDirOf(manifestDir: string, env: NodeJS.ProcessEnv = process.env): string {
   return env.JUNI_CACHE_DIR ? path.resolve(env.JUNI_CACHE_DIR) : path.join(manifestDir, '.juni');
+}
+
+/** The cache folder's database and artifact store. */
+export function cachePaths(cacheDir: string): { database: string; artifacts: string } {
+  return { database: path.join(cacheDir, 'cache.db'), artifacts: path.join(cacheDir, 'artifacts') };
 }

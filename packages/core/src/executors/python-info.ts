@@ -37,8 +37,10 @@ export function findPython(env: NodeJS.ProcessEnv = process.env): string | undef
   return undefined;
 }
 
-const PROBE =
-  'import sys, json, pip; print(json.dumps([sys.implementation.name + " " + sys.version.split()[0] + " pip " + pip.__version__, sys.executable, pip.__file__]))';
+const PROBE = [
+  'import sys, json, pip',
+  'print(json.dumps([sys.implementation.name + " " + sys.version.split()[0] + " pip " + pip.__version__, sys.executable, pip.__file__]))',
+].join('; ');
 
 /**
  * Python and pip versions of the python3 that pip would run from `cwd` (the manifest folder:

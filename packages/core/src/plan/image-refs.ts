@@ -41,12 +41,7 @@ export class ImageRefs {
     if (!this.#docker) {
       return {
         ok: false,
-        failure: {
-          reason: 'executor-unavailable',
-          executor: 'docker',
-          message: 'Docker support is not loaded',
-          hint: 'build with the local executor (executor: local)',
-        },
+        failure: { reason: 'executor-unavailable', executor: 'docker', users: [] },
       };
     }
     const result = await this.#docker.resolveImage(ref, task);

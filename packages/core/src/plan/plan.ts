@@ -180,7 +180,9 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
     failure: {
       reason: 'image-unavailable',
       ref: unresolved.text,
-      message: `line ${unresolved.line} of ${relative(ctx.manifest, spec.dockerfile)}: juni cannot resolve the image reference ${unresolved.text}, so it cannot key the image on it`,
+      message:
+        `line ${unresolved.line} of ${relative(ctx.manifest, spec.dockerfile)}: juni cannot resolve the image reference ` +
+        `${unresolved.text}, so it cannot key the image on it`,
       hint: 'write image references with plain ARG substitution ($NAME, ${NAME}, ${NAME:-default}) and set the values in args:',
     },
   };

@@ -1,5 +1,5 @@
-// Owns comparing two key breakdowns: the reasons a node's key changed, in the user's words.
-// Leaves finding the breakdowns to explain.ts.
+// Owns comparing two key breakdowns: the reasons a node's key changed, as data.
+// Leaves finding the breakdowns to explain.ts and the wording to the CLI.
 import type { KeyBreakdown } from '../plan/node-key.js';
 
 export type ChangeReason =
@@ -11,7 +11,9 @@ export type ChangeReason =
   | { type: 'base-image-changed'; ref: string; from: string | null; to: string | null }
   | { type: 'upstream-changed'; upstream: string }
   | { type: 'tool-changed'; from: string; to: string }
-  | { type: 'inputs-unknown' };
+  | { type: 'inputs-unknown' }
+  /** The key is unchanged, but the stored output (zip, install, lambda files) is gone or damaged. */
+  | { type: 'output-missing' };
 
 /** Why `current` differs from `previous`, file by file and setting by setting. */
 export function diffBreakdowns(previous: KeyBreakdown, current: KeyBreakdown): ChangeReason[] {
@@ -48,43 +50,4 @@ function baseChanges(from: Record<string, string>, to: Record<string, string>): 
   return refs
     .filter((ref) => from[ref] !== to[ref])
     .map((ref) => ({ type: 'base-image-changed', ref, from: from[ref] ?? null, to: to[ref] ?? null }));
-}
-
-/** `sha256:0123456789ab…`: enough of an image ID to tell two apart. */
-function shortId(id: string | null): string {
-  if (id === null) return 'none';
-  const m = /^(sha256:[0-9a-f]{12})[0-9a-f]+$/.exec(id);
-  return m ? `${m[1]}…` : id;
-}
-
-/** One line per reason, e.g. "modified src/handler.py". */
-export function describeReason(reason: ChangeReason, upstreamName: (role: string) => string = (r) => r): string {
-  switch (reason.type) {
-    case 'never-built':
-      return 'never built before';
-    case 'forced':
-      return '--force';
-    case 'file-added':
-      return `added ${reason.path}`;
-    case 'file-removed':
-      return `removed ${reason.path}`;
-    case 'file-modified':
-      return `modified ${reason.path}`;
-    case 'mode-changed':
-      return `exec bit changed on ${reason.path}`;
-    case 'config-changed':
-      return `setting ${reason.setting} changed from ${JSON.stringify(reason.from)} to ${JSON.stringify(reason.to)}`;
-    case 'base-image-changed':
-      return reason.from === null
-        ? `now starts from base image ${reason.ref} (${shortId(reason.to)})`
-        : reason.to === null
-          ? `no longer starts from base image ${reason.ref}`
-          : `base image ${reason.ref}: ${shortId(reason.from)} -> ${shortId(reason.to)}`;
-    case 'upstream-changed':
-      return `${upstreamName(reason.upstream)} changed`;
-    case 'tool-changed':
-      return `juni changed from ${reason.from} to ${reason.to}`;
-    case 'inputs-unknown':
-      return 'its previous inputs are no longer in the cache';
-  }
 }

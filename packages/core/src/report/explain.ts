@@ -1,14 +1,16 @@
-// Owns "what would rebuild, and why" (--dry-run, `juni why`): each node's current key against the
-// stored results and the run history, with the input breakdowns diffed. Builds nothing.
-// Leaves printing to the CLI.
-import { ResultStore } from '../cache/results.js';
+// Owns "what would rebuild, and why" (--dry-run, `juni why`): each node looked up through the
+// same cache protocol and demand as a build, with input breakdowns diffed against the run
+// history. Builds nothing, drops nothing. Leaves wording and printing to the CLI.
 import type { CacheDatabase } from '../cache/database.js';
+import { LocalCache } from '../cache/local-cache.js';
+import { ResultStore } from '../cache/results.js';
 import type { GraphNode } from '../graph/nodes.js';
-import { describeReason, diffBreakdowns, type ChangeReason } from './explain-diff.js';
-import type { NodeKind } from './events.js';
 import type { KeyBreakdown } from '../plan/node-key.js';
 import type { BuildPlan, PlannedNode } from '../plan/plan.js';
+import { findDemand, type Demand } from '../run/demand.js';
 import { preparePlan, withExecutor, type PrepareFailure, type PrepareOptions } from '../session/prepare.js';
+import type { NodeKind } from './events.js';
+import { diffBreakdowns, type ChangeReason } from './explain-diff.js';
 
 export interface NodeExplanation {
   id: string;
@@ -19,11 +21,15 @@ export interface NodeExplanation {
   status: 'cached' | 'would-build';
   /** For would-build: why. For cached: why it was last rebuilt (empty if unknown). */
   reasons: ChangeReason[];
-  /** The reasons in words, upstream nodes named. */
-  lines: string[];
+  /** The upstream node each role in `reasons` (`deps`, `image`, `layer:x`) points at, e.g. `deps requirements.txt`. */
+  upstream: Record<string, string>;
   /** Facts about the node's key worth knowing, e.g. why an image's whole context counts. */
-  notes: string[];
+  notes: ImageNote[];
 }
+
+/** Which context files an image's key holds. */
+export type ImageNote =
+  { note: 'context-named'; files: number } | { note: 'context-whole'; files: number; because: string };
 
 export type ExplainOutcome = { ok: true; nodes: NodeExplanation[] } | PrepareFailure;
 
@@ -36,77 +42,84 @@ export interface ExplainOptions extends PrepareOptions {
 export async function explainBuild(options: ExplainOptions): Promise<ExplainOutcome> {
   const prepared = await preparePlan({ ...options, manifest: withExecutor(options.manifest, options.executor) });
   if (!prepared.ok) return prepared;
-  const { db, plan, manifest } = prepared.prepared;
+  const { db, plan, manifest, artifacts, stats } = prepared.prepared;
   try {
     const results = new ResultStore(db);
+    // The build's own "usable" test, without its repairs: a damaged result is reported, not dropped.
+    const cache = new LocalCache({ results, artifacts, stats, dropDamaged: false });
+    const force = options.force ?? false;
+    const demand = await findDemand(plan, cache, { force });
     const history = new KeyHistory(db, manifest.file);
-    const nodes = plan.nodes.map((p) => explainNode(p, plan, results, history, options.force ?? false));
+    const nodes: NodeExplanation[] = [];
+    for (const p of plan.nodes) {
+      const label = `${p.node.kind} ${p.node.name}`;
+      const found = force
+        ? undefined
+        : await cache.get({ key: p.key, kind: p.node.kind, label, need: demand.needOf(p) });
+      nodes.push(explainNode(p, plan, { results, history, demand, force, usable: found?.state === 'hit' }));
+    }
+    stats.flush();
     return { ok: true, nodes };
   } finally {
     prepared.prepared.close();
   }
 }
 
-function explainNode(
-  p: PlannedNode,
-  plan: BuildPlan,
-  results: ResultStore,
-  history: KeyHistory,
-  force: boolean,
-): NodeExplanation {
+interface ExplainContext {
+  results: ResultStore;
+  history: KeyHistory;
+  demand: Demand;
+  force: boolean;
+  /** Whether the cache lookup a build would make finds a usable result. */
+  usable: boolean;
+}
+
+function explainNode(p: PlannedNode, plan: BuildPlan, ctx: ExplainContext): NodeExplanation {
   const { id, kind, name } = p.node;
-  const breakdownOf = (key: string): KeyBreakdown | undefined => results.get(key)?.inputs as KeyBreakdown | undefined;
-  const keys = history.keys(id);
-  let status: NodeExplanation['status'];
+  const breakdownOf = (key: string): KeyBreakdown | undefined =>
+    ctx.results.get(key)?.inputs as KeyBreakdown | undefined;
+  // The key before this one: what the current inputs are compared with.
+  const previous = ctx.history.keys(id).find((k) => k !== p.key);
+  const before = previous === undefined ? undefined : breakdownOf(previous);
+  const diff = before ? diffBreakdowns(before, p.breakdown) : undefined;
+  let status: NodeExplanation['status'] = 'would-build';
   let reasons: ChangeReason[];
-  if (!force && results.get(p.key)) {
+  if (ctx.force) reasons = [{ type: 'forced' }];
+  else if (ctx.usable) {
     status = 'cached';
-    // Why was it last rebuilt: the current inputs against those of the key before.
-    const previous = keys.find((k) => k !== p.key);
-    const before = previous === undefined ? undefined : breakdownOf(previous);
-    reasons = before ? diffBreakdowns(before, p.breakdown) : [];
-  } else {
-    status = 'would-build';
-    const last = keys.find((k) => k !== p.key);
-    const before = last === undefined ? undefined : breakdownOf(last);
-    reasons = force
-      ? [{ type: 'forced' }]
-      : last === undefined
-        ? [{ type: 'never-built' }]
-        : before
-          ? diffBreakdowns(before, p.breakdown)
-          : [{ type: 'inputs-unknown' }];
-  }
-  const lines = reasons.map((r) => describeReason(r, (role) => upstreamName(p.node, role, plan)));
-  return { id, kind, name, key: p.key, status, reasons, lines, notes: notesOf(p) };
+    reasons = diff ?? [];
+  } else if (ctx.results.has(p.key)) reasons = [{ type: 'output-missing' }];
+  else if (previous === undefined) reasons = [{ type: 'never-built' }];
+  else reasons = diff ?? [{ type: 'inputs-unknown' }];
+  return { id, kind, name, key: p.key, status, reasons, upstream: upstreamNames(p.node, plan), notes: notesOf(p) };
 }
 
 /** For an image built from a Dockerfile: which context files are in its key, and why. */
-function notesOf(p: PlannedNode): string[] {
+function notesOf(p: PlannedNode): ImageNote[] {
   if (p.node.kind !== 'image' || p.contextFiles === undefined) return [];
   const context = p.breakdown.config.context;
-  const count = p.contextFiles.length;
+  const files = p.contextFiles.length;
   if (typeof context === 'string' && context.startsWith('whole: ')) {
-    return [`the whole build context (${count} files) is an input, because ${context.slice('whole: '.length)}`];
+    return [{ note: 'context-whole', files, because: context.slice('whole: '.length) }];
   }
-  if (count === 0) return ['no context file is an input: the Dockerfile copies none'];
-  return [
-    `${count} context file${count === 1 ? '' : 's'} named by COPY/ADD/RUN --mount ${count === 1 ? 'is an input' : 'are inputs'}; other context files are not`,
-  ];
+  return [{ note: 'context-named', files }];
 }
 
-/** Names an upstream role of a node's breakdown ('deps', 'image', 'layer:x') by the node it points at. */
-function upstreamName(node: GraphNode, role: string, plan: BuildPlan): string {
-  const id =
-    role === 'deps' && 'depsId' in node
-      ? node.depsId
-      : role === 'image' && node.kind === 'deps'
-        ? node.settings.imageId
-        : role === 'image' && 'imageId' in node
-          ? node.imageId
-          : role;
-  const upstream = id === undefined ? undefined : plan.byId.get(id)?.node;
-  return upstream ? `${upstream.kind} ${upstream.name}` : role;
+/** Names the upstream roles of a node's breakdown ('deps', 'image', 'layer:x') by the nodes they point at. */
+function upstreamNames(node: GraphNode, plan: BuildPlan): Record<string, string> {
+  const roles: Record<string, string | undefined> = {};
+  if (node.kind === 'deps') roles.image = node.settings.imageId;
+  else if (node.kind === 'layer' || node.kind === 'function') {
+    roles.deps = node.depsId;
+    roles.image = node.imageId;
+    if (node.kind === 'function') for (const id of node.layerIds) roles[id] = id;
+  }
+  const names: Record<string, string> = {};
+  for (const [role, id] of Object.entries(roles)) {
+    const upstream = id === undefined ? undefined : plan.byId.get(id)?.node;
+    if (upstream) names[role] = `${upstream.kind} ${upstream.name}`;
+  }
+  return names;
 }
 
 /** The keys a node had in past runs of this manifest, newest first. */

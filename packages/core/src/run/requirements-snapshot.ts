@@ -27,7 +27,9 @@ export interface Snapshot {
   pipconf: string | undefined;
 }
 
-export type SnapshotResult = { ok: true; snapshot: Snapshot } | { ok: false; path: string; message: string };
+export type SnapshotResult =
+  | { ok: true; snapshot: Snapshot }
+  | { ok: false; path: string; change: 'changed' | 'no longer referenced' | 'newly referenced' };
 
 /**
  * Copies the closure, each file at `dest/<its absolute path>` so that relative `-r`/`-c` lines
@@ -56,7 +58,7 @@ export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
   }
   const roles = new Set([...seen].map((f) => requirementsRole(f, request.requirements, request.manifestDir)));
   const missing = Object.keys(request.keyed).find((role) => role !== 'pip.conf' && !roles.has(role));
-  if (missing !== undefined) return { ok: false, path: missing, message: `${missing} is no longer referenced` };
+  if (missing !== undefined) return { ok: false, path: missing, change: 'no longer referenced' };
   let pipconf: string | undefined;
   if (request.pipconf !== undefined) {
     const bytes = readFileSync(request.pipconf);
@@ -74,7 +76,7 @@ export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
 function check(request: SnapshotRequest, role: string, file: string, bytes: Buffer): SnapshotResult | undefined {
   const keyed = request.keyed[role];
   if (keyed === request.hasher.bytes(bytes)) return undefined;
-  return { ok: false, path: file, message: keyed === undefined ? `${file} is newly referenced` : `${file} changed` };
+  return { ok: false, path: file, change: keyed === undefined ? 'newly referenced' : 'changed' };
 }
 
 function mirror(root: string, abs: string): string {

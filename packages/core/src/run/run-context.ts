@@ -1,48 +1,47 @@
-// Owns what every node runner shares during one build.
-// Leaves creating it to run-build.ts.
+// Owns what the node runners share during one build, and the shape of one node's run.
+// Leaves creating it to session/run-build.ts; each runner takes only the fields it uses.
 import type { ArtifactStore } from '../cache/artifacts.js';
-import type { RemoteCache } from '../cache/remote/remote-cache.js';
-import type { StatCache } from '../cache/stat-cache.js';
-import type { BuildCompressor } from '../zip/compressor-pool.js';
-import type { ResultStore } from '../cache/results.js';
+import type { Cache } from '../cache/cache.js';
+import type { StoredResult } from '../cache/results.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
-import type { Manifest } from '../manifest/types.js';
 import type { Hasher } from '../hash/xxhash.js';
-import type { ZipTime } from '../zip/timestamp.js';
+import type { BuildPlan, PlannedNode } from '../plan/plan.js';
 import type { BuildEvent, NodeRef, OutputFile } from '../report/events.js';
 import type { NodeFailure } from '../report/failures.js';
 import type { OutputFolder } from '../session/output-folder.js';
-import type { BuildPlan, PlannedNode } from '../plan/plan.js';
+import type { BuildCompressor } from '../zip/compressor-pool.js';
+import type { ZipTime } from '../zip/timestamp.js';
+import type { Demand } from './demand.js';
 
-export interface BuildContext {
-  manifest: Manifest;
+/** The ways of installing, injected by the session (fakes in unit tests). */
+export interface Executors {
+  local: Executor;
+  /** Absent when this build of juni has no Docker support: Docker entries then fail clearly. */
+  docker: DockerSupport | undefined;
+}
+
+export interface RunContext {
   plan: BuildPlan;
-  results: ResultStore;
+  cache: Cache;
+  /** Where stored packs and lambda files are read, and temp paths for new ones. */
   artifacts: ArtifactStore;
-  /** The build's xxhash64: snapshots of install inputs are checked with it. */
+  executors: Executors;
+  /** The build's xxhash64: snapshots and sent bytes are checked against the key with it. */
   hasher: Hasher;
-  /** Remembered hashes by stat; also vouches for packs already checked once. */
-  stats: StatCache;
+  compressor: BuildCompressor;
   output: OutputFolder;
-  executors: ReadonlyMap<string, Executor>;
-  force: boolean;
   time: ZipTime;
+  /** The manifest folder: pip's working directory, and what output paths are relative to. */
+  manifestDir: string;
+  demand: Demand;
+  /** Image node id -> the image ID it produced or reused this build. */
+  imageIds: Map<string, string>;
+  /** Node id -> the result it produced or reused this build (read by the nodes downstream). */
+  upstream: Map<string, StoredResult>;
+  force: boolean;
   signal: AbortSignal;
   emit: (event: BuildEvent) => void;
-  docker: DockerSupport | undefined;
-  /** Folders that are never inputs: the output folder and the cache. */
-  skip: readonly string[];
-  /** Ids of upstream nodes whose outputs (a tree, an image) some node that runs needs this build. */
-  needed: ReadonlySet<string>;
-  /** Image node ids whose image must be on the engine this build: an install runs in it. */
-  neededOnEngine: ReadonlySet<string>;
-  /** Compresses files for zips and packs (worker threads once a job is big enough). */
-  compressor: BuildCompressor;
-  /** The shared remote cache, when one is configured. */
-  remote: RemoteCache | undefined;
-  /** Image node id -> the image ID it produced this build. */
-  imageIds: Map<string, string>;
 }
 
 export type NodeRun =
@@ -56,12 +55,39 @@ export type NodeRun =
     }
   | { ok: false; failure: NodeFailure; durationMs: number };
 
+export type RunOutcome = { state: 'done'; run: NodeRun } | { state: 'skipped'; because: string };
+
+/** What a node's output gives the build once it exists (placed zips), whether built or reused. */
+export interface Used {
+  outputs: OutputFile[];
+  bytesWritten: number;
+}
+
+export type Built =
+  { ok: true; result: Omit<StoredResult, 'durationMs'>; artifact?: string } | { ok: false; failure: NodeFailure };
+
+/**
+ * One node kind's steps, which run-node.ts drives through the cache protocol: the same order for
+ * every kind, so no runner has its own cache-hit path.
+ */
+export interface NodeRecipe {
+  /** Why the node cannot run at all (no Docker support, an unresolvable image); checked first. */
+  blocked?: () => NodeFailure | undefined;
+  /**
+   * Puts a stored or fresh result to use (places a zip, checks an image is on the engine).
+   * undefined when a stored one turns out unusable: it is dropped and the node runs.
+   */
+  use: (result: StoredResult | undefined, how: { fresh: boolean }) => Promise<Used | undefined>;
+  /** The warning when a stored result is damaged; silent when absent. */
+  damaged?: string;
+  build: () => Promise<Built>;
+}
+
 export function refOf(planned: PlannedNode): NodeRef {
   const { id, kind, name } = planned.node;
   return { id, kind, name, key: planned.key };
 }
 
-/** Where a cache hit came from: the server if this build fetched it, else the local cache. */
-export function hitSource(ctx: BuildContext, key: string): 'local' | 'remote' {
-  return ctx.remote?.hits.has(key) ? 'remote' : 'local';
+export function labelOf(planned: PlannedNode): string {
+  return `${planned.node.kind} ${planned.node.name}`;
 }

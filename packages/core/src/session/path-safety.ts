@@ -88,7 +88,9 @@ export function outsideLinkProblems(
       return {
         file: manifest.file,
         ...(include?.pos ?? { line: 1, column: 1 }),
-        message: `the symlink '${shown}'${include ? ` in include '${include.spec}'` : ''} points outside the project (${boundary.root}) to ${l.target}`,
+        message:
+          `the symlink '${shown}'${include ? ` in include '${include.spec}'` : ''} ` +
+          `points outside the project (${boundary.root}) to ${l.target}`,
         hint: LINK_HINT,
       };
     });

@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { loadHasher } from '../hash/xxhash.js';
 import { compressSync, verifyContent, type ExpectedContent } from './compress.js';
+import { zipProblemOf } from './zip-problem.js';
 
 export interface CompressJob {
   id: number;
@@ -21,7 +22,6 @@ parentPort?.on('message', (job: CompressJob) => {
     verifyContent(raw, job.absPath, job.expected, hasher.bytes);
     parentPort!.postMessage({ id: job.id, result: compressSync(raw) });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    parentPort!.postMessage({ id: job.id, error: e.message, code: e.code, path: job.absPath });
+    parentPort!.postMessage({ id: job.id, error: (error as Error).message, problem: zipProblemOf(error) });
   }
 });

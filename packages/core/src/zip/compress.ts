@@ -1,6 +1,7 @@
 // Owns turning one file's bytes into a zip entry's data: CRC-32 and raw deflate at level 6 on the
 // libuv thread pool (so several files compress at once), or stored when deflate does not help.
 // Leaves the container format to zip-format.ts.
+import { ZipProblemError } from './zip-problem.js';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -35,7 +36,7 @@ export interface ExpectedContent {
 export type BytesHash = (bytes: Uint8Array) => string;
 
 /**
- * Throws EINPUTCHANGED unless `raw` is what the key was computed from: a file edited between
+ * Throws a ZipProblemError unless `raw` is what the key was computed from: a file edited between
  * planning and zipping must not be stored under the old key. Hashing the bytes already read for
  * compression costs a fraction of deflating them.
  */
@@ -51,11 +52,7 @@ export function verifyContent(
       : expected.xxh64 !== undefined && hash !== undefined && hash(raw) !== expected.xxh64
         ? 'changed'
         : undefined;
-  if (changed)
-    throw Object.assign(new Error(`${absPath} ${changed} while it was being zipped`), {
-      code: 'EINPUTCHANGED',
-      path: absPath,
-    });
+  if (changed) throw new ZipProblemError({ reason: 'input-changed', path: absPath, change: changed });
 }
 
 /** Reads and compresses a file, refusing it if it is not what the plan hashed (see verifyContent). */

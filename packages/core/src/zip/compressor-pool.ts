@@ -6,9 +6,11 @@ import { Worker } from 'node:worker_threads';
 import { compressFile, type BytesHash, type CompressedData, type ExpectedContent } from './compress.js';
 import type { CompressJob } from './compress-worker.js';
 
-type Reply = { id: number; result: CompressedData } | { id: number; error: string; code?: string; path?: string };
+import { ZipProblemError, type ZipProblem } from './zip-problem.js';
 
-/** Compresses one file; rejects with EINPUTCHANGED when it is not the `expected` content. */
+type Reply = { id: number; result: CompressedData } | { id: number; error: string; problem: ZipProblem | undefined };
+
+/** Compresses one file; rejects with a ZipProblemError when it is not the `expected` content. */
 export interface Compressor {
   compressFile(absPath: string, expected: ExpectedContent): Promise<CompressedData>;
 }
@@ -42,7 +44,7 @@ export class CompressorPool implements Compressor {
       // Structured clone hands back a Uint8Array; the writer wants Buffers.
       waiter.resolve({ ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) });
     } else {
-      waiter.reject(Object.assign(new Error(reply.error), { code: reply.code, path: reply.path }));
+      waiter.reject(reply.problem ? new ZipProblemError(reply.problem) : new Error(reply.error));
     }
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -72,11 +72,34 @@ test('an entry copied raw from a pack gives the same bytes as compressing the fi
     path.join(dir, 'two.zip'),
     zipTime({}),
   );
+  assert.ok(one.ok && two.ok);
   assert.equal(one.sha256, two.sha256);
   assert.ok(e.compressedSize < text.length / 3, 'source text deflates');
 });
 
 test('a file that changed size since planning fails the write instead of zipping the wrong bytes', async () => {
   const stale: ZipSource = { ...file('a.py', 'a.py'), size: 3 };
-  await assert.rejects(writeZip([stale], path.join(dir, 'bad.zip'), zipTime({})), /changed size/);
+  const written = await writeZip([stale], path.join(dir, 'bad.zip'), zipTime({}));
+  assert.deepEqual(written, {
+    ok: false,
+    problem: { reason: 'input-changed', path: stale.kind === 'file' ? stale.absPath : '', change: 'changed size' },
+  });
+  assert.equal(existsSync(path.join(dir, 'bad.zip')), false, 'nothing is left at the destination');
+});
+
+test('a deleted input is an input-changed result, not a throw', async () => {
+  const gone: ZipSource = {
+    kind: 'file',
+    archivePath: 'b.py',
+    absPath: path.join(dir, 'no-such-file.py'),
+    size: 1,
+    exec: false,
+  };
+  const written = await writeZip([gone], path.join(dir, 'gone.zip'), zipTime({}));
+  assert.equal(written.ok, false);
+  assert.deepEqual(!written.ok && written.problem, {
+    reason: 'input-changed',
+    path: path.join(dir, 'no-such-file.py'),
+    change: 'vanished',
+  });
 });

@@ -2,11 +2,13 @@
 // out of a dependency pack), compressing files on several threads and writing in sorted order.
 // Leaves choosing the entries to build/run-package.ts and the byte layout to zip-format.ts.
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { CompressedData } from './compress.js';
 import { inThreadCompressor, type Compressor } from './compressor-pool.js';
 import { inOrder } from './ordered-pipeline.js';
 import type { ZipTime } from './timestamp.js';
+import { ZipProblemError, zipProblemOf, type ZipProblem } from './zip-problem.js';
 import {
   MAX_ENTRIES,
   MAX_OFFSET,
@@ -24,7 +26,7 @@ export interface FileSource {
   absPath: string;
   size: number;
   exec: boolean;
-  /** The xxhash64 the node's key holds for this file: other bytes fail the zip (EINPUTCHANGED). */
+  /** The xxhash64 the node's key holds for this file: other bytes fail the zip (input-changed). */
   xxh64?: string | undefined;
 }
 
@@ -48,21 +50,13 @@ export interface WrittenZip {
   bytes: number;
 }
 
+export type WriteZipResult = ({ ok: true } & WrittenZip) | { ok: false; problem: ZipProblem };
+
 /** Without a pool or a hasher, files compress on libuv's thread pool, checked by size only. */
 const sizeChecked: Compressor = inThreadCompressor(undefined);
 
 /** Enough read-ahead to keep the thread pool busy, little enough to keep memory flat. */
 const LIMITS = { maxAhead: 64, maxWeight: 32 * 1024 * 1024 };
-
-/** Lambda caps packages far below what needs ZIP64 (65,535 entries, 4 GiB), so juni does not write it. */
-function tooBig(what: string): Error {
-  return Object.assign(
-    new Error(
-      `the zip would hold ${what}, which needs ZIP64; no Lambda package is that large: trim the includes or the requirements`,
-    ),
-    { code: 'EZIP64' },
-  );
-}
 
 /** Orders by UTF-8 bytes, the order unzip tools and other implementations agree on. */
 export function compareBytes(a: string, b: string): number {
@@ -73,15 +67,36 @@ export function compareBytes(a: string, b: string): number {
  * Writes the entries (sorted here) to `dest`. Identical entries and contents always give identical
  * bytes: one timestamp, modes 0644/0755, level-6 deflate (stored when that does not shrink), no
  * extra fields, and a packed entry's data is exactly what compressing its file would give.
+ * An input that is not what the key says, or a zip too big for the format, is a result, not a throw;
+ * nothing is left at `dest` then.
  */
 export async function writeZip(
   sources: readonly ZipSource[],
   dest: string,
   time: ZipTime,
   compressor: Compressor = sizeChecked,
+): Promise<WriteZipResult> {
+  try {
+    return { ok: true, ...(await write(sources, dest, time, compressor)) };
+  } catch (error) {
+    const problem = zipProblemOf(error);
+    if (!problem) throw error;
+    rmSync(dest, { force: true });
+    return { ok: false, problem };
+  }
+}
+
+async function write(
+  sources: readonly ZipSource[],
+  dest: string,
+  time: ZipTime,
+  compressor: Compressor,
 ): Promise<WrittenZip> {
   const sorted = [...sources].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
-  if (sorted.length > MAX_ENTRIES) throw tooBig(`${sorted.length} files`);
+  // Lambda caps packages far below what needs ZIP64 (65,535 entries, 4 GiB), so juni does not write it.
+  if (sorted.length > MAX_ENTRIES) {
+    throw new ZipProblemError({ reason: 'needs-zip64', entries: sorted.length, overFourGiB: false });
+  }
   const dos = dosTime(time);
   const out = await SequentialFile.create(dest);
   const packs = new PackReader();
@@ -110,7 +125,9 @@ export async function writeZip(
     const cd = Buffer.concat(central);
     await out.write(cd);
     await out.write(endOfCentralDirectory(sorted.length, cd.length, cdOffset));
-    if (out.offset > MAX_OFFSET) throw tooBig('over 4 GiB');
+    if (out.offset > MAX_OFFSET) {
+      throw new ZipProblemError({ reason: 'needs-zip64', entries: sorted.length, overFourGiB: true });
+    }
     return await out.close();
   } finally {
     await packs.close();
@@ -135,11 +152,9 @@ class PackReader {
       this.#windows.set(s.pack, window);
       w = await window;
     }
-    if (end > w.start + w.data.length)
-      throw Object.assign(new Error(`the dependency pack ${s.pack} is truncated`), {
-        code: 'EINPUTCHANGED',
-        path: s.pack,
-      });
+    if (end > w.start + w.data.length) {
+      throw new ZipProblemError({ reason: 'input-changed', path: s.pack, change: 'truncated' });
+    }
     const data = w.data.subarray(s.offset - w.start, end - w.start);
     return { crc32: s.crc32, size: s.size, compressedSize: s.compressedSize, method: s.method, data };
   }

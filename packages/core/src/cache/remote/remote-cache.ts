@@ -25,8 +25,6 @@ export interface RemoteCacheOptions {
 }
 
 export class RemoteCache {
-  /** Keys whose results came from the server this build. */
-  readonly hits = new Set<string>();
   readonly #config: RemoteConfig;
   readonly #client: RemoteCacheClient;
   readonly #results: ResultStore;
@@ -98,7 +96,6 @@ export class RemoteCache {
       else throw new Error('its content does not match its recorded hash');
       this.#artifacts.commit(temp, finalPath);
       this.#results.put(result);
-      this.hits.add(key);
       return result;
     } catch (error) {
       got.body.destroy();
@@ -113,9 +110,7 @@ export class RemoteCache {
 
   /** Whether the server has `key`, without downloading it (for results nobody needs locally). */
   async has(key: string): Promise<boolean> {
-    const found = await this.#client.head(key);
-    if (found) this.hits.add(key);
-    return found;
+    return this.#client.head(key);
   }
 
   /** Queues an upload of the local result for `key` (readwrite mode only). */

@@ -2,9 +2,9 @@
 // uploaded directly (warning); more than 5 layers, or over 262,144,000 bytes unzipped with its
 // layers, cannot deploy at all (failure, naming the largest contributors).
 // Leaves building the zips to run-package.ts.
-import type { ResultStore, ZipOutput } from '../cache/results.js';
-import type { BuildReport } from '../report/events.js';
-import type { NodeFailure } from '../report/failures.js';
+import type { StoredResult, ZipOutput } from '../cache/results.js';
+import type { BuildReport } from './events.js';
+import type { NodeFailure } from './failures.js';
 import type { BuildPlan } from '../plan/plan.js';
 
 export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
@@ -18,13 +18,18 @@ export interface LimitFindings {
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-export function checkLambdaLimits(plan: BuildPlan, report: BuildReport, results: ResultStore): LimitFindings {
+/** `results`: what each node produced or reused this build, by node id. */
+export function checkLambdaLimits(
+  plan: BuildPlan,
+  report: BuildReport,
+  results: ReadonlyMap<string, StoredResult>,
+): LimitFindings {
   const findings: LimitFindings = { warnings: [], failures: new Map() };
   const byId = new Map(report.nodes.map((n) => [n.id, n]));
   const zipOf = (id: string): ZipOutput | undefined => {
     const node = byId.get(id);
     if (!node || (node.status !== 'built' && node.status !== 'cached')) return undefined;
-    const stored = results.get(node.key)?.output;
+    const stored = results.get(id)?.output;
     return stored?.type === 'zip' ? stored : undefined;
   };
   for (const planned of plan.nodes) {
@@ -40,8 +45,10 @@ export function checkLambdaLimits(plan: BuildPlan, report: BuildReport, results:
     if (node.layerIds.length > MAX_LAYERS) {
       findings.failures.set(node.id, {
         reason: 'lambda-limit',
-        contributors: [],
-        message: `function ${node.name} lists ${node.layerIds.length} layers; Lambda allows at most ${MAX_LAYERS}`,
+        entry: node.name,
+        limit: 'layers',
+        layers: node.layerIds.length,
+        allowed: MAX_LAYERS,
       });
       continue;
     }
@@ -62,11 +69,11 @@ export function checkLambdaLimits(plan: BuildPlan, report: BuildReport, results:
       .slice(0, 8);
     findings.failures.set(node.id, {
       reason: 'lambda-limit',
+      entry: node.name,
+      limit: 'unzipped',
+      bytes: total,
+      allowed: UNZIPPED_LIMIT,
       contributors,
-      message: `function ${node.name} with its layers unzips to ${total.toLocaleString('en-US')} bytes, over Lambda's limit of ${UNZIPPED_LIMIT.toLocaleString('en-US')}; largest: ${contributors
-        .slice(0, 5)
-        .map((c) => `${c.name} ${mb(c.bytes)}`)
-        .join(', ')}`,
     });
   }
   return findings;

@@ -1,0 +1,64 @@
+// Owns turning the nodes' runs into the build's report: statuses, counts, bytes, and Lambda's
+// limits applied to the zips. Leaves running the nodes to run/ and the report's type to events.ts.
+import type { StoredResult } from '../cache/results.js';
+import type { BuildPlan } from '../plan/plan.js';
+import type { RunOutcome } from '../run/run-context.js';
+import type { BuildEvent, BuildReport, NodeReport } from './events.js';
+import { checkLambdaLimits } from './lambda-limits.js';
+
+export function makeReport(plan: BuildPlan, runs: ReadonlyMap<string, RunOutcome>, durationMs: number): BuildReport {
+  const nodes: NodeReport[] = plan.nodes.map((planned) => {
+    const { id, kind, name } = planned.node;
+    const base = { id, kind, name, key: planned.key };
+    const o = runs.get(id);
+    if (!o || o.state === 'skipped') {
+      return { ...base, status: 'skipped', durationMs: 0, outputs: [], ...(o ? { skippedBecause: o.because } : {}) };
+    }
+    const run = o.run;
+    const durationMs = Math.round(run.durationMs);
+    if (!run.ok) return { ...base, status: 'failed', durationMs, outputs: [], failure: run.failure };
+    const cache = run.status === 'cached' ? { cache: run.cache ?? 'local' } : {};
+    return { ...base, status: run.status, durationMs, outputs: run.outputs, ...cache };
+  });
+  const bytesWritten = [...runs.values()].reduce(
+    (n, o) => n + (o.state === 'done' && o.run.ok ? o.run.bytesWritten : 0),
+    0,
+  );
+  return summarise(nodes, { durationMs: Math.round(durationMs), bytesWritten });
+}
+
+function summarise(nodes: NodeReport[], totals: { durationMs: number; bytesWritten: number }): BuildReport {
+  const count = (s: NodeReport['status']): number => nodes.filter((n) => n.status === s).length;
+  return {
+    ok: count('failed') === 0 && count('skipped') === 0,
+    nodes,
+    warnings: [],
+    summary: {
+      built: count('built'),
+      cached: count('cached'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      ...totals,
+    },
+  };
+}
+
+/** Lambda's limits: over-limit functions fail (their zips would not deploy); big zips warn. */
+export function applyLimits(
+  plan: BuildPlan,
+  report: BuildReport,
+  results: ReadonlyMap<string, StoredResult>,
+  emit: (event: BuildEvent) => void,
+): BuildReport {
+  const findings = checkLambdaLimits(plan, report, results);
+  for (const message of findings.warnings) emit({ type: 'warning', message });
+  if (findings.failures.size === 0) return report;
+  const nodes = report.nodes.map((n): NodeReport => {
+    const failure = findings.failures.get(n.id);
+    if (!failure) return n;
+    const ref = { id: n.id, kind: n.kind, name: n.name, key: n.key };
+    emit({ type: 'node-failed', node: ref, failure, durationMs: n.durationMs });
+    return { ...n, status: 'failed', outputs: [], failure };
+  });
+  return summarise(nodes, report.summary);
+}

@@ -1,0 +1,70 @@
+// Owns which upstream outputs a build must have in hand: the installs and image files of every
+// layer or function whose zip is not cached, and the images an install must run in. Leaves the
+// lookups to the cache protocol (cache/cache.ts), so --dry-run sees what a build would.
+import type { Cache, CacheNeed } from '../cache/cache.js';
+import type { BuildPlan, PlannedNode } from '../plan/plan.js';
+
+/** How much of each node's stored result this build uses. */
+export class Demand {
+  /** Ids of upstream nodes whose output (a pack, lambda files) a node that runs will read. */
+  readonly #read: ReadonlySet<string>;
+  /** Image node ids an install runs in this build: the image must be on the engine. */
+  readonly #onEngine: ReadonlySet<string>;
+
+  constructor(read: ReadonlySet<string>, onEngine: ReadonlySet<string>) {
+    this.#read = read;
+    this.#onEngine = onEngine;
+  }
+
+  /** What a cache lookup of this node must prove. */
+  needOf(planned: PlannedNode): CacheNeed {
+    const { kind, id } = planned.node;
+    if (kind === 'layer' || kind === 'function' || this.#read.has(id)) return 'artifact';
+    // An image's result is read for its ID even when its files are not.
+    return kind === 'image' ? 'result' : 'record';
+  }
+
+  /** Whether an install runs in this image this build. */
+  onEngine(imageNodeId: string): boolean {
+    return this.#onEngine.has(imageNodeId);
+  }
+}
+
+const LOOKUPS_AT_ONCE = 8;
+
+/**
+ * Looks up every layer and function zip (through the cache, so a remote one is fetched now, eight
+ * at a time) and derives what their builds need. A zip found needs neither its install nor its
+ * image; a cached build needs no engine at all. With `force`, everything is needed.
+ */
+export async function findDemand(plan: BuildPlan, cache: Cache, options: { force: boolean }): Promise<Demand> {
+  const packages = plan.nodes.filter((p) => p.node.kind === 'function' || p.node.kind === 'layer');
+  const missing: PlannedNode[] = [];
+  const queue = [...packages];
+  const worker = async (): Promise<void> => {
+    for (let p = queue.shift(); p; p = queue.shift()) {
+      const label = `${p.node.kind} ${p.node.name}`;
+      const found = options.force
+        ? undefined
+        : await cache.get({ key: p.key, kind: p.node.kind, label, need: 'artifact' });
+      if (found?.state !== 'hit') missing.push(p);
+    }
+  };
+  await Promise.all(Array.from({ length: LOOKUPS_AT_ONCE }, worker));
+  const read = new Set<string>();
+  for (const { node } of missing) {
+    if (node.kind !== 'function' && node.kind !== 'layer') continue;
+    if (node.depsId) read.add(node.depsId);
+    if (node.imageId) read.add(node.imageId);
+  }
+  const onEngine = new Set<string>();
+  for (const p of plan.nodes) {
+    const imageId = p.node.kind === 'deps' ? p.node.settings.imageId : undefined;
+    if (imageId === undefined || !read.has(p.node.id)) continue;
+    const found = options.force
+      ? undefined
+      : await cache.get({ key: p.key, kind: 'deps', label: `deps ${p.node.name}`, need: 'record' });
+    if (found?.state !== 'hit') onEngine.add(imageId);
+  }
+  return new Demand(read, onEngine);
+}
