@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { BuildSettings, FunctionSpec, ImageSpec, LayerSpec, Manifest } from '../manifest/types.js';
+import { buildGraph } from './build-graph.js';
+import { upstreamOf, type BuildGraph, type DepsNode, type FunctionNode, type ImageNode } from './nodes.js';
+
+const DIR = '/proj';
+const pos = { line: 1, column: 1 };
+
+function settings(over: Partial<BuildSettings> = {}): BuildSettings {
+  return { executor: 'docker', image: undefined, network: undefined, exclude: [], keep: [], ...over };
+}
+
+function fn(name: string, over: { requirements?: string; layers?: string[]; settings?: Partial<BuildSettings> } = {}) {
+  const spec: FunctionSpec = {
+    kind: 'function',
+    name,
+    requirements: over.requirements === undefined ? undefined : `${DIR}/${over.requirements}`,
+    includes: [],
+    settings: settings(over.settings),
+    pos,
+    layers: over.layers ?? [],
+  };
+  return spec;
+}
+
+function layer(name: string, over: { requirements?: string; settings?: Partial<BuildSettings> } = {}) {
+  const spec: LayerSpec = {
+    kind: 'layer',
+    name,
+    requirements: over.requirements === undefined ? undefined : `${DIR}/${over.requirements}`,
+    includes: [],
+    settings: settings(over.settings),
+    pos,
+  };
+  return spec;
+}
+
+function image(name: string, tag?: string): ImageSpec {
+  return { name, dockerfile: `${DIR}/${name}/Dockerfile`, context: DIR, args: {}, target: undefined, tag };
+}
+
+function manifest(parts: Partial<Pick<Manifest, 'functions' | 'layers' | 'images' | 'python'>>): Manifest {
+  return {
+    file: `${DIR}/manifest.yml`,
+    dir: DIR,
+    output: `${DIR}/dist`,
+    outputSpec: { spec: './dist', pos },
+    allowOutside: [],
+    pipconf: undefined,
+    python: undefined,
+    architecture: undefined,
+    functions: [],
+    layers: [],
+    images: [],
+    ...parts,
+  };
+}
+
+const defaultImage = (python: string | undefined) => `sam-build:${python ?? 'default'}`;
+const graphOf = (m: Manifest) => buildGraph(m, { defaultImage });
+const ofKind = <K extends string>(graph: BuildGraph, kind: K) => graph.nodes.filter((n) => n.kind === kind);
+
+function get<T>(graph: BuildGraph, id: string): T {
+  const node = graph.byId.get(id);
+  assert.ok(node, `no node ${id}`);
+  return node as T;
+}
+
+test('two entries with the same requirements file and settings share one install', () => {
+  const graph = graphOf(
+    manifest({
+      functions: [fn('b', { requirements: 'requirements.txt' }), fn('a', { requirements: 'requirements.txt' })],
+      layers: [layer('libs', { requirements: 'requirements.txt' })],
+    }),
+  );
+  const deps = ofKind(graph, 'deps') as DepsNode[];
+  assert.equal(deps.length, 1);
+  const install = deps[0]!;
+  assert.equal(install.name, 'requirements.txt');
+  assert.equal(install.requirements, `${DIR}/requirements.txt`);
+  // Layers are listed before functions, each sorted by name.
+  assert.deepEqual(install.users, ['layer:libs', 'function:a', 'function:b']);
+  for (const id of ['function:a', 'function:b', 'layer:libs']) {
+    assert.equal(get<FunctionNode>(graph, id).depsId, install.id);
+  }
+});
+
+test('other install settings give separate installs, named after their first user', () => {
+  const graph = graphOf(
+    manifest({
+      functions: [
+        fn('api', { requirements: 'requirements.txt' }),
+        fn('job', { requirements: 'requirements.txt', settings: { executor: 'local' } }),
+        fn('net', { requirements: 'requirements.txt', settings: { network: 'host' } }),
+        fn('solo', { requirements: 'other/requirements.txt' }),
+      ],
+    }),
+  );
+  const deps = ofKind(graph, 'deps') as DepsNode[];
+  assert.deepEqual(deps.map((d) => d.name).sort(), [
+    'other/requirements.txt',
+    'requirements.txt (api)',
+    'requirements.txt (job)',
+    'requirements.txt (net)',
+  ]);
+  assert.equal(new Set(deps.map((d) => d.id)).size, 4);
+  const local = deps.find((d) => d.users.includes('function:job'));
+  assert.equal(local?.settings.executor, 'local');
+  assert.equal(local?.settings.imageId, undefined);
+});
+
+test('docker entries get an image edge: a built image by name or tag, else the default or named external image', () => {
+  const graph = graphOf(
+    manifest({
+      python: '3.11',
+      images: [image('builder', 'acme/builder:1')],
+      layers: [layer('by-tag', { settings: { image: 'acme/builder:1' } })],
+      functions: [
+        fn('by-name', { requirements: 'requirements.txt', settings: { image: 'builder' } }),
+        fn('plain'),
+        fn('pinned', { settings: { image: 'python:3.11' } }),
+        fn('local', { settings: { executor: 'local' } }),
+      ],
+    }),
+  );
+  const images = ofKind(graph, 'image') as ImageNode[];
+  assert.deepEqual(images.map((i) => i.id).sort(), [
+    'image:builder',
+    'image:external:python:3.11',
+    'image:external:sam-build:3.11',
+  ]);
+  const built = get<ImageNode>(graph, 'image:builder');
+  assert.equal(built.source.type, 'dockerfile');
+  assert.deepEqual(built.users, ['layer by-tag', 'function by-name']);
+  assert.deepEqual(get<ImageNode>(graph, 'image:external:sam-build:3.11').source, {
+    type: 'external',
+    ref: 'sam-build:3.11',
+  });
+  assert.equal(get<FunctionNode>(graph, 'function:plain').imageId, 'image:external:sam-build:3.11');
+  assert.equal(get<FunctionNode>(graph, 'function:local').imageId, undefined);
+  // The install runs in the entry's image.
+  const [install] = ofKind(graph, 'deps') as DepsNode[];
+  assert.ok(install);
+  assert.equal(install.settings.imageId, 'image:builder');
+  assert.deepEqual(upstreamOf(install), ['image:builder']);
+});
+
+test('a function waits for its install, its image and each of its layers', () => {
+  const graph = graphOf(
+    manifest({
+      layers: [layer('base', { requirements: 'base.txt' }), layer('extra')],
+      functions: [fn('api', { requirements: 'requirements.txt', layers: ['extra', 'base'] })],
+    }),
+  );
+  const api = get<FunctionNode>(graph, 'function:api');
+  assert.deepEqual(api.layerIds, ['layer:extra', 'layer:base']);
+  assert.deepEqual(upstreamOf(api), [api.depsId, 'image:external:sam-build:default', 'layer:extra', 'layer:base']);
+  assert.deepEqual(upstreamOf(get(graph, 'layer:extra')), ['image:external:sam-build:default']);
+});
+
+test('nodes come in topological order, and byId holds every node', () => {
+  const graph = graphOf(
+    manifest({
+      images: [image('z-img')],
+      layers: [layer('base', { requirements: 'r.txt', settings: { image: 'z-img' } })],
+      functions: [fn('b', { layers: ['base'] }), fn('a', { requirements: 'r.txt', layers: ['base'] })],
+    }),
+  );
+  assert.deepEqual(
+    graph.nodes.map((n) => n.kind),
+    ['image', 'image', 'deps', 'deps', 'layer', 'function', 'function'],
+  );
+  const seen = new Set<string>();
+  for (const node of graph.nodes) {
+    for (const up of upstreamOf(node)) assert.ok(seen.has(up), `${node.id} comes before ${up}`);
+    seen.add(node.id);
+  }
+  assert.deepEqual(
+    [...graph.byId.keys()],
+    graph.nodes.map((n) => n.id),
+  );
+});
