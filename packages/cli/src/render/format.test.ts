@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { failureDetails, formatBytes, formatDuration, label, plural } from './format.js';
+import { formatBytes, formatDuration, label, plural } from './format.js';
 
 test('formatDuration: whole milliseconds below a second, tenths of seconds from there', () => {
   assert.equal(formatDuration(0), '0ms');
@@ -26,50 +26,4 @@ test('label and plural', () => {
   assert.equal(plural(0, 'node'), '0 nodes');
   assert.equal(plural(1, 'node'), '1 node');
   assert.equal(plural(2, 'file'), '2 files');
-});
-
-test("failureDetails: pip's last 20 log lines, quoted under the summary", () => {
-  const logTail = Array.from({ length: 25 }, (_, i) => `line ${i + 1}`);
-  const lines = failureDetails({ reason: 'pip-failed', exitCode: 1, signal: null, logTail });
-  assert.equal(lines.length, 21);
-  assert.equal(lines[0], 'pip exited with code 1');
-  assert.equal(lines[1], '  | line 6');
-  assert.equal(lines[20], '  | line 25');
-  assert.deepEqual(failureDetails({ reason: 'pip-failed', exitCode: null, signal: 'SIGKILL', logTail: [] }), [
-    'pip was stopped by SIGKILL',
-  ]);
-});
-
-test('failureDetails: a hint for the failures that have one, the contributors of a size limit', () => {
-  assert.deepEqual(failureDetails({ reason: 'docker-unreachable', message: 'no docker', hint: 'start it' }), [
-    'no docker',
-    '  hint: start it',
-  ]);
-  assert.deepEqual(
-    failureDetails({
-      reason: 'lambda-limit',
-      message: 'too big',
-      contributors: [
-        { name: 'numpy', bytes: 30 * 1024 * 1024 },
-        { name: 'six.py', bytes: 512 },
-      ],
-    }),
-    ['too big', '    30.0 MiB  numpy', '       512 B  six.py'],
-  );
-  assert.deepEqual(failureDetails({ reason: 'aborted' }), ['the build was interrupted']);
-  assert.deepEqual(failureDetails({ reason: 'container-failed', message: 'exit 137' }), ['exit 137']);
-});
-
-test('failureDetails: an unexpected error asks for a report and indents the stack', () => {
-  const lines = failureDetails({
-    reason: 'unexpected-error',
-    message: 'boom',
-    stack: 'Error: boom\n    at f (x.js:1:1)',
-  });
-  assert.deepEqual(lines, [
-    'boom',
-    '  this is a bug in juni; please report it with this output:',
-    '  Error: boom',
-    '      at f (x.js:1:1)',
-  ]);
 });
