@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KeyBreakdown } from '../plan/node-key.js';
-import { diffBreakdowns, type ChangeReason } from './explain-diff.js';
+import { diffBreakdowns } from './explain-diff.js';
 
 function breakdown(parts: Partial<KeyBreakdown> = {}): KeyBreakdown {
   return { tool: '1.0.0', kind: 'function', config: {}, files: {}, upstream: {}, ...parts };
