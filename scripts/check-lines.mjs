@@ -5,7 +5,12 @@ import path from 'node:path';
 
 const MAX = 140;
 const root = path.resolve(import.meta.dirname, '..');
-const dirs = [...readdirSync(path.join(root, 'packages')).map((p) => `packages/${p}/src`), 'test/src', 'bench', 'scripts'];
+const dirs = [
+  ...readdirSync(path.join(root, 'packages')).map((p) => `packages/${p}/src`),
+  'test/src',
+  'bench',
+  'scripts',
+];
 const long = [];
 function walk(dir) {
   for (const name of readdirSync(dir)) {

@@ -31,59 +31,80 @@ test('a same-size edit of an included file while the build runs stores nothing u
   assert.equal(pip.count(), 1, 'the install of the first build is reused');
 });
 
-test('a requirements file swapped while pip runs: pip installs what the key says, and the old content is served right', async (t) => {
-  const p = tempProject(t, {
-    'pip.conf': PIP_CONF,
-    'requirements.txt': 'alpha\n',
-    'src/handler.py': 'H = 1\n',
-    'manifest.yml':
-      "global: {executor: local, pipconf: ./pip.conf}\nfunctions:\n  fn:\n    requirements: ./requirements.txt\n    include: ['./src/handler.py']\n",
-  });
-  await p.wheel({ name: 'alpha', files: { 'alpha/__init__.py': 'A = 1\n' } });
-  await p.wheel({ name: 'gamma', files: { 'gamma/__init__.py': 'G = 1\n' } });
-  const pip = new PipRuns(t);
-  const first = await buildJson(p.dir, [], pip.env({}, { [p.path('requirements.txt')]: 'gamma\n' }));
-  assert.equal(first.run.code, 0, first.run.stderr);
-  assert.deepEqual(
-    zipNames(p.path('dist/fn.zip')),
-    ['alpha/__init__.py', 'handler.py'],
-    'pip read the snapshot the key was computed from',
-  );
-  assert.equal(p.read('requirements.txt'), 'gamma\n', 'the swap really happened');
+test(
+  'a requirements file swapped while pip runs: pip installs what the key says, ' +
+    'and the old content is served right',
+  async (t) => {
+    const p = tempProject(t, {
+      'pip.conf': PIP_CONF,
+      'requirements.txt': 'alpha\n',
+      'src/handler.py': 'H = 1\n',
+      'manifest.yml': [
+        'global: {executor: local, pipconf: ./pip.conf}',
+        'functions:',
+        '  fn:',
+        '    requirements: ./requirements.txt',
+        "    include: ['./src/handler.py']",
+        '',
+      ].join('\n'),
+    });
+    await p.wheel({ name: 'alpha', files: { 'alpha/__init__.py': 'A = 1\n' } });
+    await p.wheel({ name: 'gamma', files: { 'gamma/__init__.py': 'G = 1\n' } });
+    const pip = new PipRuns(t);
+    const first = await buildJson(p.dir, [], pip.env({}, { [p.path('requirements.txt')]: 'gamma\n' }));
+    assert.equal(first.run.code, 0, first.run.stderr);
+    assert.deepEqual(
+      zipNames(p.path('dist/fn.zip')),
+      ['alpha/__init__.py', 'handler.py'],
+      'pip read the snapshot the key was computed from',
+    );
+    assert.equal(p.read('requirements.txt'), 'gamma\n', 'the swap really happened');
 
-  p.write('requirements.txt', 'alpha\n');
-  const second = await buildJson(p.dir, [], pip.env());
-  assert.deepEqual(statuses(second.report), { 'deps:requirements.txt': 'cached', fn: 'cached' });
-  assert.deepEqual(zipNames(p.path('dist/fn.zip')), ['alpha/__init__.py', 'handler.py']);
-  assert.equal(pip.count(), 1);
+    p.write('requirements.txt', 'alpha\n');
+    const second = await buildJson(p.dir, [], pip.env());
+    assert.deepEqual(statuses(second.report), { 'deps:requirements.txt': 'cached', fn: 'cached' });
+    assert.deepEqual(zipNames(p.path('dist/fn.zip')), ['alpha/__init__.py', 'handler.py']);
+    assert.equal(pip.count(), 1);
 
-  p.write('requirements.txt', 'gamma\n');
-  const third = await buildJson(p.dir, [], pip.env());
-  assert.equal(statuses(third.report)['deps:requirements.txt'], 'built');
-  assert.deepEqual(zipNames(p.path('dist/fn.zip')), ['gamma/__init__.py', 'handler.py']);
-  assert.equal(pip.count(), 2);
-});
+    p.write('requirements.txt', 'gamma\n');
+    const third = await buildJson(p.dir, [], pip.env());
+    assert.equal(statuses(third.report)['deps:requirements.txt'], 'built');
+    assert.deepEqual(zipNames(p.path('dist/fn.zip')), ['gamma/__init__.py', 'handler.py']);
+    assert.equal(pip.count(), 2);
+  },
+);
 
-test('requirements that reference others (-r, an absolute -r, find-links beside the file) install from the snapshot as from the originals', async (t) => {
-  const p = tempProject(t, {
-    'reqs/pip.conf': '[global]\nno-index = true\n',
-    'reqs/base.txt': 'alpha\n',
-    'reqs/top.txt': '-r base.txt\n--find-links ./wheels\ngamma\n',
-    'src/handler.py': 'H = 1\n',
-    'manifest.yml':
-      "global: {executor: local, pipconf: ./reqs/pip.conf}\nfunctions:\n  fn:\n    requirements: ./reqs/top.txt\n    include: ['./src/handler.py']\n",
-  });
-  p.write('reqs/top.txt', `-r base.txt\n-r ${p.path('reqs/extra.txt')}\n--find-links ./wheels\ngamma\n`);
-  p.write('reqs/extra.txt', 'beta\n');
-  for (const name of ['alpha', 'beta', 'gamma']) await p.wheel({ name, files: { [`${name}/__init__.py`]: 'X = 1\n' } });
-  // find-links ./wheels is relative to reqs/top.txt, where pip looks first.
-  renameSync(p.path('wheels'), p.path('reqs/wheels'));
-  const { run } = await buildJson(p.dir);
-  assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(zipNames(p.path('dist/fn.zip')), [
-    'alpha/__init__.py',
-    'beta/__init__.py',
-    'gamma/__init__.py',
-    'handler.py',
-  ]);
-});
+test(
+  'requirements that reference others (-r, an absolute -r, find-links beside the file) ' +
+    'install from the snapshot as from the originals',
+  async (t) => {
+    const p = tempProject(t, {
+      'reqs/pip.conf': '[global]\nno-index = true\n',
+      'reqs/base.txt': 'alpha\n',
+      'reqs/top.txt': '-r base.txt\n--find-links ./wheels\ngamma\n',
+      'src/handler.py': 'H = 1\n',
+      'manifest.yml': [
+        'global: {executor: local, pipconf: ./reqs/pip.conf}',
+        'functions:',
+        '  fn:',
+        '    requirements: ./reqs/top.txt',
+        "    include: ['./src/handler.py']",
+        '',
+      ].join('\n'),
+    });
+    p.write('reqs/top.txt', `-r base.txt\n-r ${p.path('reqs/extra.txt')}\n--find-links ./wheels\ngamma\n`);
+    p.write('reqs/extra.txt', 'beta\n');
+    for (const name of ['alpha', 'beta', 'gamma'])
+      await p.wheel({ name, files: { [`${name}/__init__.py`]: 'X = 1\n' } });
+    // find-links ./wheels is relative to reqs/top.txt, where pip looks first.
+    renameSync(p.path('wheels'), p.path('reqs/wheels'));
+    const { run } = await buildJson(p.dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(zipNames(p.path('dist/fn.zip')), [
+      'alpha/__init__.py',
+      'beta/__init__.py',
+      'gamma/__init__.py',
+      'handler.py',
+    ]);
+  },
+);

@@ -143,10 +143,14 @@ test('shards 1/3, 2/3 and 3/3 together build every node exactly once', async (t)
       'layers:',
       '  shared: {include: [./src/lib/]}',
       'functions:',
-      ...fns.map(
-        (f) =>
-          `  ${f}: {include: [./src/api/], ${f.startsWith('a') ? 'requirements: ./requirements.txt' : f.startsWith('b') ? 'layers: [shared]' : `requirements: ./req-${f}.txt`}}`,
-      ),
+      ...fns.map((f) => {
+        const uses = f.startsWith('a')
+          ? 'requirements: ./requirements.txt'
+          : f.startsWith('b')
+            ? 'layers: [shared]'
+            : `requirements: ./req-${f}.txt`;
+        return `  ${f}: {include: [./src/api/], ${uses}}`;
+      }),
       '',
     ].join('\n'),
   );
