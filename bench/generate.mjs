@@ -12,7 +12,8 @@ export const CACHE = path.join(HERE, 'out', 'cache');
 const WHEELS_PY = String.raw`
 import base64, hashlib, random, sys, zipfile
 out, heavy_files, heavy_bytes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-WORDS = "account order item price total customer request response cache session token value index record batch stream parse render encode decode validate".split()
+WORDS = ("account order item price total customer request response cache session token value index "
+         "record batch stream parse render encode decode validate").split()
 def source(rng, size):
     lines, n = [], 0
     while n < size:
@@ -29,9 +30,11 @@ def source(rng, size):
 def wheel(name, files, requires=()):
     info = f"{name}-1.0.dist-info"
     files = dict(files)
-    files[f"{info}/METADATA"] = "Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n%s" % (name, "".join(f"Requires-Dist: {r}\n" for r in requires))
+    requires_dist = "".join(f"Requires-Dist: {r}\n" for r in requires)
+    files[f"{info}/METADATA"] = "Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n%s" % (name, requires_dist)
     files[f"{info}/WHEEL"] = "Wheel-Version: 1.0\nGenerator: juni-bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    rec = [f"{p},sha256={base64.urlsafe_b64encode(hashlib.sha256(c.encode()).digest()).rstrip(b'=').decode()},{len(c.encode())}" for p, c in files.items()]
+    digest = lambda c: base64.urlsafe_b64encode(hashlib.sha256(c.encode()).digest()).rstrip(b'=').decode()
+    rec = [f"{p},sha256={digest(c)},{len(c.encode())}" for p, c in files.items()]
     files[f"{info}/RECORD"] = "\n".join(rec + [f"{info}/RECORD,,"]) + "\n"
     with zipfile.ZipFile(f"{out}/{name}-1.0-py3-none-any.whl", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         for p in sorted(files):

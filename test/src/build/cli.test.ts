@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { juni } from '../rig/juni.js';
+import { PipRuns } from '../rig/pip-runs.js';
 import { REPO } from '../rig/paths.js';
 import { standardProject } from '../rig/project.js';
 
@@ -19,12 +20,14 @@ test('--help and --version', async () => {
 
 test('piped output is plain lines with a summary; --json keeps stdout to one object', async (t) => {
   const p = await standardProject(t);
-  const plain = await juni(['build'], { cwd: p.dir });
+  const pip = new PipRuns(t);
+  const plain = await juni(['build'], { cwd: p.dir, env: pip.env() });
   assert.equal(plain.code, 0, plain.stderr);
   assert.match(plain.stdout, /ok {2}function api built in \d+(ms|\.\ds) -> dist\/api\.zip/);
   assert.match(plain.stdout, /juni: 3 built, 0 cached in .*; .* written/);
   assert.doesNotMatch(plain.stdout, /\u001b\[/, 'no escape codes when piped');
-  const json = await juni(['build', '--json'], { cwd: p.dir });
+  assert.equal(pip.since(), 1);
+  const json = await juni(['build', '--json'], { cwd: p.dir, env: pip.env() });
   const report = JSON.parse(json.stdout) as {
     nodes: { kind: string; name: string; status: string; key: string; outputs: unknown[] }[];
     summary: Record<string, number>;
@@ -43,4 +46,5 @@ test('piped output is plain lines with a summary; --json keeps stdout to one obj
     'skipped',
   ]);
   assert.match(json.stderr, /juni: 3 nodes planned/);
+  assert.equal(pip.since(), 0, 'the cached install ran no pip');
 });

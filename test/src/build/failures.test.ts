@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildJson, statuses } from '../rig/juni.js';
+import { PipRuns } from '../rig/pip-runs.js';
 import { standardProject } from '../rig/project.js';
 
 test('pip failing fails its install and its users; the rest still builds', async (t) => {
@@ -18,7 +19,8 @@ test('pip failing fails its install and its users; the rest still builds', async
     ].join('\n'),
   );
   p.write('bad.txt', 'doesnotexist-pkg==9.9\n');
-  const { run, report } = await buildJson(p.dir);
+  const pip = new PipRuns(t);
+  const { run, report } = await buildJson(p.dir, [], pip.env());
   assert.equal(run.code, 1);
   assert.deepEqual(statuses(report), {
     'deps:bad.txt': 'failed',
@@ -30,6 +32,7 @@ test('pip failing fails its install and its users; the rest still builds', async
   assert.equal(existsSync(p.path('dist/broken.zip')), false);
   assert.equal(existsSync(p.path('dist/fine.zip')), true);
   assert.equal(report.ok, false);
+  assert.equal(pip.count(), 2, 'pip ran for each requirements file, the failing one too');
 });
 
 test('no python3 on PATH: a message that says so, exit 1', async (t) => {

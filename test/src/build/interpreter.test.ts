@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildJson, juni, statuses } from '../rig/juni.js';
+import { PipRuns } from '../rig/pip-runs.js';
 import { standardProject } from '../rig/project.js';
 
 /**
@@ -49,16 +50,19 @@ function twoPyenvVersions(): [string, string] {
 test('switching the Python a pyenv shim runs (env var or .python-version) reinstalls; switching back is cached', async (t) => {
   const [first, second] = twoPyenvVersions();
   const p = await standardProject(t);
-  const env = { PYENV_VERSION: first };
-  assert.equal((await buildJson(p.dir, [], env)).run.code, 0);
+  const pip = new PipRuns(t);
+  assert.equal((await buildJson(p.dir, [], pip.env({ PYENV_VERSION: first }))).run.code, 0);
+  assert.equal(pip.since(), 1);
 
-  const switched = await buildJson(p.dir, [], { PYENV_VERSION: second });
+  const switched = await buildJson(p.dir, [], pip.env({ PYENV_VERSION: second }));
   assert.deepEqual(statuses(switched.report), { 'deps:requirements.txt': 'built', api: 'built', worker: 'built' });
-  assert.deepEqual(statuses((await buildJson(p.dir, [], { PYENV_VERSION: second })).report), {
+  assert.equal(pip.since(), 1, 'the other Python installs again');
+  assert.deepEqual(statuses((await buildJson(p.dir, [], pip.env({ PYENV_VERSION: second }))).report), {
     'deps:requirements.txt': 'cached',
     api: 'cached',
     worker: 'cached',
   });
+  assert.equal(pip.since(), 0);
 
   // `why` names the interpreter as what changed.
   const why = await juni(['why', 'api'], { cwd: p.dir, env: { PYENV_VERSION: first } });
@@ -72,11 +76,14 @@ test('switching the Python a pyenv shim runs (env var or .python-version) reinst
     api: status,
     worker: status,
   });
+  const unpinned = pip.env({ PYENV_VERSION: undefined });
   p.write('.python-version', `${first}\n`);
-  assert.deepEqual(statuses((await buildJson(p.dir, [], { PYENV_VERSION: undefined })).report), all('cached'));
+  assert.deepEqual(statuses((await buildJson(p.dir, [], unpinned)).report), all('cached'));
   p.write('.python-version', `${second}\n`);
-  assert.deepEqual(statuses((await buildJson(p.dir, [], { PYENV_VERSION: undefined })).report), all('cached'));
+  assert.deepEqual(statuses((await buildJson(p.dir, [], unpinned)).report), all('cached'));
+  assert.equal(pip.since(), 0, 'both versions found their installs');
   rmSync(p.path('.python-version'));
-  const global = await buildJson(p.dir, [], { PYENV_VERSION: undefined });
+  const global = await buildJson(p.dir, [], unpinned);
   assert.equal(statuses(global.report)['deps:requirements.txt'], 'built');
+  assert.equal(pip.since(), 1, 'the global Python installs');
 });

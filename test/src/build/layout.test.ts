@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildJson, statuses } from '../rig/juni.js';
+import { PipRuns } from '../rig/pip-runs.js';
 import { PIP_CONF, tempProject } from '../rig/project.js';
 import { readZip, zipNames } from '../rig/zip.js';
 
@@ -50,7 +51,8 @@ test('every include form lands where juniper puts it, and exclusions apply at an
       'fatpkg/data/requirements.txt': 'x\n',
     },
   });
-  const { run, report } = await buildJson(p.dir);
+  const pip = new PipRuns(t);
+  const { run, report } = await buildJson(p.dir, [], pip.env());
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(statuses(report), {
     'deps:requirements.txt': 'built',
@@ -58,6 +60,7 @@ test('every include form lands where juniper puts it, and exclusions apply at an
     api: 'built',
     root: 'built',
   });
+  assert.equal(pip.count(), 1, 'the layer and the function share one install');
 
   const lib = ['lib/deep/mod.py', 'lib/run.sh', 'lib/util.py'];
   assert.deepEqual(zipNames(p.path('dist/api.zip')), [
@@ -109,8 +112,10 @@ test('a function that lists a layer rebuilds when the layer changes; exclude and
     ].join('\n'),
   });
   await p.wheel({ name: 'metapkg', files: { 'metapkg/__init__.py': 'import importlib.metadata\n' } });
-  const first = await buildJson(p.dir);
+  const pip = new PipRuns(t);
+  const first = await buildJson(p.dir, [], pip.env());
   assert.equal(first.run.code, 0, first.run.stderr);
+  assert.equal(pip.since(), 1);
   // keep re-admits the .dist-info (pip writes INSTALLER, REQUESTED, RECORD beside the wheel's files);
   // exclude drops README.md.
   assert.deepEqual(zipNames(p.path('dist/fn.zip')), [
@@ -123,6 +128,7 @@ test('a function that lists a layer rebuilds when the layer changes; exclude and
     'metapkg/__init__.py',
   ]);
   p.write('layer/lib.py', 'L = 2\n');
-  const second = await buildJson(p.dir);
+  const second = await buildJson(p.dir, [], pip.env());
   assert.deepEqual(statuses(second.report), { 'deps:reqs.txt': 'cached', base: 'built', fn: 'built' });
+  assert.equal(pip.since(), 0, 'a layer edit runs no pip');
 });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildJson, juni, statuses } from '../rig/juni.js';
+import { PipRuns } from '../rig/pip-runs.js';
 import { standardProject, tempProject, type Project } from '../rig/project.js';
 import { zipNames } from '../rig/zip.js';
 
@@ -70,13 +71,16 @@ test('a build from the memo computes the same keys as one from the YAML', async 
   );
   const keys = (r: Awaited<ReturnType<typeof buildJson>>): Record<string, string> =>
     Object.fromEntries(r.report.nodes.map((n) => [n.name, n.key]));
-  assert.equal((await buildJson(p.dir)).run.code, 0);
-  const fromYaml = await buildJson(p.dir); // parses, and writes the memo
+  const pip = new PipRuns(t);
+  assert.equal((await buildJson(p.dir, [], pip.env())).run.code, 0);
+  assert.equal(pip.since(), 1, 'the layer and the function share one install');
+  const fromYaml = await buildJson(p.dir, [], pip.env()); // parses, and writes the memo
   assert.equal(readdirSync(p.path('.juni', 'manifests')).length, 1);
-  const fromMemo = await buildJson(p.dir);
+  const fromMemo = await buildJson(p.dir, [], pip.env());
   assert.deepEqual(keys(fromMemo), keys(fromYaml));
   assert.ok(
     fromMemo.report.nodes.every((n) => n.status === 'cached'),
     JSON.stringify(statuses(fromMemo.report)),
   );
+  assert.equal(pip.since(), 0, 'neither build after the first ran pip');
 });

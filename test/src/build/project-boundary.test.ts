@@ -97,24 +97,29 @@ test('in a git work tree the project root is the tree: a manifest in a sub-folde
   assert.deepEqual(zipNames(repo.path('services/api/dist/api.zip')), ['common/util.py', 'handler.py']);
 });
 
-test('include ./ leaves out top-level dotfiles, VCS folders at any depth and the pip.conf; deeper dotfiles stay as juniper had them', async (t) => {
-  const p = tempProject(t, {
-    'lambda_function.py': 'def lambda_handler(e, c): return 1\n',
-    '.env': 'AWS_SECRET_ACCESS_KEY=x\n',
-    '.git/config': '[remote "origin"]\n',
-    '.github/workflows/ci.yml': 'on: push\n',
-    'config/pip.conf': '[global]\nindex-url = http://user:hunter2@127.0.0.1:9/simple\n',
-    'pkg/mod.py': 'M = 1\n',
-    'pkg/.settings': 'kept\n',
-    'pkg/vendored/.git/HEAD': 'x\n',
-    'pkg/vendored/.hg/store': 'x\n',
-    'pkg/vendored/.svn/entries': 'x\n',
-    'manifest.yml': "global: {executor: local, pipconf: ./config/pip.conf}\nfunctions:\n  root:\n    include: ['./']\n",
-  });
-  const { run } = await buildJson(p.dir);
-  assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(zipNames(p.path('dist/root.zip')), ['lambda_function.py', 'pkg/.settings', 'pkg/mod.py']);
-});
+test(
+  'include ./ leaves out top-level dotfiles, VCS folders at any depth and the pip.conf; ' +
+    'deeper dotfiles stay as juniper had them',
+  async (t) => {
+    const p = tempProject(t, {
+      'lambda_function.py': 'def lambda_handler(e, c): return 1\n',
+      '.env': 'AWS_SECRET_ACCESS_KEY=x\n',
+      '.git/config': '[remote "origin"]\n',
+      '.github/workflows/ci.yml': 'on: push\n',
+      'config/pip.conf': '[global]\nindex-url = http://user:hunter2@127.0.0.1:9/simple\n',
+      'pkg/mod.py': 'M = 1\n',
+      'pkg/.settings': 'kept\n',
+      'pkg/vendored/.git/HEAD': 'x\n',
+      'pkg/vendored/.hg/store': 'x\n',
+      'pkg/vendored/.svn/entries': 'x\n',
+      'manifest.yml':
+        "global: {executor: local, pipconf: ./config/pip.conf}\nfunctions:\n  root:\n    include: ['./']\n",
+    });
+    const { run } = await buildJson(p.dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(zipNames(p.path('dist/root.zip')), ['lambda_function.py', 'pkg/.settings', 'pkg/mod.py']);
+  },
+);
 
 test('credentials in a pip index URL reach neither the log, --json nor the cache', async (t) => {
   const p = tempProject(t, {
@@ -122,8 +127,14 @@ test('credentials in a pip index URL reach neither the log, --json nor the cache
     'pip.conf': '[global]\nindex-url = http://ci-user:hunter2-secret@127.0.0.1:9/simple\nretries = 0\ntimeout = 2\n',
     'requirements.txt': 'absent-package\n',
     'src/handler.py': 'H = 1\n',
-    'manifest.yml':
-      "global: {executor: local, pipconf: ./pip.conf}\nfunctions:\n  fn:\n    requirements: ./requirements.txt\n    include: ['./src/handler.py']\n",
+    'manifest.yml': [
+      'global: {executor: local, pipconf: ./pip.conf}',
+      'functions:',
+      '  fn:',
+      '    requirements: ./requirements.txt',
+      "    include: ['./src/handler.py']",
+      '',
+    ].join('\n'),
   });
   const { run } = await buildJson(p.dir, ['--verbose']);
   assert.equal(run.code, 1, run.stderr);

@@ -5,20 +5,25 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { testEnv } from '../rig/juni.js';
 import { JUNI } from '../rig/paths.js';
+import { PipRuns } from '../rig/pip-runs.js';
 import { standardProject } from '../rig/project.js';
 
 /** ESC [ n A: the cursor-up a live display redraws with. */
 const CURSOR_UP = new RegExp(`${String.fromCharCode(27)}\\[\\d*A`);
 
 /** Runs `juni build` on a pty of `cols` columns (0: a pty nobody sized); resolves with its output and exit code. */
-function buildOnTerminal(cwd: string, cols: number): Promise<{ code: number | null; out: string }> {
+function buildOnTerminal(
+  cwd: string,
+  cols: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; out: string }> {
   const size = cols > 0 ? `stty cols ${cols} rows 40; ` : '';
   const command = `${size}exec "${process.execPath}" "${JUNI}" build`;
   return new Promise((resolve, reject) => {
     // CI is unset: with it juni prints plain lines on purpose, and this test is about terminals.
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd,
-      env: testEnv({ CI: undefined, TERM: 'xterm' }),
+      env: testEnv({ ...env, CI: undefined, TERM: 'xterm' }),
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -30,11 +35,13 @@ function buildOnTerminal(cwd: string, cols: number): Promise<{ code: number | nu
 
 test('on a terminal the build is a live task list that ends with every node ticked and the summary', async (t) => {
   const p = await standardProject(t);
-  const { code, out } = await buildOnTerminal(p.dir, 100);
+  const pip = new PipRuns(t);
+  const { code, out } = await buildOnTerminal(p.dir, 100, pip.env());
   assert.equal(code, 0, out);
   for (const node of ['deps requirements.txt built', 'function api built', 'function worker built']) {
     assert.match(out, new RegExp(`\u2714\\S* ${node}`), `a ticked line for ${node}:\n${out}`);
   }
+  assert.equal(pip.count(), 1, 'the ticked install really ran');
   assert.match(out, CURSOR_UP, 'redraws in place (cursor up)');
   assert.match(out, /juni: 3 built, 0 cached in /);
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, statSync } from 'node:fs';
 import { test } from 'node:test';
-import { BASE_IMAGE, leftoverContainers, removeImage, requireDocker } from '../rig/docker.js';
+import { BASE_IMAGE, EngineLog, leftoverContainers, removeImage, requireDocker } from '../rig/docker.js';
 import { buildJson, statuses } from '../rig/juni.js';
 import { Project, PIP_CONF, tempProject } from '../rig/project.js';
 import { readZip, sha256, zipNames } from '../rig/zip.js';
@@ -63,8 +63,10 @@ test('images from Dockerfiles, pip in containers, lambda_lib and lambda_bin wher
   t.after(() => removeImage(tag));
   const p = await ridgeProject(t, tag);
   const env = { JUNI_DEFAULT_IMAGE: BASE_IMAGE };
+  const log = new EngineLog();
   const { run, report } = await buildJson(p.dir, [], env);
   assert.equal(run.code, 0, run.stderr);
+  assert.equal(log.pipRuns(p.dir), 2, 'a pip container for each of the two installs');
   assert.deepEqual(statuses(report), {
     [`image:${BASE_IMAGE}`]: 'built',
     'image:ridge': 'built',
@@ -97,8 +99,10 @@ test('images from Dockerfiles, pip in containers, lambda_lib and lambda_bin wher
   // A second checkout elsewhere gives the same bytes.
   const copy = new Project(tempProject(t).path('copy'));
   cpSync(p.dir, copy.dir, { recursive: true, filter: (src) => !src.includes('/dist') && !src.includes('/.juni') });
+  log.mark();
   const again = await buildJson(copy.dir, [], env);
   assert.equal(again.run.code, 0, again.run.stderr);
+  assert.equal(log.pipRuns(copy.dir), 2, 'the copy installs for itself');
   for (const zip of ['api.zip', 'ridge-layer.zip', 'plain.zip'])
     assert.equal(sha256(copy.path('dist', zip)), sha256(p.path('dist', zip)), zip);
 });
@@ -109,10 +113,15 @@ test('a Dockerfile edit rebuilds that image and what uses it; an ignored file re
   t.after(() => removeImage(tag));
   const p = await ridgeProject(t, tag);
   const env = { JUNI_DEFAULT_IMAGE: BASE_IMAGE };
+  const log = new EngineLog();
   assert.equal((await buildJson(p.dir, [], env)).run.code, 0);
+  assert.equal(log.pipRuns(p.dir), 2);
+  log.mark();
   p.write('notes/ignored.txt', 'edited\n');
   const ignored = await buildJson(p.dir, [], env);
   assert.equal(ignored.report.summary.built, 0, "a .dockerignore'd file is not an input");
+  assert.equal(log.pipRuns(p.dir), 0);
+  log.mark();
   const plainTime = statSync(p.path('dist/plain.zip')).mtimeMs;
   p.write('docker/Dockerfile', DOCKERFILE + 'RUN echo more > /var/task/lambda_lib/extra.txt\n');
   const { report } = await buildJson(p.dir, [], env);
@@ -125,6 +134,7 @@ test('a Dockerfile edit rebuilds that image and what uses it; an ignored file re
     api: 'built',
     plain: 'cached',
   });
+  assert.equal(log.pipRuns(p.dir), 1, "only the edited image's install ran pip");
   assert.ok(zipNames(p.path('dist/api.zip')).includes('extra.txt'));
   assert.equal(statSync(p.path('dist/plain.zip')).mtimeMs, plainTime);
   assert.deepEqual(leftoverContainers(p.dir), []);

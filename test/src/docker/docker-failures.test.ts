@@ -13,7 +13,16 @@ function project(t: Parameters<typeof tempProject>[0], image: string, requiremen
     'pip.conf': PIP_CONF,
     'requirements.txt': requirements,
     'src/handler.py': 'H = 1\n',
-    'manifest.yml': `global: {pipconf: ./pip.conf, image: ${image}}\nfunctions:\n  api:\n    requirements: ./requirements.txt\n    include: [./src/]\n  ok:\n    include: [./src/]\n`,
+    'manifest.yml': [
+      `global: {pipconf: ./pip.conf, image: ${image}}`,
+      'functions:',
+      '  api:',
+      '    requirements: ./requirements.txt',
+      '    include: [./src/]',
+      '  ok:',
+      '    include: [./src/]',
+      '',
+    ].join('\n'),
   });
 }
 
@@ -58,9 +67,10 @@ for (const [signal, code, what] of [
     t.after(() => removeImage(tag));
     const p = project(t, tag, 'tinyhttp\n');
     // An image whose python3 first sleeps: pip is still running when the interrupt comes.
+    const slowPython = `printf '#!/bin/sh\\nsleep 60\\nexec /usr/bin/python3-real "$@"\\n' > /usr/bin/python3`;
     p.write(
       'Dockerfile',
-      `FROM ${BASE_IMAGE}\nRUN mv /usr/bin/python3 /usr/bin/python3-real && printf '#!/bin/sh\\nsleep 60\\nexec /usr/bin/python3-real "$@"\\n' > /usr/bin/python3 && chmod 755 /usr/bin/python3\n`,
+      `FROM ${BASE_IMAGE}\nRUN mv /usr/bin/python3 /usr/bin/python3-real && ${slowPython} && chmod 755 /usr/bin/python3\n`,
     );
     p.write(
       'manifest.yml',

@@ -44,7 +44,14 @@ test('a build run by a non-root user leaves only files that user owns', async (t
     'pip.conf': PIP_CONF,
     'requirements.txt': 'tinyhttp\n',
     'src/handler.py': 'H = 1\n',
-    'manifest.yml': `global: {pipconf: ./pip.conf, image: ${BASE_IMAGE}}\nfunctions:\n  api:\n    requirements: ./requirements.txt\n    include: [./src/]\n`,
+    'manifest.yml': [
+      `global: {pipconf: ./pip.conf, image: ${BASE_IMAGE}}`,
+      'functions:',
+      '  api:',
+      '    requirements: ./requirements.txt',
+      '    include: [./src/]',
+      '',
+    ].join('\n'),
   });
   await p.wheel({ name: 'tinyhttp', files: { 'tinyhttp/__init__.py': 'X = 1\n' } });
   chownTree(p.dir, uid, gid);

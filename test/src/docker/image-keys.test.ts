@@ -246,7 +246,12 @@ test('COPY . /src: every context file is an input', async (t) => {
   const p = imageOnly(
     t,
     {
-      Dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /src\nRUN mkdir -p /var/task/lambda_lib && ls /src /src/notes > /var/task/lambda_lib/listing.txt\n`,
+      Dockerfile: [
+        `FROM ${BASE_IMAGE}`,
+        'COPY . /src',
+        'RUN mkdir -p /var/task/lambda_lib && ls /src /src/notes > /var/task/lambda_lib/listing.txt',
+        '',
+      ].join('\n'),
       'notes/a.md': 'a\n',
     },
     tag,
@@ -336,7 +341,10 @@ test('sources juni cannot know: the whole context counts, and `juni why` says wh
   const why = await juni(['why', 'fn'], { cwd: p.dir });
   assert.match(
     why.stdout,
-    /the whole build context \(5 files\) is an input, because line 3: ADD https:\/\/example\.invalid\/tool\.tgz fetches from outside the context/,
+    new RegExp(
+      String.raw`the whole build context \(5 files\) is an input, because line 3: ` +
+        String.raw`ADD https://example\.invalid/tool\.tgz fetches from outside the context`,
+    ),
   );
 });
 

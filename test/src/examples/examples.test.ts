@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { requireDocker } from '../rig/docker.js';
+import { EngineLog, requireDocker } from '../rig/docker.js';
 import { buildJson, statuses } from '../rig/juni.js';
 import { REPO } from '../rig/paths.js';
+import { PipRuns } from '../rig/pip-runs.js';
 import { tempProject } from '../rig/project.js';
 import { readZip, zipNames } from '../rig/zip.js';
 
@@ -22,9 +23,11 @@ function copyExample(t: TestContext, name: string): string {
 
 test('examples/monorepo: four functions, a shared library, two installs for four functions', async (t) => {
   const dir = copyExample(t, 'monorepo');
-  const { run, report } = await buildJson(dir);
+  const pip = new PipRuns(t);
+  const { run, report } = await buildJson(dir, [], pip.env());
   assert.equal(run.code, 0, run.stderr);
   assert.equal(report.nodes.filter((n) => n.kind === 'deps').length, 2);
+  assert.equal(pip.count(), 2, 'pip ran once per requirements file');
   assert.deepEqual(zipNames(path.join(dir, 'dist/orders.zip')), [
     'common/__init__.py',
     'common/responses.py',
@@ -44,8 +47,10 @@ test('examples/monorepo: four functions, a shared library, two installs for four
 
 test('examples/layers: the dependencies layer under python/, handlers alone in the functions', async (t) => {
   const dir = copyExample(t, 'layers');
-  const { run, report } = await buildJson(dir);
+  const pip = new PipRuns(t);
+  const { run, report } = await buildJson(dir, [], pip.env());
   assert.equal(run.code, 0, run.stderr);
+  assert.equal(pip.count(), 1);
   assert.deepEqual(statuses(report), {
     'deps:requirements.txt': 'built',
     deps: 'built',
@@ -64,8 +69,10 @@ test('examples/layers: the dependencies layer under python/, handlers alone in t
 test('examples/ridge and examples/html-to-pdf build in Docker with their native files', async (t) => {
   if (!requireDocker(t)) return;
   const ridge = copyExample(t, 'ridge');
+  const log = new EngineLog();
   const r = await buildJson(ridge);
   assert.equal(r.run.code, 0, r.run.stderr);
+  assert.equal(log.pipRuns(ridge), 1, 'one pip container');
   assert.deepEqual(zipNames(path.join(ridge, 'dist/ridge.zip')), [
     'bin/ridge-cli',
     'lib/libridge.so',
@@ -80,6 +87,7 @@ test('examples/ridge and examples/html-to-pdf build in Docker with their native 
   ]);
   // Its README's promise: with `context: .`, a handler edit rebuilds that function's zip only.
   writeFileSync(path.join(ridge, 'functions/score/handler.py'), 'def handler(event, context):\n    return "edited"\n');
+  log.mark();
   const edited = await buildJson(ridge);
   assert.deepEqual(statuses(edited.report), {
     'image:ridge': 'cached',
@@ -88,9 +96,12 @@ test('examples/ridge and examples/html-to-pdf build in Docker with their native 
     score: 'built',
     train: 'cached',
   });
+  assert.equal(log.pipRuns(ridge), 0, 'the edit started no pip container');
   const pdf = copyExample(t, 'html-to-pdf');
+  log.mark();
   const h = await buildJson(pdf);
   assert.equal(h.run.code, 0, h.run.stderr);
+  assert.equal(log.pipRuns(pdf), 1);
   const tool = readZip(path.join(pdf, 'dist/html-to-pdf.zip')).find((e) => e.name === 'wkhtmltopdf');
   assert.equal(tool?.mode, 0o100755);
 });

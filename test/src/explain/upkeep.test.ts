@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { buildJson, juni, statuses } from '../rig/juni.js';
+import { PipRuns } from '../rig/pip-runs.js';
 import { PIP_CONF, standardProject, tempProject } from '../rig/project.js';
 
 interface Stats {
@@ -38,12 +40,21 @@ test('prune --max-size evicts the least recently used results and keeps the newe
 
 test('prune --older-than 0 empties the cache; clean removes the zips and the cache', async (t) => {
   const p = await standardProject(t);
-  await buildJson(p.dir);
-  await new Promise((r) => setTimeout(r, 5));
-  await juni(['cache', 'prune', '--older-than', '0'], { cwd: p.dir });
+  const pip = new PipRuns(t);
+  await buildJson(p.dir, [], pip.env());
+  assert.equal(pip.since(), 1);
+  assert.equal((await stats(p.dir)).results, 3);
+  // Last used a minute ago, so older than 0 days whatever the clock's resolution: prune evicts
+  // what is older than the age, and a result used in this very millisecond is not.
+  const db = new Database(p.path('.juni', 'cache.db'));
+  db.prepare('UPDATE results SET last_used_at = last_used_at - 60000').run();
+  db.close();
+  const prune = await juni(['cache', 'prune', '--older-than', '0'], { cwd: p.dir });
+  assert.equal(prune.code, 0, prune.stderr);
   assert.equal((await stats(p.dir)).results, 0);
-  const rebuilt = await buildJson(p.dir);
+  const rebuilt = await buildJson(p.dir, [], pip.env());
   assert.equal(rebuilt.report.summary.built, 3);
+  assert.equal(pip.since(), 1, 'the pruned install ran again');
   const clean = await juni(['clean'], { cwd: p.dir });
   assert.equal(clean.code, 0);
   assert.match(clean.stdout, /removed 2 zips and the cache/);

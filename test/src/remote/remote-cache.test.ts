@@ -7,6 +7,7 @@ import { test, type TestContext } from 'node:test';
 import { spawn } from 'node:child_process';
 import { buildJson, statuses, testEnv, type JsonReport } from '../rig/juni.js';
 import { JUNI } from '../rig/paths.js';
+import { PipRuns } from '../rig/pip-runs.js';
 import { Project, standardProject, tempProject } from '../rig/project.js';
 import { RemoteCacheServer } from '../rig/remote-server.js';
 import { sha256 } from '../rig/zip.js';
@@ -20,36 +21,52 @@ function checkout(t: TestContext, from: Project): Project {
 
 test('a second checkout with an empty local cache gets every node from the server, byte for byte', async (t) => {
   const server = await RemoteCacheServer.start(t);
+  const pip = new PipRuns(t);
   const a = await standardProject(t);
-  const first = await buildJson(a.dir, [], server.env());
+  const first = await buildJson(a.dir, [], pip.env(server.env()));
   assert.equal(first.report.summary.built, 3);
+  assert.equal(pip.since(), 1);
   const b = checkout(t, a);
-  const { run, report } = await buildJson(b.dir, [], server.env());
+  const { run, report } = await buildJson(b.dir, [], pip.env(server.env()));
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(
     report.nodes.map((n) => `${n.name} ${n.status} ${n.cache}`),
     ['requirements.txt cached remote', 'api cached remote', 'worker cached remote'],
   );
   for (const zip of ['api.zip', 'worker.zip']) assert.equal(sha256(b.path('dist', zip)), sha256(a.path('dist', zip)));
+  assert.equal(pip.since(), 0, 'B ran no pip');
   // An edit in B needs the install: it comes from the server too, and only the edited zip builds.
   b.write('src/api/handler.py', 'B = 1\n');
-  const edit = await buildJson(b.dir, [], server.env());
+  const edit = await buildJson(b.dir, [], pip.env(server.env()));
   assert.deepEqual(
     edit.report.nodes.map((n) => `${n.name} ${n.status} ${n.cache ?? '-'}`),
     ['requirements.txt cached remote', 'api built -', 'worker cached local'],
   );
+  assert.equal(pip.since(), 0, 'the install came from the server, not from pip');
 });
 
 test('--remote-cache read never uploads; off never asks', async (t) => {
   const server = await RemoteCacheServer.start(t);
+  const pip = new PipRuns(t);
+  const puts = (): string[] => server.requests.filter((r) => r.startsWith('PUT '));
   const a = await standardProject(t);
-  await buildJson(a.dir, ['--remote-cache', 'read'], server.env());
+  await buildJson(a.dir, ['--remote-cache', 'read'], pip.env(server.env()));
+  assert.ok(server.requests.length > 0, 'the read-only build asked the server');
+  assert.deepEqual(puts(), [], 'and sent it nothing');
+  assert.equal(pip.since(), 1);
   const b = checkout(t, a);
-  const { report } = await buildJson(b.dir, [], server.env());
+  const { report } = await buildJson(b.dir, [], pip.env(server.env()));
   assert.equal(report.summary.built, 3, 'nothing was uploaded by the read-only build');
+  assert.equal(pip.since(), 1);
+  assert.ok(puts().length > 0, 'the default mode uploads');
+  // Everything is on the server now: a build that asked would get it.
   const c = checkout(t, a);
-  const off = await buildJson(c.dir, ['--remote-cache', 'off'], server.env());
+  const asked = server.requests.length;
+  const off = await buildJson(c.dir, ['--remote-cache', 'off'], pip.env(server.env()));
+  assert.equal(off.run.code, 0, off.run.stderr);
   assert.equal(off.report.summary.built, 3);
+  assert.deepEqual(server.requests.slice(asked), [], 'off sent the server no request');
+  assert.equal(pip.since(), 1, 'off installed with pip');
 });
 
 test('a wrong token: a warning, and the local build succeeds', async (t) => {
@@ -126,27 +143,35 @@ test('shards 1/3, 2/3 and 3/3 together build every node exactly once', async (t)
       'layers:',
       '  shared: {include: [./src/lib/]}',
       'functions:',
-      ...fns.map(
-        (f) =>
-          `  ${f}: {include: [./src/api/], ${f.startsWith('a') ? 'requirements: ./requirements.txt' : f.startsWith('b') ? 'layers: [shared]' : `requirements: ./req-${f}.txt`}}`,
-      ),
+      ...fns.map((f) => {
+        const uses = f.startsWith('a')
+          ? 'requirements: ./requirements.txt'
+          : f.startsWith('b')
+            ? 'layers: [shared]'
+            : `requirements: ./req-${f}.txt`;
+        return `  ${f}: {include: [./src/api/], ${uses}}`;
+      }),
       '',
     ].join('\n'),
   );
   for (const f of ['c1', 'd1', 'e1'])
     p.write(`req-${f}.txt`, f === 'c1' ? 'tinycore\n' : f === 'd1' ? 'tinyhttp\ntinycore\n' : 'tinycore>=1.0\n');
+  const pip = new PipRuns(t);
   const built: string[] = [];
   const everything = new Set<string>();
   for (const shard of ['1/3', '2/3', '3/3']) {
     const copy = checkout(t, p);
-    const { run, report } = await buildJson(copy.dir, ['--shard', shard], server.env());
+    const { run, report } = await buildJson(copy.dir, ['--shard', shard], pip.env(server.env()));
     assert.equal(run.code, 0, run.stderr);
     assert.ok(report.nodes.length > 0, `shard ${shard} has work`);
     for (const n of report.nodes) {
       everything.add(`${n.kind}:${n.name}`);
       if (n.status === 'built') built.push(`${n.kind}:${n.name}`);
     }
+    const installs = report.nodes.filter((n) => n.kind === 'deps' && n.status === 'built').length;
+    assert.equal(pip.since(), installs, `shard ${shard}: pip ran once per install it built`);
   }
+  assert.equal(pip.count(), 4, 'four requirements files, four pip runs across the shards');
   assert.equal(built.length, new Set(built).size, `built twice: ${built.join(', ')}`);
   assert.deepEqual(
     [...everything].sort(),

@@ -49,28 +49,32 @@ export class EngineLog {
    * every step was cached). The engine's record, not juni's report.
    */
   counts(dir: string, tag: string): { pipRuns: number; imageBuilds: number } {
+    return { pipRuns: this.pipRuns(dir), imageBuilds: this.#events(['type=image', 'event=tag', `image=${tag}`]) };
+  }
+
+  /** pip containers juni started for the project in `dir` (its manifest folder) since the mark. */
+  pipRuns(dir: string): number {
+    return this.#events(['type=container', 'event=start', `label=dev.juni.project=${dir}`, 'label=dev.juni.role=pip']);
+  }
+
+  #events(filters: string[]): number {
     const until = (Date.now() / 1000 + 0.001).toFixed(3);
-    const events = (filters: string[]): number =>
-      execFileSync(
-        'docker',
-        [
-          'events',
-          '--since',
-          this.#since,
-          '--until',
-          until,
-          ...filters.flatMap((f) => ['--filter', f]),
-          '--format',
-          '{{.Action}}',
-        ],
-        { encoding: 'utf8' },
-      )
-        .split('\n')
-        .filter(Boolean).length;
-    return {
-      pipRuns: events(['type=container', 'event=start', `label=dev.juni.project=${dir}`, 'label=dev.juni.role=pip']),
-      imageBuilds: events(['type=image', 'event=tag', `image=${tag}`]),
-    };
+    return execFileSync(
+      'docker',
+      [
+        'events',
+        '--since',
+        this.#since,
+        '--until',
+        until,
+        ...filters.flatMap((f) => ['--filter', f]),
+        '--format',
+        '{{.Action}}',
+      ],
+      { encoding: 'utf8' },
+    )
+      .split('\n')
+      .filter(Boolean).length;
   }
 }
 

@@ -12,8 +12,8 @@ export class WatchRun {
   readonly #waiters: (() => void)[] = [];
   readonly exited: Promise<number | null>;
 
-  constructor(cwd: string, args: string[] = []) {
-    this.#child = spawn(process.execPath, [JUNI, 'build', '--watch', '--json', ...args], { cwd, env: testEnv() });
+  constructor(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+    this.#child = spawn(process.execPath, [JUNI, 'build', '--watch', '--json', ...args], { cwd, env: testEnv(env) });
     let buffer = '';
     this.#child.stdout!.on('data', (c: Buffer) => {
       buffer += c.toString();
