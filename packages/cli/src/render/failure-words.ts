@@ -39,16 +39,18 @@ export function describeFailure(failure: NodeFailure): string {
   }
 }
 
+const CHANGE_WORDS: Record<Extract<NodeFailure, { reason: 'input-changed' }>['change'], string> = {
+  changed: 'changed',
+  'changed size': 'changed size',
+  vanished: 'was deleted',
+  truncated: 'is truncated',
+  'no longer referenced': 'is no longer referenced',
+  'newly referenced': 'is newly referenced',
+};
+
 function describeInputChange(failure: Extract<NodeFailure, { reason: 'input-changed' }>): string {
   const { path, change, entry } = failure;
-  const what =
-    change === 'vanished'
-      ? 'was deleted'
-      : change === 'truncated'
-        ? 'is truncated'
-        : change === 'changed' || change === 'changed size'
-          ? change
-          : `is ${change}`;
+  const what = CHANGE_WORDS[change];
   switch (failure.step) {
     case 'install':
       return `an input changed while installing ${entry} (${path} ${what}); nothing was stored; build again`;

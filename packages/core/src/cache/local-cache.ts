@@ -122,7 +122,7 @@ export class LocalCache implements Cache {
 }
 
 /** Cheap integrity check before reusing a folder: every recorded file is there with its size. */
-export function treeIsIntact(root: string, tree: TreeOutput): boolean {
+function treeIsIntact(root: string, tree: TreeOutput): boolean {
   for (const file of tree.files) {
     const size = statSync(path.join(root, file.path), { throwIfNoEntry: false })?.size;
     if (size !== file.size) return false;

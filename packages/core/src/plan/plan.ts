@@ -41,6 +41,11 @@ export interface PlannedNode {
   contextFiles?: ContextFile[];
 }
 
+/** How messages name a node: `function api`, `deps requirements.txt`. */
+export function labelOf(planned: PlannedNode): string {
+  return `${planned.node.kind} ${planned.node.name}`;
+}
+
 export interface BuildPlan {
   nodes: PlannedNode[];
   byId: Map<string, PlannedNode>;

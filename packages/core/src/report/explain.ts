@@ -7,7 +7,7 @@ import { ResultStore } from '../cache/results.js';
 import type { GraphNode } from '../graph/nodes.js';
 import type { KeyBreakdown } from '../plan/node-key.js';
 import type { BuildPlan, PlannedNode } from '../plan/plan.js';
-import { findDemand, type Demand } from '../run/demand.js';
+import { findDemand } from '../run/demand.js';
 import { preparePlan, withExecutor, type PrepareFailure, type PrepareOptions } from '../session/prepare.js';
 import type { NodeKind } from './events.js';
 import { diffBreakdowns, type ChangeReason } from './explain-diff.js';
@@ -52,11 +52,9 @@ export async function explainBuild(options: ExplainOptions): Promise<ExplainOutc
     const history = new KeyHistory(db, manifest.file);
     const nodes: NodeExplanation[] = [];
     for (const p of plan.nodes) {
-      const label = `${p.node.kind} ${p.node.name}`;
-      const found = force
-        ? undefined
-        : await cache.get({ key: p.key, kind: p.node.kind, label, need: demand.needOf(p) });
-      nodes.push(explainNode(p, plan, { results, history, demand, force, usable: found?.state === 'hit' }));
+      // The lookup a build would make, with the same need (a zip's was made by findDemand already).
+      const usable = !force && (await demand.lookup(cache, p)).state === 'hit';
+      nodes.push(explainNode(p, plan, { results, history, force, usable }));
     }
     stats.flush();
     return { ok: true, nodes };
@@ -68,7 +66,6 @@ export async function explainBuild(options: ExplainOptions): Promise<ExplainOutc
 interface ExplainContext {
   results: ResultStore;
   history: KeyHistory;
-  demand: Demand;
   force: boolean;
   /** Whether the cache lookup a build would make finds a usable result. */
   usable: boolean;

@@ -1,19 +1,38 @@
 // Owns which upstream outputs a build must have in hand: the installs and image files of every
 // layer or function whose zip is not cached, and the images an install must run in. Leaves the
 // lookups to the cache protocol (cache/cache.ts), so --dry-run sees what a build would.
-import type { Cache, CacheNeed } from '../cache/cache.js';
-import type { BuildPlan, PlannedNode } from '../plan/plan.js';
+import type { Cache, CacheLookup, CacheNeed } from '../cache/cache.js';
+import { labelOf, type BuildPlan, type PlannedNode } from '../plan/plan.js';
 
-/** How much of each node's stored result this build uses. */
+/** How much of each node's stored result this build uses, and the lookups made to find out. */
 export class Demand {
   /** Ids of upstream nodes whose output (a pack, lambda files) a node that runs will read. */
   readonly #read: ReadonlySet<string>;
   /** Image node ids an install runs in this build: the image must be on the engine. */
   readonly #onEngine: ReadonlySet<string>;
+  /** Zip lookups already made (node id -> answer): each zip is looked up once per build. */
+  readonly #found: ReadonlyMap<string, CacheLookup>;
 
-  constructor(read: ReadonlySet<string>, onEngine: ReadonlySet<string>) {
-    this.#read = read;
-    this.#onEngine = onEngine;
+  constructor(parts: {
+    read: ReadonlySet<string>;
+    onEngine: ReadonlySet<string>;
+    found: ReadonlyMap<string, CacheLookup>;
+  }) {
+    this.#read = parts.read;
+    this.#onEngine = parts.onEngine;
+    this.#found = parts.found;
+  }
+
+  /** The node's cache lookup, with the need this build has of it; a zip's answer is the one found earlier. */
+  async lookup(cache: Cache, planned: PlannedNode): Promise<CacheLookup> {
+    const found = this.#found.get(planned.node.id);
+    if (found) return found;
+    return cache.get({
+      key: planned.key,
+      kind: planned.node.kind,
+      label: labelOf(planned),
+      need: this.needOf(planned),
+    });
   }
 
   /** What a cache lookup of this node must prove. */
@@ -38,22 +57,21 @@ const LOOKUPS_AT_ONCE = 8;
  * image; a cached build needs no engine at all. With `force`, everything is needed.
  */
 export async function findDemand(plan: BuildPlan, cache: Cache, options: { force: boolean }): Promise<Demand> {
-  const packages = plan.nodes.filter((p) => p.node.kind === 'function' || p.node.kind === 'layer');
-  const missing: PlannedNode[] = [];
-  const queue = [...packages];
-  const worker = async (): Promise<void> => {
-    for (let p = queue.shift(); p; p = queue.shift()) {
-      const label = `${p.node.kind} ${p.node.name}`;
-      const found = options.force
-        ? undefined
-        : await cache.get({ key: p.key, kind: p.node.kind, label, need: 'artifact' });
-      if (found?.state !== 'hit') missing.push(p);
-    }
-  };
-  await Promise.all(Array.from({ length: LOOKUPS_AT_ONCE }, worker));
+  const found = new Map<string, CacheLookup>();
+  if (!options.force) {
+    const queue = plan.nodes.filter((p) => p.node.kind === 'function' || p.node.kind === 'layer');
+    const worker = async (): Promise<void> => {
+      for (let p = queue.shift(); p; p = queue.shift()) {
+        const query = { key: p.key, kind: p.node.kind, label: labelOf(p), need: 'artifact' as const };
+        found.set(p.node.id, await cache.get(query));
+      }
+    };
+    await Promise.all(Array.from({ length: LOOKUPS_AT_ONCE }, worker));
+  }
   const read = new Set<string>();
-  for (const { node } of missing) {
+  for (const { node } of plan.nodes) {
     if (node.kind !== 'function' && node.kind !== 'layer') continue;
+    if (found.get(node.id)?.state === 'hit') continue;
     if (node.depsId) read.add(node.depsId);
     if (node.imageId) read.add(node.imageId);
   }
@@ -61,10 +79,10 @@ export async function findDemand(plan: BuildPlan, cache: Cache, options: { force
   for (const p of plan.nodes) {
     const imageId = p.node.kind === 'deps' ? p.node.settings.imageId : undefined;
     if (imageId === undefined || !read.has(p.node.id)) continue;
-    const found = options.force
+    const stored = options.force
       ? undefined
-      : await cache.get({ key: p.key, kind: 'deps', label: `deps ${p.node.name}`, need: 'record' });
-    if (found?.state !== 'hit') onEngine.add(imageId);
+      : await cache.get({ key: p.key, kind: 'deps', label: labelOf(p), need: 'record' });
+    if (stored?.state !== 'hit') onEngine.add(imageId);
   }
-  return new Demand(read, onEngine);
+  return new Demand({ read, onEngine, found });
 }

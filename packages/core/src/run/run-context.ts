@@ -87,7 +87,3 @@ export function refOf(planned: PlannedNode): NodeRef {
   const { id, kind, name } = planned.node;
   return { id, kind, name, key: planned.key };
 }
-
-export function labelOf(planned: PlannedNode): string {
-  return `${planned.node.kind} ${planned.node.name}`;
-}

@@ -1,13 +1,13 @@
 // Owns running one node through the cache protocol, the same steps for every kind: look up and
 // verify, put a hit to use, else build, store and use. Leaves each kind's steps to its recipe.
 import { systemError } from '../fs/system-error.js';
-import type { PlannedNode } from '../plan/plan.js';
+import { labelOf, type PlannedNode } from '../plan/plan.js';
 import { unreachable } from '../unreachable.js';
 import { depsRecipe } from './run-deps.js';
 import { imageRecipe } from './run-image.js';
 import { packageRecipe } from './run-package.js';
 import type { NodeRecipe, NodeRun, RunContext } from './run-context.js';
-import { labelOf, refOf } from './run-context.js';
+import { refOf } from './run-context.js';
 
 /** Runs one node, turning an unexpected exception into a failure so the others still finish. */
 export async function runNode(ctx: RunContext, planned: PlannedNode): Promise<NodeRun> {
@@ -55,8 +55,7 @@ async function runRecipe(ctx: RunContext, planned: PlannedNode, recipe: NodeReci
   if (failure) return { ok: false, failure, durationMs: elapsed() };
 
   if (!ctx.force) {
-    const query = { key: planned.key, kind: planned.node.kind, label, need: ctx.demand.needOf(planned) };
-    const found = await ctx.cache.get(query);
+    const found = await ctx.demand.lookup(ctx.cache, planned);
     if (found.state === 'hit') {
       const used = await recipe.use(found.result, { fresh: false });
       if (used) {

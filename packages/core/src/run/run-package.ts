@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { StoredResult, ZipOutput } from '../cache/results.js';
 import type { PackageNode } from '../graph/nodes.js';
-import type { PlannedNode } from '../plan/plan.js';
+import { labelOf, type PlannedNode } from '../plan/plan.js';
 import { writeZip } from '../zip/zip-writer.js';
 import type { Built, NodeRecipe, RunContext, Used } from './run-context.js';
 import { contributorsOf, zipSources } from './zip-layout.js';
@@ -29,7 +29,7 @@ async function build(ctx: PackageContext, planned: PlannedNode, node: PackageNod
   const toCompress = sources.reduce((n, s) => n + (s.kind === 'file' ? s.size : 0), 0);
   const written = await writeZip(sources, temp, ctx.time, ctx.compressor.for(toCompress));
   if (!written.ok) {
-    ctx.artifacts.remove(temp);
+    // writeZip leaves nothing at `temp` when it returns a problem.
     const problem = written.problem;
     // A file edited or deleted between planning and zipping: nothing is stored under the key
     // computed from the old content, and the next build picks up the change.
@@ -51,7 +51,7 @@ async function build(ctx: PackageContext, planned: PlannedNode, node: PackageNod
 async function loadUpstream(ctx: PackageContext, id: string): Promise<void> {
   if (ctx.upstream.has(id)) return;
   const upstream = ctx.plan.byId.get(id)!;
-  const label = `${upstream.node.kind} ${upstream.node.name}`;
+  const label = labelOf(upstream);
   const found = await ctx.cache.get({ key: upstream.key, kind: upstream.node.kind, label, need: 'artifact' });
   if (found.state !== 'hit' || !found.result) throw new Error(`${label} is no longer in the cache; build again`);
   ctx.upstream.set(id, found.result);
