@@ -223,3 +223,14 @@ test('a bad common flag is reported before the command is looked at', () => {
   assert.match(usageError(parseCommandLine(['why', '--executor', 'vm'])), /^--executor must be/);
   assert.match(usageError(parseCommandLine(['cache', 'stats', '--concurrency', '0'])), /^--concurrency must be/);
 });
+
+test('an empty --older-than (an unset shell variable) is a usage error, not "evict everything"', () => {
+  assert.equal(
+    usageError(parseCommandLine(['cache', 'prune', '--older-than='])),
+    "--older-than must be a number of days, not ''",
+  );
+  assert.equal(
+    usageError(parseCommandLine(['cache', 'prune', '--older-than', '0x10'])),
+    "--older-than must be a number of days, not '0x10'",
+  );
+});

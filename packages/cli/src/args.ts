@@ -186,7 +186,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
           command: 'usage-error',
           message: `--max-size must be a size like 500MB or 2GB, not '${values['max-size']}'`,
         };
-      const olderThanDays = values['older-than'] === undefined ? undefined : Number(values['older-than']);
+      const olderThan = values['older-than'];
+      // Number('') is 0: an unset shell variable must not mean "evict everything".
+      const olderThanDays =
+        olderThan === undefined ? undefined : /^\d+(\.\d+)?$/.test(olderThan) ? Number(olderThan) : NaN;
       if (olderThanDays !== undefined && !(olderThanDays >= 0))
         return {
           command: 'usage-error',

@@ -10,13 +10,8 @@ export type EngineResult = { ok: true; docker: Docker } | { ok: false; failure: 
  * ping is asked again by the next caller, so a watch session notices an engine that came back.
  */
 export class Engine {
-  readonly #docker: Docker;
+  #docker: Docker | undefined;
   #ready: Promise<EngineResult> | undefined;
-
-  constructor() {
-    // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH from the environment.
-    this.#docker = new Docker();
-  }
 
   ready(): Promise<EngineResult> {
     this.#ready ??= this.#ping();
@@ -30,6 +25,9 @@ export class Engine {
 
   async #ping(): Promise<EngineResult> {
     try {
+      // docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH from the environment,
+      // and throws on a certificate folder it cannot read: that too is an engine juni cannot reach.
+      this.#docker ??= new Docker();
       await this.#docker.ping();
       return { ok: true, docker: this.#docker };
     } catch (error) {
@@ -45,7 +43,9 @@ export function unreachable(error: unknown): NodeFailure {
   return {
     reason: 'docker-unreachable',
     message: `the Docker engine at ${where} is not reachable (${messageOf(error)})`,
-    hint: 'start it (e.g. `sudo systemctl start docker`, or `dockerd &`), or point DOCKER_HOST at a running engine',
+    hint:
+      'start it (e.g. `sudo systemctl start docker`, or `dockerd &`), ' +
+      'or point DOCKER_HOST (and DOCKER_CERT_PATH for TLS) at a running engine',
   };
 }
 

@@ -10,7 +10,7 @@ export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io)
   const outcome = await explainBuild({
     manifest,
     filter: args.filter,
-    executor: args.executor,
+    shard: args.shard,
     force: args.force,
     docker: await dockerFor(manifest),
   });

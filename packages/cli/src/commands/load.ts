@@ -125,6 +125,9 @@ export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, fail
           '  hint: build again once your edit is saved',
       );
       break;
+    case 'input-unreadable':
+      usageError(args, io, `cannot read an input (${failure.message}); nothing was built`, failure.hint);
+      break;
   }
   return prepareFailureExitCode(failure);
 }

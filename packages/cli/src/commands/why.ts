@@ -17,7 +17,8 @@ export async function whyCommand(args: WhyArgs, io: Io): Promise<number> {
     return usageError(args, io, `there is no function or layer named '${args.name}'`, `names: ${entries.join(', ')}`);
   }
   const docker = await dockerFor(manifest);
-  const outcome = await explainBuild({ manifest, filter: args.name, executor: args.executor, docker });
+  // loadForBuild has applied --executor to the manifest.
+  const outcome = await explainBuild({ manifest, filter: args.name, docker });
   if (!outcome.ok) return reportPrepareFailure(args, io, outcome);
   // The entry first, then what it depends on (whose changes explain an "upstream changed").
   const nodes = [...outcome.nodes].sort((a, b) => Number(b.name === args.name) - Number(a.name === args.name));

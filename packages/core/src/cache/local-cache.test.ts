@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -106,4 +106,14 @@ test('record and result lookups do not check the bytes: nothing reads them this 
   const result = await c.cache.get(q('d1', 'result', 'deps'));
   assert.equal(result.state === 'hit' && result.result?.key, 'd1');
   assert.deepEqual(await c.cache.get(q('d1', 'artifact', 'deps')), { state: 'miss' });
+});
+
+test('a zip of the right size with other bytes is damaged: dropped, and its file removed', async (t) => {
+  const c = cacheIn(t);
+  const stored = storeZip(c, 'k1', Buffer.from('zip bytes one'));
+  const zipPath = c.artifacts.zipPath(stored.output.type === 'zip' ? stored.output.sha256 : '');
+  writeFileSync(zipPath, Buffer.from('zip bytes TWO'));
+  assert.deepEqual(await c.cache.get(q('k1', 'artifact')), { state: 'damaged' });
+  assert.equal(c.results.has('k1'), false);
+  assert.equal(existsSync(zipPath), false);
 });

@@ -1,13 +1,13 @@
 // Owns the local side of the cache protocol: results in cache.db, their bytes in artifacts/, and
-// the one test of whether a stored artifact is usable. Leaves the tables and files to results.ts
-// and artifacts.ts.
+// the one test of whether a stored artifact is usable (placing a zip re-checks only what it
+// copies). Leaves the tables and files to results.ts and artifacts.ts.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sha256ByStat } from '../fs/sha256-file.js';
 import { toFileStat } from '../fs/source-file.js';
 import type { ArtifactStore } from './artifacts.js';
 import type { Cache, CacheLookup, CacheQuery } from './cache.js';
-import type { NodeOutput, PackOutput, ResultStore, StoredResult, TreeOutput } from './results.js';
+import type { NodeOutput, ResultStore, StoredResult, TreeOutput } from './results.js';
 import type { StatCache } from './stat-cache.js';
 
 export interface LocalCacheOptions {
@@ -41,7 +41,12 @@ export class LocalCache implements Cache {
     if (query.need === 'result') return { state: 'hit', source: 'local', result };
     const usable = await this.#usable(result);
     if (usable === 'yes') return { state: 'hit', source: 'local', result };
-    if (this.#dropDamaged) this.drop(query.key);
+    if (this.#dropDamaged) {
+      this.drop(query.key);
+      // A zip is stored by its sha256: a file under that name with other bytes is of no use to anyone.
+      if (usable === 'damaged' && result.output.type === 'zip')
+        this.#artifacts.remove(this.#artifacts.zipPath(result.output.sha256));
+    }
     return usable === 'missing' ? { state: 'miss' } : { state: 'damaged' };
   }
 
@@ -52,13 +57,10 @@ export class LocalCache implements Cache {
   async #usable(result: StoredResult): Promise<'yes' | 'missing' | 'damaged'> {
     const output = result.output;
     switch (output.type) {
-      case 'zip': {
-        // Its sha256 is checked as it is placed in the output folder (see OutputFolder.place).
-        const size = statSync(this.#artifacts.zipPath(output.sha256), { throwIfNoEntry: false })?.size;
-        return size === undefined ? 'missing' : size === output.bytes ? 'yes' : 'damaged';
-      }
+      case 'zip':
+        return this.#fileUsable(this.#artifacts.zipPath(output.sha256), output);
       case 'pack':
-        return this.#packUsable(this.#artifacts.packPath(result.key), output);
+        return this.#fileUsable(this.#artifacts.packPath(result.key), output.pack);
       case 'tree':
         return treeIsIntact(this.#artifacts.treePath(result.key), output) ? 'yes' : 'missing';
       case 'image':
@@ -66,12 +68,15 @@ export class LocalCache implements Cache {
     }
   }
 
-  /** Reading 40 MiB costs ~30 ms, so a pack's sha256 is remembered by stat (recorded when written). */
-  async #packUsable(packPath: string, output: PackOutput): Promise<'yes' | 'missing' | 'damaged'> {
-    const raw = statSync(packPath, { bigint: true, throwIfNoEntry: false });
+  /**
+   * A zip or pack is usable if it has the bytes it was stored with. Reading 40 MiB costs ~30 ms,
+   * so its sha256 is remembered by stat (recorded when it was written): any write changes it.
+   */
+  async #fileUsable(file: string, stored: { sha256: string; bytes: number }): Promise<'yes' | 'missing' | 'damaged'> {
+    const raw = statSync(file, { bigint: true, throwIfNoEntry: false });
     if (!raw) return 'missing';
-    if (Number(raw.size) !== output.pack.bytes) return 'damaged';
-    return (await sha256ByStat(this.#stats, packPath, toFileStat(raw))) === output.pack.sha256 ? 'yes' : 'damaged';
+    if (Number(raw.size) !== stored.bytes) return 'damaged';
+    return (await sha256ByStat(this.#stats, file, toFileStat(raw))) === stored.sha256 ? 'yes' : 'damaged';
   }
 
   put(result: StoredResult, artifact: string | undefined): void {
@@ -82,25 +87,27 @@ export class LocalCache implements Cache {
   #commit(key: string, output: NodeOutput, temp: string): void {
     switch (output.type) {
       case 'zip':
-        this.#artifacts.commit(temp, this.#artifacts.zipPath(output.sha256));
+        this.#commitFile(temp, this.#artifacts.zipPath(output.sha256), output.sha256);
         return;
-      case 'pack': {
-        // Hashed as it was written, so the first zip that uses it need not read it back; but only
-        // if the file in place is still ours (same inode): another process may have renamed its.
-        const ours = statSync(temp, { bigint: true }).ino;
-        const packPath = this.#artifacts.packPath(key);
-        this.#artifacts.commit(temp, packPath);
-        const placed = statSync(packPath, { bigint: true });
-        if (placed.ino === ours) {
-          this.#stats.set(packPath, 'sha256', toFileStat(placed), output.pack.sha256, { trusted: true });
-        }
+      case 'pack':
+        this.#commitFile(temp, this.#artifacts.packPath(key), output.pack.sha256);
         return;
-      }
       case 'tree':
       case 'image':
         this.#artifacts.commit(temp, this.#artifacts.treePath(key));
         return;
     }
+  }
+
+  /**
+   * Hashed as it was written, so the next lookup need not read it back; but only if the file in
+   * place is still ours (same inode): another process may have renamed its own over it.
+   */
+  #commitFile(temp: string, final: string, sha256: string): void {
+    const ours = statSync(temp, { bigint: true }).ino;
+    this.#artifacts.commit(temp, final);
+    const placed = statSync(final, { bigint: true });
+    if (placed.ino === ours) this.#stats.set(final, 'sha256', toFileStat(placed), sha256, { trusted: true });
   }
 
   drop(key: string): void {

@@ -10,13 +10,13 @@ const HINTS: Record<string, string> = {
   EACCES: 'check the permissions of that path (juni runs as the current user)',
   EPERM: 'check the permissions of that path (juni runs as the current user)',
   EROFS: 'that file system is read-only: point the output or JUNI_CACHE_DIR at a writable one',
-  ENOSPC: 'the disk is full: free space, or shrink the cache with `juni cache prune --max-size 1GB`',
-  EDQUOT: 'the disk quota is used up: free space, or shrink the cache with `juni cache prune --max-size 1GB`',
+  ENOSPC: 'the disk is full: free space, or lower the cache size cap (JUNI_CACHE_MAX_SIZE)',
+  EDQUOT: 'the disk quota is used up: free space, or lower the cache size cap (JUNI_CACHE_MAX_SIZE)',
   ENOTDIR: 'a file is where juni needs a folder: move it away',
   EISDIR: 'a folder is where juni needs a file: move it away',
   EEXIST: 'a file is where juni needs a folder: move it away',
-  EMFILE: 'too many open files: raise the limit (ulimit -n) or lower --concurrency',
-  ENFILE: 'too many open files: raise the limit (ulimit -n) or lower --concurrency',
+  EMFILE: 'too many open files: raise the limit (ulimit -n) or build fewer nodes at once',
+  ENFILE: 'too many open files: raise the limit (ulimit -n) or build fewer nodes at once',
 };
 
 /** The message and hint for a Node system error of the file system; undefined for anything else. */

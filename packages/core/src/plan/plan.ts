@@ -74,7 +74,10 @@ export interface PlanContext {
   signal: AbortSignal;
 }
 
-/** Computes every selected node's key, in topological order. Reads inputs; writes only the stat cache. */
+/**
+ * Computes every selected node's key, in topological order. Reads inputs; writes only the stat cache,
+ * remembered image IDs (image-refs.ts) and the interpreter probe, and may pull a missing image.
+ */
 export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
   const graph = buildGraph(ctx.manifest, {
     defaultImage: (python) => ctx.docker?.defaultImage(python) ?? `python:${python ?? '3.12'}`,

@@ -1,6 +1,7 @@
 // Owns "what would rebuild, and why" (--dry-run, `juni why`): each node looked up through the
 // same cache protocol and demand as a build, with input breakdowns diffed against the run
-// history. Builds nothing, drops nothing. Leaves wording and printing to the CLI.
+// history. Builds nothing, drops nothing (planning may still pull a missing image and remember
+// image IDs, as a build's does). Leaves wording and printing to the CLI.
 import type { CacheDatabase } from '../cache/database.js';
 import { LocalCache } from '../cache/local-cache.js';
 import { ResultStore } from '../cache/results.js';
@@ -8,7 +9,7 @@ import type { GraphNode } from '../graph/nodes.js';
 import type { KeyBreakdown } from '../plan/node-key.js';
 import type { BuildPlan, PlannedNode } from '../plan/plan.js';
 import { findDemand } from '../run/demand.js';
-import { preparePlan, withExecutor, type PrepareFailure, type PrepareOptions } from '../session/prepare.js';
+import { preparePlan, type PrepareFailure, type PrepareOptions } from '../session/prepare.js';
 import type { NodeKind } from './events.js';
 import { diffBreakdowns, type ChangeReason } from './explain-diff.js';
 
@@ -34,13 +35,12 @@ export type ImageNote =
 export type ExplainOutcome = { ok: true; nodes: NodeExplanation[] } | PrepareFailure;
 
 export interface ExplainOptions extends PrepareOptions {
-  executor?: 'local' | 'docker' | undefined;
   force?: boolean | undefined;
 }
 
-/** Explains every selected node. Reads the cache (and hashes inputs); writes only the stat cache. */
+/** Explains every selected node. Reads the cache and hashes inputs; writes only what planning writes. */
 export async function explainBuild(options: ExplainOptions): Promise<ExplainOutcome> {
-  const prepared = await preparePlan({ ...options, manifest: withExecutor(options.manifest, options.executor) });
+  const prepared = await preparePlan(options);
   if (!prepared.ok) return prepared;
   const { db, plan, manifest, artifacts, stats } = prepared.prepared;
   try {

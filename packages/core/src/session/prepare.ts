@@ -32,15 +32,12 @@ export interface PrepareOptions {
 
 export interface Prepared {
   manifest: Manifest;
-  cacheDir: string;
   db: CacheDatabase;
   stats: StatCache;
   artifacts: ArtifactStore;
   /** The build's xxhash64 (keys and file contents). */
   hasher: Hasher;
   time: ZipTime;
-  /** Folders that are never inputs: the output folder and the cache. */
-  skip: string[];
   plan: BuildPlan;
   filesRead: number;
   /** Closes the database and removes this process's temp folder. */
@@ -51,6 +48,8 @@ export interface Prepared {
 export type PrepareFailure =
   | { ok: false; reason: 'no-match'; filter: string; names: string[] }
   | { ok: false; reason: 'input-vanished'; path: string }
+  /** The file system refused to let planning read an input; `message` names the path. */
+  | { ok: false; reason: 'input-unreadable'; message: string; hint: string }
   | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string }
   /** The output folder is unsafe to clean, or an input lies outside the project (file = the manifest). */
   | { ok: false; reason: 'unsafe-paths'; diagnostics: Diagnostic[] };
@@ -132,13 +131,11 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
       ok: true,
       prepared: {
         manifest,
-        cacheDir,
         db,
         stats,
         artifacts,
         hasher,
         time,
-        skip,
         plan: planned.plan,
         filesRead: files.readCount,
         close,
@@ -149,6 +146,9 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
     // A file the manifest named was deleted after it was validated: not a bug, a race with an edit.
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'ENOENT' && typeof e.path === 'string') return { ok: false, reason: 'input-vanished', path: e.path };
+    // An input the machine will not let juni read (permissions, a folder where a file should be).
+    const io = systemError(error);
+    if (io) return { ok: false, reason: 'input-unreadable', ...io };
     throw error;
   }
 }
