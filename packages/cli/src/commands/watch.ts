@@ -113,11 +113,13 @@ class WatchSession {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       // A build in progress picks the pending changes up when it ends: one follow-up, not one per save.
-      if (!this.#building) this.#startBuild([...this.#pending]);
+      // The build that ended meanwhile may have taken them already: an empty set builds nothing.
+      if (!this.#building && this.#pending.size > 0) this.#startBuild([...this.#pending]);
     }, SETTLE_MS);
   }
 
   #startBuild(changes: string[]): void {
+    clearTimeout(this.#timer);
     this.#pending.clear();
     this.#building = this.#build(changes).finally(() => {
       this.#building = undefined;
