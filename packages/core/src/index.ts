@@ -5,6 +5,8 @@ export { findManifest, loadManifest, MANIFEST_NAMES, type LoadManifestResult } f
 export type { Manifest, ExecutorKind, FunctionSpec, LayerSpec } from './manifest/types.js';
 export { runBuild, type BuildOptions, type BuildOutcome } from './session/run-build.js';
 export { cacheDirFor, withExecutor, type PrepareFailure } from './session/prepare.js';
+export { ownOutputFiles, isOwnOutput, type OwnOutput } from './fs/own-output.js';
+export type { InputProblem } from './fs/input-problem.js';
 export type {
   BuildEvent,
   BuildReport,

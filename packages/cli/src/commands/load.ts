@@ -16,6 +16,7 @@ import {
 } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
+import { describeInputProblem } from '../render/input-problem-words.js';
 import { describeEnvironmentProblem } from '../render/environment-words.js';
 import { errorJson } from '../render/json.js';
 
@@ -128,6 +129,11 @@ export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, fail
     case 'input-unreadable':
       usageError(args, io, `cannot read an input (${failure.message}); nothing was built`, failure.hint);
       break;
+    case 'input-problem': {
+      const words = describeInputProblem(failure.problem, io.cwd);
+      usageError(args, io, `${words.message}; nothing was built`, words.hint);
+      break;
+    }
   }
   return prepareFailureExitCode(failure);
 }

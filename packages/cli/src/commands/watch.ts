@@ -4,7 +4,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { cacheDirFor, findManifest, watchTargets, type Manifest } from '@juni/core';
+import {
+  cacheDirFor,
+  findManifest,
+  isOwnOutput,
+  ownOutputFiles,
+  watchTargets,
+  type Manifest,
+  type OwnOutput,
+} from '@juni/core';
 import type { DockerSupportHandle } from '@juni/docker';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
@@ -31,6 +39,9 @@ class WatchSession {
   #watcher: FSWatcher | undefined;
   #watched = new Set<string>();
   #ignore: string[] = [];
+  #isInput: (absPath: string) => boolean = () => true;
+  /** The files this process's own output goes to: juni writing its log there is not an edit. */
+  readonly #ownOutput: OwnOutput[] = ownOutputFiles();
   #pending = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #building: Promise<void> | undefined;
@@ -99,6 +110,7 @@ class WatchSession {
       });
       for (const p of targets.paths) next.add(p);
       this.#ignore = targets.ignore;
+      this.#isInput = targets.isInput;
     }
     const added = [...next].filter((p) => !this.#watched.has(p));
     const removed = [...this.#watched].filter((p) => !next.has(p));
@@ -109,6 +121,10 @@ class WatchSession {
 
   #changed(file: string): void {
     if (this.#stopped) return;
+    // Only an edit to something a build reads starts one: not a file every entry leaves out, and
+    // never juni's own log (`juni build --watch > build.log` in an `include: ./` project would
+    // otherwise rebuild on every line it writes). The manifest always counts.
+    if (file !== this.#manifestFile && (!this.#isInput(file) || isOwnOutput(file, this.#ownOutput))) return;
     this.#pending.add(file);
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {

@@ -1,5 +1,6 @@
 // Owns the words for a failed node: one line saying what went wrong, then what to do about it,
 // naming the CLI's own flags where one helps. Leaves the failures' data to @juni/core.
+import path from 'node:path';
 import { unreachable, type NodeFailure } from '@juni/core';
 import { formatBytes } from './format.js';
 
@@ -44,20 +45,21 @@ const CHANGE_WORDS: Record<Extract<NodeFailure, { reason: 'input-changed' }>['ch
   'changed size': 'changed size',
   vanished: 'was deleted',
   truncated: 'is truncated',
+  'not a regular file': 'is no longer a regular file',
   'no longer referenced': 'is no longer referenced',
   'newly referenced': 'is newly referenced',
 };
 
 function describeInputChange(failure: Extract<NodeFailure, { reason: 'input-changed' }>): string {
-  const { path, change, entry } = failure;
+  const { path: file, change, entry } = failure;
   const what = CHANGE_WORDS[change];
   switch (failure.step) {
     case 'install':
-      return `an input changed while installing ${entry} (${path} ${what}); nothing was stored; build again`;
+      return `an input changed while installing ${entry} (${file} ${what}); nothing was stored; build again`;
     case 'zip':
-      return `an input changed while building ${entry}.zip (${path} ${what} while it was being zipped); nothing was stored; build again`;
+      return `an input changed while building ${entry}.zip (${file} ${what} while it was being zipped); nothing was stored; build again`;
     case 'image':
-      return `${path} changed while image ${entry} was being built; build again`;
+      return `${file} changed while image ${entry} was being built; build again`;
   }
 }
 
@@ -115,8 +117,17 @@ export function failureDetails(failure: NodeFailure): string[] {
         ...(failure.stack ?? '').split('\n').map((l) => `  ${l}`),
       );
       break;
-    case 'container-failed':
     case 'input-changed':
+      // A file written all through the build (a log, a server's socket file) fails every build, so
+      // "build again" alone would loop; say how to take it out of the inputs.
+      if (failure.step === 'zip' && (failure.change === 'changed' || failure.change === 'changed size')) {
+        lines.push(
+          `  hint: if ${path.basename(failure.path)} is written while juni builds (a log), leave it out of ` +
+            `${failure.entry} (exclude: [${path.basename(failure.path)}]) or write it outside the project`,
+        );
+      }
+      break;
+    case 'container-failed':
     case 'aborted':
       break;
     default:

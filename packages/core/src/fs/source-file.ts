@@ -15,6 +15,8 @@ export interface SourceFile extends FileStat {
   absPath: string;
   /** Path relative to the walked root, '/'-separated. */
   relPath: string;
+  /** The device it is on: with `ino`, tells whether it is the file juni's own output goes to. */
+  dev: bigint;
 }
 
 export function toFileStat(stats: BigIntStats): FileStat {

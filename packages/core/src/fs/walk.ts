@@ -1,7 +1,9 @@
 // Owns listing the files below a folder (following symlinks inside the project, skipping the
-// output and cache folders), memoised per build. Leaves juniper's exclusions to zip/exclusions.ts.
+// output and cache folders), memoised per build, and noting what is neither a file nor a folder
+// (fifos, sockets, devices: never opened). Leaves juniper's exclusions to zip/exclusions.ts.
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { requireRegular, specialTypeOf, type SpecialFileType } from './input-problem.js';
 import type { ProjectBoundary } from './project-boundary.js';
 import { toFileStat, type SourceFile } from './source-file.js';
 
@@ -22,11 +24,24 @@ export interface OutsideLink {
   target: string;
 }
 
+/** A path below a walked folder that is neither a regular file nor a folder. */
+export interface SpecialFile {
+  absPath: string;
+  relPath: string;
+  type: SpecialFileType;
+}
+
+/** What one walk found. */
+interface Walked {
+  files: SourceFile[];
+  specials: SpecialFile[];
+}
+
 /** Walks folders once per build, however many entries include them. */
 export class FolderWalker {
   readonly #skip: Set<string>;
   readonly #boundary: ProjectBoundary | undefined;
-  readonly #memo = new Map<string, SourceFile[]>();
+  readonly #memo = new Map<string, Walked>();
   /** Symlinks left out because they lead outside the project (see WalkerOptions.boundary). */
   readonly outside: OutsideLink[] = [];
 
@@ -35,26 +50,39 @@ export class FolderWalker {
     this.#boundary = options.boundary;
   }
 
-  /** Every file below `root`, sorted by relative path. */
+  /** Every regular file below `root`, sorted by relative path. */
   walk(root: string): SourceFile[] {
-    const abs = path.resolve(root);
-    let files = this.#memo.get(abs);
-    if (!files) {
-      files = [];
-      this.#walkInto(abs, '', files, { root: abs, seen: new Set() });
-      files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
-      this.#memo.set(abs, files);
-    }
-    return files;
+    return this.#walked(root).files;
   }
 
-  /** One file, as a SourceFile whose relPath is its base name. */
+  /**
+   * What below `root` is neither a regular file nor a folder. They are never opened (a fifo blocks
+   * the reader, a device never ends); the planner refuses those an entry would package.
+   */
+  specials(root: string): SpecialFile[] {
+    return this.#walked(root).specials;
+  }
+
+  /** One regular file, as a SourceFile whose relPath is its base name. */
   file(absPath: string): SourceFile {
     const stats = statSync(absPath, { bigint: true });
-    return { absPath, relPath: path.basename(absPath), ...toFileStat(stats) };
+    requireRegular(absPath, stats);
+    return { absPath, relPath: path.basename(absPath), dev: stats.dev, ...toFileStat(stats) };
   }
 
-  #walkInto(dir: string, rel: string, out: SourceFile[], walk: { root: string; seen: Set<bigint> }): void {
+  #walked(root: string): Walked {
+    const abs = path.resolve(root);
+    let walked = this.#memo.get(abs);
+    if (!walked) {
+      walked = { files: [], specials: [] };
+      this.#walkInto(abs, '', walked, { root: abs, seen: new Set() });
+      walked.files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+      this.#memo.set(abs, walked);
+    }
+    return walked;
+  }
+
+  #walkInto(dir: string, rel: string, out: Walked, walk: { root: string; seen: Set<bigint> }): void {
     const dirStat = statSync(dir, { bigint: true });
     // A symlink loop would otherwise recurse forever.
     if (walk.seen.has(dirStat.ino)) return;
@@ -72,7 +100,8 @@ export class FolderWalker {
         continue; // a dangling symlink has nothing to package
       }
       if (stats.isDirectory()) this.#walkInto(abs, relPath, out, { root: walk.root, seen: new Set(walk.seen) });
-      else if (stats.isFile()) out.push({ absPath: abs, relPath, ...toFileStat(stats) });
+      else if (stats.isFile()) out.files.push({ absPath: abs, relPath, dev: stats.dev, ...toFileStat(stats) });
+      else out.specials.push({ absPath: abs, relPath, type: specialTypeOf(stats) ?? 'unknown file type' });
     }
   }
 

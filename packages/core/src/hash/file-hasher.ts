@@ -1,6 +1,7 @@
 // Owns hashing file contents, once per build and only when the stat cache cannot vouch for them.
 // Leaves the stat table to cache/stat-cache.ts.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularSync } from '../fs/read-regular.js';
 import type { StatCache } from '../cache/stat-cache.js';
 import type { FileStat } from '../fs/source-file.js';
 import type { Hasher } from './xxhash.js';
@@ -36,7 +37,7 @@ export class FileHasher {
 
   #read(absPath: string): string {
     const stream = this.#hasher.stream();
-    const fd = openSync(absPath, 'r');
+    const fd = openRegularSync(absPath);
     try {
       for (;;) {
         const n = readSync(fd, this.#buffer, 0, CHUNK, null);

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { CacheDatabase } from '../cache/database.js';
 import type { ContextFile, DockerSupport, ImageInputs, ImageResult } from '../executors/docker-support.js';
 import { probePython, type PythonInfoResult } from '../executors/python-info.js';
+import { InputProblemError, LARGEST_INPUT_BYTES } from '../fs/input-problem.js';
+import type { OwnOutput } from '../fs/own-output.js';
 import type { FolderWalker } from '../fs/walk.js';
 import type { SourceFile } from '../fs/source-file.js';
 import { buildGraph } from '../graph/build-graph.js';
@@ -69,6 +71,8 @@ export interface PlanContext {
   /** Folders that are never inputs: the output folder and the cache. */
   skip: readonly string[];
   onLog: (node: GraphNode, line: string) => void;
+  /** The files juni's own stdout/stderr are redirected to: never packable (fs/own-output.ts). */
+  ownOutput?: readonly OwnOutput[] | undefined;
   /** A warning about the whole plan (e.g. image IDs that could not be checked), given once. */
   onWarning: (code: string, message: string) => void;
   signal: AbortSignal;
@@ -245,7 +249,7 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   for (const include of spec.includes) {
     if (include.kind === 'file') {
       // An explicitly named file is always packaged, as juniper copied it.
-      const source = ctx.walker.file(include.path);
+      const source = withEntry(node.name, () => ctx.walker.file(include.path));
       byPath.set(source.relPath, { archivePath: source.relPath, source });
       continue;
     }
@@ -256,10 +260,21 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
       const archivePath = include.prefix ? `${include.prefix}/${source.relPath}` : source.relPath;
       byPath.set(archivePath, { archivePath, source });
     }
+    // Only what the entry would package is refused: an excluded fifo or socket is no one's input.
+    const special = ctx.walker.specials(include.path).find((f) => keep(f.relPath));
+    if (special) {
+      throw new InputProblemError({
+        problem: 'not-regular',
+        path: special.absPath,
+        type: special.type,
+        entry: node.name,
+      });
+    }
   }
   const files = [...byPath.values()].sort((a, b) =>
     a.archivePath < b.archivePath ? -1 : a.archivePath > b.archivePath ? 1 : 0,
   );
+  for (const f of files) checkPackable(ctx, node.name, f.source);
   const fileHashes: Record<string, string> = {};
   for (const f of files) {
     f.xxh64 = ctx.files.hash(f.source.absPath, f.source);
@@ -283,4 +298,31 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
     upstream,
   });
   return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files };
+}
+
+/** Refuses, before it is hashed, a file no Lambda package can hold or that juni's own output is growing. */
+function checkPackable(ctx: PlanContext, entry: string, source: SourceFile): void {
+  if (source.size > LARGEST_INPUT_BYTES) {
+    throw new InputProblemError({
+      problem: 'too-large',
+      path: source.absPath,
+      bytes: source.size,
+      allowed: LARGEST_INPUT_BYTES,
+      entry,
+    });
+  }
+  const own = ctx.ownOutput?.find((o) => o.dev === source.dev && o.ino === source.ino);
+  if (own) throw new InputProblemError({ problem: 'own-output', path: source.absPath, stream: own.stream, entry });
+}
+
+/** Names the entry in an input problem met while reading its includes. */
+function withEntry<T>(entry: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof InputProblemError && error.problem.entry === undefined) {
+      throw new InputProblemError({ ...error.problem, entry });
+    }
+    throw error;
+  }
 }

@@ -1,7 +1,8 @@
 // Owns the files a requirements file pulls in (-r / -c), which are inputs of the install, and the
 // name each has in the install's key. Leaves hashing them to the planner and copying them to
 // requirements-snapshot.ts.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularFileSync } from '../fs/read-regular.js';
 import path from 'node:path';
 
 const REFERENCE = /^(\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=))(\S+)(.*)$/;
@@ -28,13 +29,23 @@ export function referencesIn(text: string, file: string): RequirementsReference[
   return out;
 }
 
-/** The requirements file and every file it references, recursively, existing ones only. */
+/**
+ * The requirements file and every file it references, recursively, existing ones only. A file
+ * that cannot be read (a fifo, no permission) is listed without its references: hashing it, the
+ * planner reports why.
+ */
 export function requirementsClosure(file: string): string[] {
   const seen = new Set<string>();
   const visit = (abs: string): void => {
     if (seen.has(abs) || !existsSync(abs)) return;
     seen.add(abs);
-    for (const ref of referencesIn(readFileSync(abs, 'utf8'), abs)) visit(ref.abs);
+    let text: string;
+    try {
+      text = readRegularFileSync(abs).toString('utf8');
+    } catch {
+      return;
+    }
+    for (const ref of referencesIn(text, abs)) visit(ref.abs);
   };
   visit(file);
   return [...seen];

@@ -5,6 +5,7 @@ import { buildGraph } from '../graph/build-graph.js';
 import { selectNodes } from '../graph/select.js';
 import type { Manifest } from '../manifest/types.js';
 import { unreachable } from '../unreachable.js';
+import { makePathFilter, type PathFilter } from '../zip/exclusions.js';
 import { requirementsClosure } from './requirements-files.js';
 
 export interface WatchTargets {
@@ -12,6 +13,18 @@ export interface WatchTargets {
   paths: string[];
   /** Folders never to react to: the output folder and the cache. */
   ignore: string[];
+  /**
+   * Whether a change to this path can change a build: false for a file below an included folder
+   * that every entry including it leaves out (`exclude:`, juniper's defaults such as *.pyc), so
+   * a log or a byte-code file written there does not start a build.
+   */
+  isInput: (absPath: string) => boolean;
+}
+
+/** A watched folder whose files count only when the entry's filter keeps them. */
+interface FilteredFolder {
+  root: string;
+  keep: PathFilter;
 }
 
 /**
@@ -25,28 +38,54 @@ export function watchTargets(
   const paths = new Set<string>([manifest.file]);
   if (manifest.pipconf) paths.add(manifest.pipconf);
   const ignore = [manifest.output, options.cacheDir].map((p) => path.resolve(p));
+  /** Paths any change below which counts: named files, and image contexts (whose keyed files the plan picks). */
+  const whole = new Set<string>(paths);
+  const filtered: FilteredFolder[] = [];
+  const isInput = (absPath: string): boolean => {
+    const abs = path.resolve(absPath);
+    if (ignore.some((dir) => within(dir, abs))) return false;
+    for (const p of whole) if (within(p, abs)) return true;
+    return filtered.some((f) => within(f.root, abs) && f.keep(path.relative(f.root, abs).split(path.sep).join('/')));
+  };
   // External images are watched by nobody: their name is only needed to build the graph.
   const selected = selectNodes(buildGraph(manifest, { defaultImage: () => 'default' }), options.filter);
-  if (!selected.ok) return { paths: [...paths], ignore };
+  if (!selected.ok) return { paths: [...paths], ignore, isInput };
   for (const node of selected.graph.nodes) {
     switch (node.kind) {
       case 'deps':
-        for (const f of requirementsClosure(node.requirements)) paths.add(f);
-        if (node.settings.pipconf) paths.add(node.settings.pipconf);
+        for (const f of requirementsClosure(node.requirements)) addWhole(f);
+        if (node.settings.pipconf) addWhole(node.settings.pipconf);
         break;
       case 'layer':
-      case 'function':
-        for (const include of node.spec.includes) paths.add(include.path);
+      case 'function': {
+        // The same filters as the planner's (plan.ts planPackage).
+        const keepFile = makePathFilter(node.spec.settings);
+        const keepAtRoot = makePathFilter({ ...node.spec.settings, dropTopLevelDotfiles: true });
+        for (const include of node.spec.includes) {
+          paths.add(include.path);
+          if (include.kind === 'file') whole.add(include.path);
+          else filtered.push({ root: include.path, keep: include.prefix === '' ? keepAtRoot : keepFile });
+        }
         break;
+      }
       case 'image':
         if (node.source.type === 'dockerfile') {
-          paths.add(node.source.spec.dockerfile);
-          paths.add(node.source.spec.context);
+          addWhole(node.source.spec.dockerfile);
+          addWhole(node.source.spec.context);
         }
         break;
       default:
         unreachable(node);
     }
   }
-  return { paths: [...paths].sort(), ignore };
+  return { paths: [...paths].sort(), ignore, isInput };
+
+  function addWhole(p: string): void {
+    paths.add(p);
+    whole.add(p);
+  }
+}
+
+function within(parent: string, child: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 }

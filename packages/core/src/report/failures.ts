@@ -25,7 +25,14 @@ export type NodeFailure =
       path: string;
       entry: string;
       step: 'install' | 'zip' | 'image';
-      change: 'changed' | 'changed size' | 'vanished' | 'truncated' | 'no longer referenced' | 'newly referenced';
+      change:
+        | 'changed'
+        | 'changed size'
+        | 'vanished'
+        | 'truncated'
+        | 'not a regular file'
+        | 'no longer referenced'
+        | 'newly referenced';
     }
   /** The Docker engine cannot be reached; `message` holds the engine's own error. */
   | { reason: 'docker-unreachable'; message: string; hint: string }

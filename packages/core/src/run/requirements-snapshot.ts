@@ -2,8 +2,10 @@
 // read once, checked against the hashes in the install's key, and written to a private folder,
 // so an edit during the install can never be stored under the key of the old content.
 // Leaves running pip to the executors.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { InputProblemError } from '../fs/input-problem.js';
+import { readRegularFileSync } from '../fs/read-regular.js';
 import type { Hasher } from '../hash/xxhash.js';
 import { referencesIn, requirementsRole } from '../plan/requirements-files.js';
 
@@ -29,7 +31,11 @@ export interface Snapshot {
 
 export type SnapshotResult =
   | { ok: true; snapshot: Snapshot }
-  | { ok: false; path: string; change: 'changed' | 'no longer referenced' | 'newly referenced' };
+  | {
+      ok: false;
+      path: string;
+      change: 'changed' | 'not a regular file' | 'no longer referenced' | 'newly referenced';
+    };
 
 /**
  * Copies the closure, each file at `dest/<its absolute path>` so that relative `-r`/`-c` lines
@@ -47,7 +53,8 @@ export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
       seen.add(file);
       continue;
     }
-    const bytes = readFileSync(file);
+    const bytes = readInput(file);
+    if (!Buffer.isBuffer(bytes)) return bytes;
     const changed = check(request, requirementsRole(file, request.requirements, request.manifestDir), file, bytes);
     if (changed) return changed;
     seen.add(file);
@@ -61,7 +68,8 @@ export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
   if (missing !== undefined) return { ok: false, path: missing, change: 'no longer referenced' };
   let pipconf: string | undefined;
   if (request.pipconf !== undefined) {
-    const bytes = readFileSync(request.pipconf);
+    const bytes = readInput(request.pipconf);
+    if (!Buffer.isBuffer(bytes)) return bytes;
     const changed = check(request, 'pip.conf', request.pipconf, bytes);
     if (changed) return changed;
     pipconf = mirror(request.dest, request.pipconf);
@@ -71,6 +79,16 @@ export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
     ok: true,
     snapshot: { root: request.dest, requirements: mirror(request.dest, request.requirements), pipconf },
   };
+}
+
+/** A file's bytes; a fifo or device swapped in since planning is refused unopened, as a change. */
+function readInput(file: string): Buffer | SnapshotResult {
+  try {
+    return readRegularFileSync(file);
+  } catch (error) {
+    if (error instanceof InputProblemError) return { ok: false, path: file, change: 'not a regular file' };
+    throw error;
+  }
 }
 
 function check(request: SnapshotRequest, role: string, file: string, bytes: Buffer): SnapshotResult | undefined {

@@ -8,6 +8,8 @@ import type { DockerSupport } from '../executors/docker-support.js';
 import { makeFolder } from '../fs/make-folder.js';
 import { systemError } from '../fs/system-error.js';
 import { FolderWalker } from '../fs/walk.js';
+import { InputProblemError, type InputProblem } from '../fs/input-problem.js';
+import type { OwnOutput } from '../fs/own-output.js';
 import { FileHasher } from '../hash/file-hasher.js';
 import { loadHasher, type Hasher } from '../hash/xxhash.js';
 import type { ExecutorKind, Manifest } from '../manifest/types.js';
@@ -28,6 +30,8 @@ export interface PrepareOptions {
   signal?: AbortSignal | undefined;
   onEvent?: ((event: BuildEvent) => void) | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** Files juni's own output goes to (fs/own-output.ts): an entry that would pack one is refused. */
+  ownOutput?: readonly OwnOutput[] | undefined;
 }
 
 export interface Prepared {
@@ -50,6 +54,8 @@ export type PrepareFailure =
   | { ok: false; reason: 'input-vanished'; path: string }
   /** The file system refused to let planning read an input; `message` names the path. */
   | { ok: false; reason: 'input-unreadable'; message: string; hint: string }
+  /** An input that must not be read: a fifo or device, too large for Lambda, or juni's own log. */
+  | { ok: false; reason: 'input-problem'; problem: InputProblem }
   | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string }
   /** The output folder is unsafe to clean, or an input lies outside the project (file = the manifest). */
   | { ok: false; reason: 'unsafe-paths'; diagnostics: Diagnostic[] };
@@ -109,6 +115,7 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
       filter: options.filter,
       shard: options.shard,
       docker: options.docker,
+      ownOutput: options.ownOutput,
       signal: options.signal ?? new AbortController().signal,
       onLog: (node, line) =>
         emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),
@@ -143,6 +150,7 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
     };
   } catch (error) {
     close();
+    if (error instanceof InputProblemError) return { ok: false, reason: 'input-problem', problem: error.problem };
     // A file the manifest named was deleted after it was validated: not a bug, a race with an edit.
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'ENOENT' && typeof e.path === 'string') return { ok: false, reason: 'input-vanished', path: e.path };

@@ -9,6 +9,7 @@ import { parseSize } from '../cache/size.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local.js';
+import type { OwnOutput } from '../fs/own-output.js';
 import type { Shard } from '../graph/shard.js';
 import type { ExecutorKind, Manifest } from '../manifest/types.js';
 import { redactDeep } from '../redact.js';
@@ -48,6 +49,8 @@ export interface BuildOptions {
   /** pip on this machine; defaults to the real one (unit tests inject a fake that counts its runs). */
   localExecutor?: Executor | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** Files juni's own stdout/stderr go to (fs/own-output.ts); the CLI passes them. */
+  ownOutput?: readonly OwnOutput[] | undefined;
 }
 
 export type BuildOutcome =

@@ -2,7 +2,7 @@
 // and deflate it synchronously (no per-16 KB thread-pool round trips). Leaves scheduling to
 // compressor-pool.ts.
 import { parentPort } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../fs/read-regular.js';
 import { loadHasher } from '../hash/xxhash.js';
 import { compressSync, verifyContent, type ExpectedContent } from './compress.js';
 import { zipProblemOf } from './zip-problem.js';
@@ -18,7 +18,7 @@ const hasher = await loadHasher();
 
 parentPort?.on('message', (job: CompressJob) => {
   try {
-    const raw = readFileSync(job.absPath);
+    const raw = readRegularFileSync(job.absPath);
     verifyContent(raw, job.absPath, job.expected, hasher.bytes);
     parentPort!.postMessage({ id: job.id, result: compressSync(raw) });
   } catch (error) {

@@ -2,7 +2,7 @@
 // libuv thread pool (so several files compress at once), or stored when deflate does not help.
 // Leaves the container format to zip-format.ts.
 import { ZipProblemError } from './zip-problem.js';
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../fs/read-regular.js';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
@@ -61,7 +61,7 @@ export async function compressFile(
   expected: ExpectedContent,
   hash?: BytesHash,
 ): Promise<CompressedData> {
-  const raw = await readFile(absPath);
+  const raw = await readRegularFile(absPath);
   verifyContent(raw, absPath, expected, hash);
   return compressBuffer(raw);
 }
