@@ -3,7 +3,7 @@
 // each ends in one clear message naming the path and the fix, never a hang or a stack trace.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { buildJson, juni, testEnv } from '../rig/juni.js';
@@ -50,6 +50,18 @@ test('a socket in an included folder is refused by name', async (t) => {
   const run = await build(p);
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /src\/app\.sock \(an input of api\) is a socket, not a regular file/);
+});
+
+test('a file whose name is not UTF-8 is refused by name, not silently left out', async (t) => {
+  const p = srcProject(t);
+  writeFileSync(Buffer.concat([Buffer.from(p.path('src/bad')), Buffer.from([0xff]), Buffer.from('.py')]), 'X = 1\n');
+  const run = await build(p);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /src\/bad\uFFFD\.py \(an input of api\) has a name that is not valid UTF-8/);
+
+  p.write('manifest.yml', MANIFEST("    exclude: ['bad*']"));
+  const excluded = await build(p);
+  assert.equal(excluded.code, 0, excluded.stderr);
 });
 
 test('a -r reference to a fifo in a requirements file is refused, not read', async (t) => {

@@ -16,6 +16,12 @@ export function describeInputProblem(problem: InputProblem, cwd: string): Proble
   const leaveOut = problem.entry === undefined ? 'leave it out' : `leave it out of ${problem.entry}`;
   switch (problem.problem) {
     case 'not-regular':
+      if (problem.type === 'name not UTF-8') {
+        return {
+          message: `${shown}${of} has a name that is not valid UTF-8; zip entry names must be UTF-8`,
+          hint: 'rename it (e.g. with convmv), or leave it out with an exclude: pattern',
+        };
+      }
       return {
         message: `${shown}${of} is a ${problem.type}, not a regular file; juni packages only files and folders`,
         hint: `${leaveOut} (exclude: [${name}]), or move it out of the included folder`,

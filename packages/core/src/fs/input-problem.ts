@@ -3,8 +3,15 @@
 // file juni's own output is being written to. Leaves wording them to the CLI.
 import type { BigIntStats, Stats } from 'node:fs';
 
-/** What a path is, when it is not a regular file or a folder. */
-export type SpecialFileType = 'fifo' | 'socket' | 'character device' | 'block device' | 'unknown file type';
+/** What a path is, when it is not a regular file or a folder (or not a name a zip can hold). */
+export type SpecialFileType =
+  | 'fifo'
+  | 'socket'
+  | 'character device'
+  | 'block device'
+  | 'unknown file type'
+  /** Its name's bytes are not UTF-8: Node cannot even name it to open it, and a zip entry must be UTF-8. */
+  | 'name not UTF-8';
 
 /**
  * The most any one file in a function or layer can be: Lambda's unzipped limit for a function

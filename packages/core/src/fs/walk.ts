@@ -87,17 +87,29 @@ export class FolderWalker {
     // A symlink loop would otherwise recurse forever.
     if (walk.seen.has(dirStat.ino)) return;
     walk.seen.add(dirStat.ino);
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    // Node decodes names as UTF-8, replacing bytes that are not with U+FFFD: such a name reaches
+    // no file (stat would say ENOENT, and the file would silently be left out) and is no valid
+    // zip entry name. Checked against the raw bytes only when a replacement character shows.
+    const undecodable = entries.some((e) => e.name.includes('\uFFFD')) ? undecodableNames(dir) : undefined;
+    for (const entry of entries) {
       const abs = path.join(dir, entry.name);
       if (this.#skip.has(abs)) continue;
       // Only a symlink can lead out of a folder that is itself inside the project.
       if (entry.isSymbolicLink() && this.#leadsOutside(walk.root, abs)) continue;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (undecodable?.has(entry.name)) {
+        out.specials.push({ absPath: abs, relPath, type: 'name not UTF-8' });
+        continue;
+      }
       let stats;
       try {
         stats = statSync(abs, { bigint: true });
-      } catch {
-        continue; // a dangling symlink has nothing to package
+      } catch (error) {
+        // A dangling symlink, or a loop of them, has nothing to package; anything else (EACCES) is reported.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ELOOP') continue;
+        throw error;
       }
       if (stats.isDirectory()) this.#walkInto(abs, relPath, out, { root: walk.root, seen: new Set(walk.seen) });
       else if (stats.isFile()) out.files.push({ absPath: abs, relPath, dev: stats.dev, ...toFileStat(stats) });
@@ -117,4 +129,18 @@ export class FolderWalker {
     this.outside.push({ root, link, target });
     return true;
   }
+}
+
+/** The names (as Node decodes them) in `dir` whose bytes are not valid UTF-8. */
+function undecodableNames(dir: string): Set<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const out = new Set<string>();
+  for (const raw of readdirSync(dir, { encoding: 'buffer' })) {
+    try {
+      decoder.decode(raw);
+    } catch {
+      out.add(raw.toString('utf8'));
+    }
+  }
+  return out;
 }
