@@ -2,7 +2,7 @@
 // hold, its own log, files it may not read), and logs written into the project while it builds:
 // each ends in one clear message naming the path and the fix, never a hang or a stack trace.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
@@ -166,27 +166,41 @@ test('a log another process writes while the zip is made fails with the fix, not
   );
 });
 
-test('an included file juni may not read is named with a hint, exit 2', async (t) => {
-  const p = srcProject(t);
-  p.write('src/secret.py', 'KEY = 1\n');
-  // root reads anything: run juni as nobody then, in a project nobody can reach.
+/**
+ * `juni build` as a user the file system can refuse: root reads and writes anything, so as root
+ * juni runs as nobody, in a project opened up for nobody but for the paths the test then closes.
+ */
+function buildAsUser(p: Project, close: () => void): SpawnSyncReturns<string> {
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    chmodSync(p.dir, 0o777);
-    for (const f of ['src', 'manifest.yml', 'src/lambda_function.py']) chmodSync(p.path(f), 0o777);
-  }
-  chmodSync(p.path('src/secret.py'), 0o000);
-  const command = asRoot
+  if (asRoot) spawnSync('chmod', ['-R', 'a+rwX', p.dir]);
+  close();
+  const [command, args] = asRoot
     ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, JUNI, 'build']]
     : [process.execPath, [JUNI, 'build']];
-  const run = spawnSync(command[0] as string, command[1] as string[], {
+  return spawnSync(command as string, args as string[], {
     cwd: p.dir,
     env: testEnv(),
     encoding: 'utf8',
     timeout: 60_000,
   });
+}
+
+test('an included file juni may not read is named with a hint, exit 2', async (t) => {
+  const p = srcProject(t);
+  p.write('src/secret.py', 'KEY = 1\n');
+  const run = buildAsUser(p, () => chmodSync(p.path('src/secret.py'), 0o000));
   assert.equal(run.status, 2, run.stderr);
   assert.match(run.stderr, /cannot read an input \(EACCES: cannot open .*src\/secret\.py\)/);
+  assert.match(run.stderr, /hint: check the permissions of that path/);
+  assert.doesNotMatch(run.stderr, /internal error/);
+});
+
+test('an output folder juni may not write is named with a hint, exit 1', async (t) => {
+  const p = srcProject(t);
+  p.write('dist/old.txt', 'kept');
+  const run = buildAsUser(p, () => chmodSync(p.path('dist'), 0o755));
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /EACCES: cannot copyfile .* to .*\/dist\/\.api\.zip/);
   assert.match(run.stderr, /hint: check the permissions of that path/);
   assert.doesNotMatch(run.stderr, /internal error/);
 });

@@ -28,6 +28,8 @@ export function systemError(error: unknown): SystemErrorInfo | undefined {
       ? 'this file system does not let juni create that folder: choose another place (JUNI_CACHE_DIR, global.output)'
       : HINTS[e.code];
   if (!hint) return undefined;
-  const where = typeof e.path === 'string' ? ` ${e.path}` : '';
+  // A copy or rename names both ends; the one refused is as often the destination (the output folder).
+  const dest = (e as { dest?: unknown }).dest;
+  const where = (typeof e.path === 'string' ? ` ${e.path}` : '') + (typeof dest === 'string' ? ` to ${dest}` : '');
   return { message: `${e.code}: cannot ${e.syscall}${where}`, hint };
 }
