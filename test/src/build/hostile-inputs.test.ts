@@ -199,10 +199,11 @@ test('an output folder juni may not write is named with a hint, exit 1', async (
   const p = srcProject(t);
   p.write('dist/old.txt', 'kept');
   const run = buildAsUser(p, () => chmodSync(p.path('dist'), 0o755));
-  assert.equal(run.status, 1, run.stderr);
-  assert.match(run.stderr, /EACCES: cannot copyfile .* to .*\/dist\/\.api\.zip/);
-  assert.match(run.stderr, /hint: check the permissions of that path/);
-  assert.doesNotMatch(run.stderr, /internal error/);
+  const out = run.stdout + run.stderr;
+  assert.equal(run.status, 1, out);
+  assert.match(out, /EACCES: cannot copyfile .* to .*\/dist\/\.api\.zip/);
+  assert.match(out, /hint: check the permissions of that path/);
+  assert.doesNotMatch(out, /internal error/);
 });
 
 test('--watch with its log in an include: ./ project reports it once and never rebuilds for its own output', async (t) => {
