@@ -99,11 +99,13 @@ test("over Lambda's limits: more than 5 layers fails; over 250 MB unzipped fails
     'manifest.yml': 'global: {executor: local}\nfunctions:\n  huge: {include: [./src/]}\n',
   });
   const fs = await import('node:fs');
-  fs.writeFileSync(big.path('src/blob.bin'), Buffer.alloc(262_144_001));
+  // Two files, each under the limit (one over it is refused before it is read: hostile-inputs.test.ts).
+  fs.writeFileSync(big.path('src/blob1.bin'), Buffer.alloc(131_072_001));
+  fs.writeFileSync(big.path('src/blob2.bin'), Buffer.alloc(131_072_001));
   const huge = await buildJson(big.dir);
   assert.equal(huge.run.code, 1);
   assert.match(
     huge.run.stderr,
-    /function huge with its layers unzips to 262,144,007 bytes, over Lambda's limit of 262,144,000; largest: src 250\.0 MB/,
+    /function huge with its layers unzips to 262,144,008 bytes, over Lambda's limit of 262,144,000; largest: src 250\.0 MB/,
   );
 });
