@@ -64,6 +64,20 @@ test('a file whose name is not UTF-8 is refused by name, not silently left out',
   assert.equal(excluded.code, 0, excluded.stderr);
 });
 
+test('files named __proto__ and constructor are keyed and explained like any other', async (t) => {
+  const p = srcProject(t);
+  p.write('src/__proto__', 'one');
+  p.write('src/constructor', 'one');
+  assert.equal((await build(p)).code, 0);
+  p.write('src/__proto__', 'two');
+  const edited = await buildJson(p.dir);
+  assert.equal(edited.report.nodes.find((n) => n.name === 'api')?.status, 'built', 'the edit changed the key');
+  p.write('src/constructor', 'two');
+  const why = await juni(['why', 'api'], { cwd: p.dir });
+  assert.equal(why.code, 0, why.stderr);
+  assert.match(why.stdout, /constructor/);
+});
+
 test('a -r reference to a fifo in a requirements file is refused, not read', async (t) => {
   const p = tempProject(t, {
     'manifest.yml': [

@@ -48,3 +48,8 @@ test('canonicalJson: plain JSON for scalars, and undefined properties are left o
   assert.equal(canonicalJson({ b: undefined, a: 1 }), '{"a":1}');
   assert.equal(canonicalJson({ when: new Date(0) }), '{"when":"1970-01-01T00:00:00.000Z"}');
 });
+
+test('canonicalJson keeps a key named __proto__ (a file can be named so), and sorts it like any key', () => {
+  const files = JSON.parse('{"z.py":"1","__proto__":"2"}') as unknown;
+  assert.equal(canonicalJson({ files }), '{"files":{"__proto__":"2","z.py":"1"}}');
+});

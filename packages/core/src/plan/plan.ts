@@ -164,7 +164,7 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
       });
     }
   }
-  const files: Record<string, string> = {};
+  const files = Object.create(null) as Record<string, string>;
   const contextFiles = inputs.files.map((f) => {
     const stat = ctx.walker.file(f.absPath);
     const xxh64 = ctx.files.hash(f.absPath, stat);
@@ -215,7 +215,7 @@ function depsBreakdown(
   pythonInfo: () => PythonInfoResult,
 ): KeyBreakdown {
   const { settings } = node;
-  const files: Record<string, string> = {};
+  const files = Object.create(null) as Record<string, string>;
   const hashInput = (abs: string, role: string): void => {
     files[role] = ctx.files.hash(abs, ctx.walker.file(abs));
   };
@@ -275,7 +275,8 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
     a.archivePath < b.archivePath ? -1 : a.archivePath > b.archivePath ? 1 : 0,
   );
   for (const f of files) checkPackable(ctx, node.name, f.source);
-  const fileHashes: Record<string, string> = {};
+  // No prototype: an included file may be named `__proto__`.
+  const fileHashes = Object.create(null) as Record<string, string>;
   for (const f of files) {
     f.xxh64 = ctx.files.hash(f.source.absPath, f.source);
     fileHashes[f.archivePath] = f.xxh64 + (f.source.exec ? ':x' : '');

@@ -88,3 +88,15 @@ test('a new juni version comes first, before the other reasons', () => {
     { type: 'file-modified', path: 'a.py' },
   ]);
 });
+
+test('files named like Object properties (constructor, __proto__) are files like any other', () => {
+  // As stored breakdowns are read back: JSON.parse makes `__proto__` an own key.
+  const previous = JSON.parse(
+    '{"tool":"1.0.0","kind":"function","config":{},"upstream":{},"files":{"__proto__":"01"}}',
+  );
+  const current = breakdown({ files: JSON.parse('{"constructor":"02","__proto__":"03"}') as Record<string, string> });
+  assert.deepEqual(diffBreakdowns(previous as KeyBreakdown, current), [
+    { type: 'file-added', path: 'constructor' },
+    { type: 'file-modified', path: '__proto__' },
+  ]);
+});

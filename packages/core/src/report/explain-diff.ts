@@ -20,23 +20,24 @@ export function diffBreakdowns(previous: KeyBreakdown, current: KeyBreakdown): C
   const reasons: ChangeReason[] = [];
   if (previous.tool !== current.tool) reasons.push({ type: 'tool-changed', from: previous.tool, to: current.tool });
   for (const [file, hash] of Object.entries(current.files)) {
-    const before = previous.files[file];
+    // Own properties only: a file may be named `constructor` or `__proto__`.
+    const before = own(previous.files, file);
     if (before === undefined) reasons.push({ type: 'file-added', path: file });
     else if (before.split(':')[0] !== hash.split(':')[0]) reasons.push({ type: 'file-modified', path: file });
     else if (before !== hash) reasons.push({ type: 'mode-changed', path: file });
   }
   for (const file of Object.keys(previous.files))
-    if (!(file in current.files)) reasons.push({ type: 'file-removed', path: file });
+    if (own(current.files, file) === undefined) reasons.push({ type: 'file-removed', path: file });
   const settings = new Set([...Object.keys(previous.config), ...Object.keys(current.config)]);
   for (const setting of [...settings].sort()) {
-    const from = previous.config[setting] ?? null;
-    const to = current.config[setting] ?? null;
+    const from = own(previous.config, setting) ?? null;
+    const to = own(current.config, setting) ?? null;
     if (setting === 'bases' && isIdMap(from) && isIdMap(to)) reasons.push(...baseChanges(from, to));
     else if (JSON.stringify(from) !== JSON.stringify(to)) reasons.push({ type: 'config-changed', setting, from, to });
   }
   const roles = new Set([...Object.keys(previous.upstream), ...Object.keys(current.upstream)]);
   for (const role of [...roles].sort()) {
-    if (previous.upstream[role] !== current.upstream[role]) reasons.push({ type: 'upstream-changed', upstream: role });
+    if (own(previous.upstream, role) !== own(current.upstream, role)) reasons.push({ type: 'upstream-changed', upstream: role });
   }
   return reasons;
 }
@@ -48,6 +49,10 @@ function isIdMap(value: unknown): value is Record<string, string> {
 function baseChanges(from: Record<string, string>, to: Record<string, string>): ChangeReason[] {
   const refs = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
   return refs
-    .filter((ref) => from[ref] !== to[ref])
-    .map((ref) => ({ type: 'base-image-changed', ref, from: from[ref] ?? null, to: to[ref] ?? null }));
+    .filter((ref) => own(from, ref) !== own(to, ref))
+    .map((ref) => ({ type: 'base-image-changed', ref, from: own(from, ref) ?? null, to: own(to, ref) ?? null }));
+}
+
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
