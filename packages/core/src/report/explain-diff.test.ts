@@ -93,9 +93,9 @@ test('files named like Object properties (constructor, __proto__) are files like
   // As stored breakdowns are read back: JSON.parse makes `__proto__` an own key.
   const previous = JSON.parse(
     '{"tool":"1.0.0","kind":"function","config":{},"upstream":{},"files":{"__proto__":"01"}}',
-  );
+  ) as KeyBreakdown;
   const current = breakdown({ files: JSON.parse('{"constructor":"02","__proto__":"03"}') as Record<string, string> });
-  assert.deepEqual(diffBreakdowns(previous as KeyBreakdown, current), [
+  assert.deepEqual(diffBreakdowns(previous, current), [
     { type: 'file-added', path: 'constructor' },
     { type: 'file-modified', path: '__proto__' },
   ]);
