@@ -7,6 +7,7 @@ export { runBuild, type BuildOptions, type BuildOutcome } from './session/run-bu
 export { cacheDirFor, withExecutor, type PrepareFailure } from './session/prepare.js';
 export { ownOutputFiles, isOwnOutput, type OwnOutput } from './fs/own-output.js';
 export type { InputProblem } from './fs/input-problem.js';
+export { readRegularFileSync } from './fs/read-regular.js';
 export type {
   BuildEvent,
   BuildReport,

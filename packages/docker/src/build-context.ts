@@ -4,11 +4,17 @@
 // build. Leaves the build to images.ts and reading the Dockerfile to dockerfile-inputs.ts.
 import type { Ignore } from '@balena/dockerignore';
 import { createRequire } from 'node:module';
-import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import type { ContextFile, ImageInputs, ImageSpec, SentBytesCheck } from '@juni/core';
+import {
+  readRegularFileSync,
+  type ContextFile,
+  type ImageInputs,
+  type ImageSpec,
+  type SentBytesCheck,
+} from '@juni/core';
 import { filesNamedBy } from './context-sources.js';
 import { dockerfileInputs } from './dockerfile-inputs.js';
 
@@ -27,7 +33,10 @@ export function imageInputs(
   skip: readonly string[],
   options: { wholeContext?: string | undefined } = {},
 ): ImageInputs {
-  const read = dockerfileInputs(readFileSync(spec.dockerfile, 'utf8'), { args: spec.args, target: spec.target });
+  const read = dockerfileInputs(readRegularFileSync(spec.dockerfile).toString('utf8'), {
+    args: spec.args,
+    target: spec.target,
+  });
   const all = contextFiles(spec, skip);
   const common = { bases: read.bases, ...(read.unresolvedImage ? { unresolvedImage: read.unresolvedImage } : {}) };
   const whole = options.wholeContext ?? (read.context.kind === 'whole' ? read.context.reason : undefined);
@@ -44,22 +53,38 @@ function contextFiles(spec: ImageSpec, skip: readonly string[]): ContextFile[] {
   const skipped = new Set(skip.map((p) => path.resolve(p)));
   const ignoreFile = path.join(spec.context, '.dockerignore');
   const rules = ignore();
-  if (existsSync(ignoreFile)) rules.add(readFileSync(ignoreFile, 'utf8').split(/\r?\n/));
+  if (existsSync(ignoreFile)) rules.add(readRegularFileSync(ignoreFile).toString('utf8').split(/\r?\n/));
   const files: ContextFile[] = [];
-  const walk = (dir: string, rel: string): void => {
+  const walk = (dir: string, rel: string, seen: Set<number>): void => {
+    // A symlink to a folder above would otherwise recurse until the stack or the path gives out.
+    const ino = statSync(dir).ino;
+    if (seen.has(ino)) return;
+    seen.add(ino);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       const abs = path.join(dir, entry.name);
       if (skipped.has(abs)) continue;
-      const stat = statSync(abs, { throwIfNoEntry: false });
+      const stat = statOrSkip(abs);
       if (!stat) continue;
       if (rules.ignores(stat.isDirectory() ? `${relPath}/` : relPath) && !stat.isDirectory()) continue;
-      if (stat.isDirectory()) walk(abs, relPath);
+      if (stat.isDirectory()) walk(abs, relPath, new Set(seen));
+      // Fifos, sockets and devices are not sent: core refuses a named one before reading it.
       else if (stat.isFile()) files.push({ absPath: abs, relPath });
     }
   };
-  walk(spec.context, '');
+  walk(spec.context, '', new Set());
   return files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+}
+
+/** A path's stat, or undefined for a dangling symlink or a loop of them (nothing to send). */
+function statOrSkip(abs: string): Stats | undefined {
+  try {
+    return statSync(abs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP') return undefined;
+    throw error;
+  }
 }
 
 /** The Dockerfile's path inside the tar. */

@@ -2,6 +2,8 @@
 // the base images by ID and only the context files COPY/ADD name (after .dockerignore). Builds
 // and installs are counted from the engine's own event log, not from juni's report.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import {
   BASE_IMAGE,
@@ -265,6 +267,22 @@ test('COPY . /src: every context file is an input', async (t) => {
   assert.equal(statuses(added)['image:img'], 'built');
   assert.deepEqual(log.counts(p.dir, tag), { pipRuns: 0, imageBuilds: 2 });
   assert.match(readZip(p.path('dist/fn.zip')).find((e) => e.name === 'listing.txt')!.text, /b\.md/);
+});
+
+test('a symlink loop in the build context ends the walk; a fifo .dockerignore is refused by name, unread', async (t) => {
+  if (!requireDocker(t)) return;
+  const tag = `juni-test/loop-${process.pid}:built`;
+  const p = imageOnly(t, { Dockerfile: `FROM ${BASE_IMAGE}\nCOPY notes /notes\n`, 'notes/a.md': 'a\n' }, tag);
+  symlinkSync('..', p.path('notes/up'));
+  const planned = await juni(['build', '--dry-run'], { cwd: p.dir });
+  assert.equal(planned.code, 0, planned.stderr);
+  assert.match(planned.stdout, /image img: would build/);
+
+  spawnSync('mkfifo', [p.path('.dockerignore')]);
+  const refused = await juni(['build', '--dry-run'], { cwd: p.dir });
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /\.dockerignore is a fifo, not a regular file/);
+  assert.match(refused.stderr, /hint: replace it with a regular file/);
 });
 
 test('multi-stage: COPY --from a stage and from an image; .dockerignore with a ! exception', async (t) => {

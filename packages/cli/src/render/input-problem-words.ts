@@ -23,8 +23,12 @@ export function describeInputProblem(problem: InputProblem, cwd: string): Proble
         };
       }
       return {
-        message: `${shown}${of} is a ${problem.type}, not a regular file; juni packages only files and folders`,
-        hint: `${leaveOut} (exclude: [${name}]), or move it out of the included folder`,
+        message: `${shown}${of} is a ${problem.type}, not a regular file; juni reads only files and folders`,
+        // Without an entry it is a file juni reads itself (a requirements file, a Dockerfile): it must be one.
+        hint:
+          problem.entry === undefined
+            ? 'replace it with a regular file, or point the manifest at one'
+            : `${leaveOut} (exclude: [${name}]), or move it out of the included folder`,
       };
     case 'too-large':
       return {
