@@ -22,6 +22,7 @@ import { runNodes } from '../run/run-nodes.js';
 import { BuildCompressor, inThreadCompressor } from '../zip/compressor-pool.js';
 import { openBuildCache } from './build-cache.js';
 import { finishOutput } from './finish-output.js';
+import { removeLeftoverContainers } from './leftover-containers.js';
 import { OutputFolder } from './output-folder.js';
 import { preparePlan, withExecutor, type PrepareFailure, type Prepared } from './prepare.js';
 
@@ -65,6 +66,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const session = prepared.prepared;
   try {
     const { db, plan, artifacts, stats } = session;
+    await removeLeftoverContainers(plan, options.docker, emit);
     emit({ type: 'build-planned', nodes: plan.nodes.map(refOf), filesRead: session.filesRead });
     const results = new ResultStore(db);
     const cache = openBuildCache({
