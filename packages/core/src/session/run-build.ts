@@ -12,7 +12,7 @@ import { LocalExecutor } from '../executors/local.js';
 import type { Shard } from '../graph/shard.js';
 import type { ExecutorKind, Manifest } from '../manifest/types.js';
 import { redactDeep } from '../redact.js';
-import { applyLimits, makeReport } from '../report/build-report.js';
+import { makeReport } from '../report/build-report.js';
 import type { BuildEvent, BuildReport, BuildWarning } from '../report/events.js';
 import { recordRun } from '../report/run-history.js';
 import { findDemand } from '../run/demand.js';
@@ -98,9 +98,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const runs = await runNodes(ctx, options.concurrency ?? os.availableParallelism()).finally(() =>
       ctx.compressor.close(),
     );
-    const report = redactDeep(
-      applyLimits(plan, makeReport(plan, runs, performance.now() - started), ctx.upstream, emit),
-    );
+    const report = redactDeep(makeReport(plan, runs, performance.now() - started));
     await finishOutput(ctx.output, report, { skipClean: options.skipClean ?? false, emit });
     stats.flush();
     await cache.flush();
