@@ -27,6 +27,8 @@ export type {
   ImageInputs,
   ImageResult,
   ImageTask,
+  LeftoverContainer,
+  LeftoverSweep,
   SentBytesCheck,
 } from './executors/docker-support.js';
 export type { ImageSpec } from './manifest/types.js';

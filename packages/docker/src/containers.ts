@@ -1,15 +1,22 @@
 // Owns every container juni starts: creating, tracking and always removing them (on success,
 // failure and interruption). Leaves what runs inside to pip-container.ts and lambda-files.ts.
 import type Docker from 'dockerode';
+import { formatOwner, OWNER_LABEL, type Owner } from './owner.js';
+
+/** The manifest folder of the build that created the container. */
+export const PROJECT_LABEL = 'dev.juni.project';
 
 /** Containers created by this process and not yet removed. */
 export class ContainerTracker {
   readonly #live = new Map<string, Docker.Container>();
   readonly #labels: Record<string, string>;
 
-  /** `labels` mark every container (owner pid, project folder) so leftovers can be traced. */
-  constructor(labels: Record<string, string> = {}) {
-    this.#labels = { 'dev.juni.owner': String(process.pid), ...labels };
+  /**
+   * `owner` and `labels` (the project folder) mark every container, so a later run can tell a
+   * killed run's leftovers from a live run's containers (leftovers.ts).
+   */
+  constructor(owner: Owner, labels: Record<string, string> = {}) {
+    this.#labels = { [OWNER_LABEL]: formatOwner(owner), ...labels };
   }
 
   async create(docker: Docker, options: Docker.ContainerCreateOptions): Promise<Docker.Container> {

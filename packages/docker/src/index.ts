@@ -2,10 +2,12 @@
 // Leaves the build graph and caching to @juni/core.
 import type { ContextFile, DockerSupport, ImageSpec, ImageTask, InstallRequest, SentBytesCheck } from '@juni/core';
 import { imageInputs } from './build-context.js';
-import { ContainerTracker } from './containers.js';
+import { ContainerTracker, PROJECT_LABEL } from './containers.js';
 import { Engine } from './engine.js';
 import { buildImage, hasImage, resolveImage } from './images.js';
 import { extractLambdaFiles } from './lambda-files.js';
+import { removeLeftovers } from './leftovers.js';
+import { thisProcess } from './owner.js';
 import { installInContainer } from './pip-container.js';
 
 /**
@@ -30,7 +32,9 @@ export interface DockerSupportOptions {
 export function createDockerSupport(options: DockerSupportOptions = {}): DockerSupportHandle {
   const env = options.env ?? process.env;
   const engine = new Engine();
-  const tracker = new ContainerTracker(options.project ? { 'dev.juni.project': options.project } : {});
+  const owner = thisProcess();
+  const project = options.project;
+  const tracker = new ContainerTracker(owner, project ? { [PROJECT_LABEL]: project } : {});
   return {
     kind: 'docker',
     defaultImage: (python) => defaultImage(python, env),
@@ -46,6 +50,11 @@ export function createDockerSupport(options: DockerSupportOptions = {}): DockerS
     async buildImage(spec: ImageSpec, files: readonly ContextFile[], task: ImageTask, check?: SentBytesCheck) {
       const e = await engine.ready();
       return e.ok ? buildImage(e.docker, spec, files, task, check) : e;
+    },
+    async removeLeftovers() {
+      const e = await engine.ready();
+      // Without a project label on its containers, this process cannot tell which are its project's.
+      return e.ok && project ? removeLeftovers(e.docker, owner, project) : { removed: [], failed: [] };
     },
     async hasImage(imageId: string) {
       const e = await engine.ready();

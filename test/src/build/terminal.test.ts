@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { testEnv } from '../rig/juni.js';
 import { JUNI } from '../rig/paths.js';
 import { PipRuns } from '../rig/pip-runs.js';
-import { standardProject } from '../rig/project.js';
+import { standardProject, tempProject } from '../rig/project.js';
 
 /** ESC [ n A: the cursor-up a live display redraws with. */
 const CURSOR_UP = new RegExp(`${String.fromCharCode(27)}\\[\\d*A`);
@@ -53,4 +53,24 @@ test('a terminal that reports no width gets plain lines, not one character per l
   assert.match(out, /ok {2}function api built in \d+ms -> dist\/api\.zip/);
   assert.doesNotMatch(out, CURSOR_UP);
   assert.match(out, /juni: 3 built, 0 cached in /);
+});
+
+test("on a terminal a function refused for Lambda's limits is shown failed, never built", async (t) => {
+  const p = tempProject(t, {
+    'src/h.py': 'H = 1\n',
+    'manifest.yml': [
+      'global: {executor: local}',
+      'layers:',
+      ...['l1', 'l2', 'l3', 'l4', 'l5', 'l6'].map((l) => `  ${l}: {include: [./src/h.py]}`),
+      'functions:',
+      '  many: {include: [./src/h.py], layers: [l1, l2, l3, l4, l5, l6]}',
+      '',
+    ].join('\n'),
+  });
+  const { code, out } = await buildOnTerminal(p.dir, 100);
+  assert.equal(code, 1, out);
+  assert.match(out, /\u2714\S* layer l6 built/, out);
+  assert.doesNotMatch(out, /function many built/, out);
+  assert.match(out, /function many: function many lists 6 layers; Lambda allows at most 5/, out);
+  assert.match(out, /juni: 6 built, 0 cached, 1 failed in /);
 });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { buildJson, juni, statuses } from '../rig/juni.js';
+import { buildJson, juni, statuses, type JsonReport } from '../rig/juni.js';
 import { PipRuns } from '../rig/pip-runs.js';
 import { PIP_CONF, standardProject, tempProject } from '../rig/project.js';
 
@@ -72,6 +72,19 @@ test('the default size cap evicts old results after a build (JUNI_CACHE_MAX_SIZE
   assert.ok((await stats(p.dir)).bytes <= 60 * 1024 + 50_000, "only the current build's results may exceed the cap");
 });
 
+/** A function refused for Lambda's limits is never said to be built, and its zip is not counted as written. */
+function assertRefusedNotBuilt(progress: string, report: JsonReport, name: string): void {
+  assert.doesNotMatch(progress, new RegExp(`function ${name} built`), progress);
+  assert.match(progress, new RegExp(`ERR function ${name} failed`), progress);
+  const node = report.nodes.find((n) => n.name === name)!;
+  assert.deepEqual(node.outputs, []);
+  const placed = report.nodes.filter((n) => n.status === 'built').flatMap((n) => n.outputs);
+  assert.ok(
+    report.summary.bytesWritten <= placed.reduce((sum, o) => sum + o.bytes, 0),
+    `bytes written (${report.summary.bytesWritten}) count only zips placed by this build`,
+  );
+}
+
 test("over Lambda's limits: more than 5 layers fails; over 250 MB unzipped fails naming the biggest parts", async (t) => {
   const p = tempProject(t, {
     'pip.conf': PIP_CONF,
@@ -92,6 +105,15 @@ test("over Lambda's limits: more than 5 layers fails; over 250 MB unzipped fails
   assert.equal(statuses(report).fine, 'built');
   assert.match(run.stderr, /function many lists 6 layers; Lambda allows at most 5/);
   assert.equal(existsSync(p.path('dist/many.zip')), false);
+  assertRefusedNotBuilt(run.stderr, report, 'many');
+  assert.ok(report.summary.bytesWritten > 0, 'the other zips were written');
+  // The next build finds the refused zip in the cache and refuses it again, writing nothing.
+  const again = await buildJson(p.dir);
+  assert.equal(again.run.code, 1);
+  assert.equal(statuses(again.report).many, 'failed');
+  assert.equal(existsSync(p.path('dist/many.zip')), false);
+  assertRefusedNotBuilt(again.run.stderr, again.report, 'many');
+  assert.equal(again.report.summary.bytesWritten, 0, again.run.stderr);
 
   // 260 MB of zeros compresses to almost nothing but counts in full unzipped.
   const big = tempProject(t, {
@@ -104,6 +126,9 @@ test("over Lambda's limits: more than 5 layers fails; over 250 MB unzipped fails
   fs.writeFileSync(big.path('src/blob2.bin'), Buffer.alloc(131_072_001));
   const huge = await buildJson(big.dir);
   assert.equal(huge.run.code, 1);
+  assertRefusedNotBuilt(huge.run.stderr, huge.report, 'huge');
+  assert.equal(huge.report.summary.bytesWritten, 0);
+  assert.equal(existsSync(big.path('dist/huge.zip')), false);
   assert.match(
     huge.run.stderr,
     /function huge with its layers unzips to 262,144,008 bytes, over Lambda's limit of 262,144,000; largest: src 250\.0 MB/,

@@ -96,3 +96,29 @@ export function buildVariant(base: string, tag: string, text: string): string {
 export function imageId(ref: string): string {
   return execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { encoding: 'utf8' }).trim();
 }
+
+/** Containers on the engine carrying every one of `labels` (`key` or `key=value`), running or not. */
+export function containersLabelled(...labels: string[]): string[] {
+  const filters = labels.flatMap((l) => ['--filter', `label=${l}`]);
+  return execFileSync('docker', ['ps', '-a', '-q', '--no-trunc', ...filters], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+}
+
+/** Removes containers a test made or left (only those: the engine is shared). */
+export function removeContainers(ids: readonly string[]): void {
+  if (ids.length > 0) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+}
+
+/**
+ * Builds `tag` from the test image with a python3 that sleeps ten minutes before running, so a
+ * pip install in it is still running whenever the test acts on it.
+ */
+export function slowPythonImage(tag: string): void {
+  const slow = `printf '#!/bin/sh\\nsleep 600\\nexec /usr/bin/python3-real "$@"\\n' > /usr/bin/python3`;
+  execFileSync('docker', ['build', '-q', '-t', tag, '-'], {
+    input: `FROM ${BASE_IMAGE}\nRUN mv /usr/bin/python3 /usr/bin/python3-real && ${slow} && chmod 755 /usr/bin/python3\n`,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+}

@@ -23,7 +23,8 @@ export interface NodeResult {
 export interface JsonReport {
   ok: boolean;
   nodes: NodeResult[];
-  summary: { built: number; cached: number; failed: number; skipped: number; durationMs: number };
+  warnings: { code?: string; message: string }[];
+  summary: { built: number; cached: number; failed: number; skipped: number; durationMs: number; bytesWritten: number };
 }
 
 /** Tests never reach a registry, and CI's variables do not leak into the tool's output choices. */

@@ -43,6 +43,20 @@ export interface ImageTask {
   signal: AbortSignal;
 }
 
+/** A container an earlier juni run created and left behind: the process that made it is gone. */
+export interface LeftoverContainer {
+  /** The engine's container ID. */
+  id: string;
+  /** The pid of the juni run that created it. */
+  pid: number;
+}
+
+export interface LeftoverSweep {
+  removed: LeftoverContainer[];
+  /** Leftovers the engine refused to remove, with its reason. */
+  failed: { container: LeftoverContainer; message: string }[];
+}
+
 export interface DockerSupport extends Executor {
   readonly kind: 'docker';
   /** The image used when an entry names none (juniper's was lambci/lambda:build-python3.6). */
@@ -65,6 +79,12 @@ export interface DockerSupport extends Executor {
     task: ImageTask,
     check?: SentBytesCheck,
   ): Promise<ImageResult>;
+  /**
+   * Removes the containers that juni runs of this project on this host created and never
+   * removed because they were killed (SIGKILL, a crash): only those whose process is provably
+   * gone. An engine that cannot be asked gives an empty sweep.
+   */
+  removeLeftovers(): Promise<LeftoverSweep>;
   /** Whether the engine has the image; undefined when the engine cannot be asked. */
   hasImage(imageId: string): Promise<boolean | undefined>;
   /**

@@ -1,10 +1,8 @@
-// Owns turning the nodes' runs into the build's report: statuses, counts, bytes, and Lambda's
-// limits applied to the zips. Leaves running the nodes to run/ and the report's type to events.ts.
-import type { StoredResult } from '../cache/results.js';
+// Owns turning the nodes' runs into the build's report: statuses, counts, bytes.
+// Leaves running the nodes (and refusing zips over Lambda's limits) to run/, the report's type to events.ts.
 import type { BuildPlan } from '../plan/plan.js';
 import type { RunOutcome } from '../run/run-context.js';
-import type { BuildEvent, BuildReport, NodeReport } from './events.js';
-import { checkLambdaLimits } from './lambda-limits.js';
+import type { BuildReport, NodeReport } from './events.js';
 
 export function makeReport(plan: BuildPlan, runs: ReadonlyMap<string, RunOutcome>, durationMs: number): BuildReport {
   const nodes: NodeReport[] = plan.nodes.map((planned) => {
@@ -41,24 +39,4 @@ function summarise(nodes: NodeReport[], totals: { durationMs: number; bytesWritt
       ...totals,
     },
   };
-}
-
-/** Lambda's limits: over-limit functions fail (their zips would not deploy); big zips warn. */
-export function applyLimits(
-  plan: BuildPlan,
-  report: BuildReport,
-  results: ReadonlyMap<string, StoredResult>,
-  emit: (event: BuildEvent) => void,
-): BuildReport {
-  const findings = checkLambdaLimits(plan, report, results);
-  for (const message of findings.warnings) emit({ type: 'warning', message });
-  if (findings.failures.size === 0) return report;
-  const nodes = report.nodes.map((n): NodeReport => {
-    const failure = findings.failures.get(n.id);
-    if (!failure) return n;
-    const ref = { id: n.id, kind: n.kind, name: n.name, key: n.key };
-    emit({ type: 'node-failed', node: ref, failure, durationMs: n.durationMs });
-    return { ...n, status: 'failed', outputs: [], failure };
-  });
-  return summarise(nodes, report.summary);
 }

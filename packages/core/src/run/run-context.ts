@@ -9,6 +9,7 @@ import type { Hasher } from '../hash/xxhash.js';
 import type { BuildPlan, PlannedNode } from '../plan/plan.js';
 import type { BuildEvent, NodeRef, OutputFile } from '../report/events.js';
 import type { NodeFailure } from '../report/failures.js';
+import type { LimitFindings } from '../report/lambda-limits.js';
 import type { OutputFolder } from '../session/output-folder.js';
 import type { BuildCompressor } from '../zip/compressor-pool.js';
 import type { ZipTime } from '../zip/timestamp.js';
@@ -80,6 +81,12 @@ export interface NodeRecipe {
   use: (result: StoredResult | undefined, how: { fresh: boolean }) => Promise<Used | undefined>;
   /** The warning when a stored result is damaged; silent when absent. */
   damaged?: string;
+  /**
+   * What a usable result must meet before it is put to use (a function zip, Lambda's limits):
+   * with a failure, the node fails and nothing is placed; the result stays cached, as it is
+   * what these inputs make.
+   */
+  check?: (result: StoredResult) => LimitFindings;
   build: () => Promise<Built>;
 }
 

@@ -57,10 +57,18 @@ async function runRecipe(ctx: RunContext, planned: PlannedNode, recipe: NodeReci
   if (!ctx.force) {
     const found = await ctx.demand.lookup(ctx.cache, planned);
     if (found.state === 'hit') {
+      const checked = found.result && recipe.check?.(found.result);
+      if (checked?.failure) {
+        ctx.cache.touch(planned.key);
+        warn(ctx, planned, checked.warnings);
+        return { ok: false, failure: checked.failure, durationMs: elapsed() };
+      }
       const used = await recipe.use(found.result, { fresh: false });
       if (used) {
         if (found.result) ctx.upstream.set(planned.node.id, found.result);
         ctx.cache.touch(planned.key);
+        // Only now: a stored result that turns out damaged is rebuilt and checked again.
+        warn(ctx, planned, checked?.warnings ?? []);
         ctx.emit({ type: 'cache-hit', node: ref, cache: found.source, outputs: used.outputs });
         return { ok: true, status: 'cached', cache: found.source, ...used, durationMs: elapsed() };
       }
@@ -77,7 +85,15 @@ async function runRecipe(ctx: RunContext, planned: PlannedNode, recipe: NodeReci
   const result = { ...built.result, durationMs: elapsed() };
   ctx.cache.put(result, built.artifact, label);
   ctx.upstream.set(planned.node.id, result);
+  // Checked before it is used, so a refused zip is never placed nor reported as built.
+  const checked = recipe.check?.(result);
+  warn(ctx, planned, checked?.warnings ?? []);
+  if (checked?.failure) return { ok: false, failure: checked.failure, durationMs: elapsed() };
   const used = await recipe.use(result, { fresh: true });
   if (!used) throw new Error(`the ${label} just built could not be used`);
   return { ok: true, status: 'built', ...used, durationMs: elapsed() };
+}
+
+function warn(ctx: RunContext, planned: PlannedNode, warnings: readonly string[]): void {
+  for (const message of warnings) ctx.emit({ type: 'warning', node: refOf(planned), message });
 }

@@ -1,10 +1,11 @@
 // Owns one layer's or function's recipe: write juniper's zip (see zip-layout.ts) and place it in
-// the output folder, or place the stored one. Leaves the zip format to zip/, the output folder to
-// session/output-folder.ts and caching to run-node.ts.
+// the output folder, or place the stored one; a function's only within Lambda's limits. Leaves the
+// zip format to zip/, the output folder to session/output-folder.ts and caching to run-node.ts.
 import path from 'node:path';
 import type { StoredResult, ZipOutput } from '../cache/results.js';
-import type { PackageNode } from '../graph/nodes.js';
+import type { FunctionNode, PackageNode } from '../graph/nodes.js';
 import { labelOf, type PlannedNode } from '../plan/plan.js';
+import { checkLambdaLimits, type LimitFindings } from '../report/lambda-limits.js';
 import { writeZip } from '../zip/zip-writer.js';
 import type { Built, NodeRecipe, RunContext, Used } from './run-context.js';
 import { contributorsOf, zipSources } from './zip-layout.js';
@@ -19,7 +20,17 @@ export function packageRecipe(ctx: PackageContext, planned: PlannedNode, node: P
     use: (result, how) => place(ctx, node, result, how),
     damaged: `the cached zip of ${node.name} failed its sha256 check; rebuilding it`,
     build: () => build(ctx, planned, node),
+    ...(node.kind === 'function' ? { check: (result: StoredResult) => checkLimits(ctx, node, result) } : {}),
   };
+}
+
+/** Lambda's limits on the function's zip with its layers' zips, which ran before it. */
+function checkLimits(ctx: PackageContext, node: FunctionNode, result: StoredResult): LimitFindings {
+  const zipOf = (r: StoredResult | undefined): ZipOutput | undefined =>
+    r?.output.type === 'zip' ? r.output : undefined;
+  const zip = zipOf(result);
+  if (!zip) return { warnings: [], failure: undefined };
+  return checkLambdaLimits(node, zip, (id) => zipOf(ctx.upstream.get(id)));
 }
 
 async function build(ctx: PackageContext, planned: PlannedNode, node: PackageNode): Promise<Built> {

@@ -13,7 +13,7 @@ import type { OwnOutput } from '../fs/own-output.js';
 import type { Shard } from '../graph/shard.js';
 import type { ExecutorKind, Manifest } from '../manifest/types.js';
 import { redactDeep } from '../redact.js';
-import { applyLimits, makeReport } from '../report/build-report.js';
+import { makeReport } from '../report/build-report.js';
 import type { BuildEvent, BuildReport, BuildWarning } from '../report/events.js';
 import { recordRun } from '../report/run-history.js';
 import { findDemand } from '../run/demand.js';
@@ -23,6 +23,7 @@ import { runNodes } from '../run/run-nodes.js';
 import { BuildCompressor, inThreadCompressor } from '../zip/compressor-pool.js';
 import { openBuildCache } from './build-cache.js';
 import { finishOutput } from './finish-output.js';
+import { removeLeftoverContainers } from './leftover-containers.js';
 import { OutputFolder } from './output-folder.js';
 import { preparePlan, withExecutor, type PrepareFailure, type Prepared } from './prepare.js';
 
@@ -68,6 +69,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const session = prepared.prepared;
   try {
     const { db, plan, artifacts, stats } = session;
+    await removeLeftoverContainers(plan, options.docker, emit);
     emit({ type: 'build-planned', nodes: plan.nodes.map(refOf), filesRead: session.filesRead });
     const results = new ResultStore(db);
     const cache = openBuildCache({
@@ -99,9 +101,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const runs = await runNodes(ctx, options.concurrency ?? os.availableParallelism()).finally(() =>
       ctx.compressor.close(),
     );
-    const report = redactDeep(
-      applyLimits(plan, makeReport(plan, runs, performance.now() - started), ctx.upstream, emit),
-    );
+    const report = redactDeep(makeReport(plan, runs, performance.now() - started));
     await finishOutput(ctx.output, report, { skipClean: options.skipClean ?? false, emit });
     stats.flush();
     await cache.flush();
