@@ -26,9 +26,10 @@ async function dryRun(dir: string, args: string[] = [], env: NodeJS.ProcessEnv =
 
 /**
  * What a dry run may write: the cache database (what it learnt about files: stats, the interpreter
- * probe) and the memo of a manifest it parsed (manifest/memo.ts; every command that loads one does).
+ * probe), the empty lock it shares with builds (cache-lock.ts) and the memo of a manifest it parsed
+ * (manifest/memo.ts; every command that loads one does).
  */
-const MAY_WRITE = /^\.juni\/(cache\.db(-wal|-shm|-journal)?|manifests\/[0-9a-f]{16}\.json)$/;
+const MAY_WRITE = /^\.juni\/(cache\.db(-wal|-shm|-journal)?|lock|manifests\/[0-9a-f]{16}\.json)$/;
 
 /**
  * Every file under `dir` (the project, its output folder and its cache folder) with its bytes and

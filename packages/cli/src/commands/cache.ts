@@ -1,17 +1,50 @@
 // Owns `juni clean` and `juni cache stats|prune`: looking after the output folder and the cache.
-// Leaves the accounting and eviction to @juni/core.
-import { cacheDirFor, cleanCache, inspectCache, pruneCacheDir } from '@juni/core';
+// Leaves the accounting, eviction and waiting for builds to @juni/core.
+import {
+  cacheDirFor,
+  cacheWaitMs,
+  cleanCache,
+  inspectCache,
+  pruneCacheDir,
+  type CacheProblem,
+  type LockHolder,
+} from '@juni/core';
 import type { CacheArgs, CleanArgs } from '../args.js';
 import type { Io } from '../io.js';
+import { describeCacheProblem, holderWords } from '../render/cache-words.js';
 import { formatBytes } from '../render/format.js';
-import { loadForBuild } from './load.js';
+import { loadForBuild, usageError } from './load.js';
+
+/** How clean and prune wait for the builds using the cache: bounded, and said once. */
+function upkeepWait(io: Io, cacheDir: string): { waitMs: number; onWait: (holders: LockHolder[]) => void } {
+  const waitMs = cacheWaitMs(process.env);
+  return {
+    waitMs,
+    onWait: (holders) =>
+      io.stderr(
+        `juni: waiting for the builds using the cache at ${cacheDir}${holderWords(holders)} to finish` +
+          ` (at most ${Math.round(waitMs / 1000)} s, JUNI_CACHE_WAIT)`,
+      ),
+  };
+}
+
+/** A cache problem is not a usage error: the same command works once the cache is free or repaired. */
+function reportProblem(args: { json: boolean }, io: Io, problem: CacheProblem): number {
+  const { message, hint } = describeCacheProblem(problem);
+  usageError(args, io, message, hint);
+  return 1;
+}
 
 /** Removes the zips juni placed (unchanged since) and the cache's own files; nothing else. */
 export async function cleanCommand(args: CleanArgs, io: Io): Promise<number> {
   const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
   const cacheDir = cacheDirFor(loaded.manifest);
-  const { zips, hadCache } = await cleanCache(cacheDir);
+  const cleaned = await cleanCache(cacheDir, upkeepWait(io, cacheDir));
+  if (!cleaned.ok) return reportProblem({ json: false }, io, cleaned);
+  const { zips, hadCache, placedUnknown } = cleaned.value ?? { zips: [], hadCache: false };
+  if (placedUnknown !== undefined)
+    io.stderr(`juni: the cache database was damaged (${placedUnknown}); the zips it placed were left in place`);
   io.stdout(
     `juni: removed ${zips.length} zip${zips.length === 1 ? '' : 's'}${hadCache ? ` and the cache (${cacheDir})` : ''}`,
   );
@@ -26,8 +59,11 @@ export async function cacheCommand(args: CacheArgs, io: Io): Promise<number> {
     io.stdout(args.json ? JSON.stringify({ results: 0, bytes: 0, byKind: {} }) : `juni: no cache at ${cacheDir}`);
     return 0;
   };
+  const wait = upkeepWait(io, cacheDir);
   if (args.action === 'stats') {
-    const stats = inspectCache(cacheDir);
+    const inspected = await inspectCache(cacheDir, wait);
+    if (!inspected.ok) return reportProblem(args, io, inspected);
+    const stats = inspected.value;
     if (!stats) return noCache();
     if (args.json) io.stdout(JSON.stringify(stats, null, 2));
     else {
@@ -38,10 +74,16 @@ export async function cacheCommand(args: CacheArgs, io: Io): Promise<number> {
     }
     return 0;
   }
-  const pruned = pruneCacheDir(cacheDir, {
-    maxBytes: args.maxSize,
-    olderThanMs: args.olderThanDays === undefined ? undefined : args.olderThanDays * 86_400_000,
-  });
+  const outcome = await pruneCacheDir(
+    cacheDir,
+    {
+      maxBytes: args.maxSize,
+      olderThanMs: args.olderThanDays === undefined ? undefined : args.olderThanDays * 86_400_000,
+    },
+    wait,
+  );
+  if (!outcome.ok) return reportProblem(args, io, outcome);
+  const pruned = outcome.value;
   if (!pruned) return noCache();
   if (args.json) io.stdout(JSON.stringify(pruned, null, 2));
   else {

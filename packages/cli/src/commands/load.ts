@@ -16,6 +16,7 @@ import {
 } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
+import { describeCacheProblem } from '../render/cache-words.js';
 import { describeInputProblem } from '../render/input-problem-words.js';
 import { describeEnvironmentProblem } from '../render/environment-words.js';
 import { errorJson } from '../render/json.js';
@@ -101,6 +102,12 @@ export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, fail
     case 'cache-unusable':
       usageError(args, io, `cannot use the cache folder ${failure.dir}: ${failure.message}`, failure.hint);
       break;
+    case 'cache-busy': {
+      // Not a usage error (exit 1): the same command works once the other process is done.
+      const { message, hint } = describeCacheProblem(failure);
+      usageError(args, io, `${message}; nothing was built`, hint);
+      break;
+    }
     case 'unsafe-paths': {
       // Core names the manifest by its absolute path; show it as the user would type it.
       const file = failure.diagnostics[0]?.file ?? '';
@@ -139,5 +146,5 @@ export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, fail
 }
 
 export function prepareFailureExitCode(failure: PrepareFailure): number {
-  return failure.reason === 'input-vanished' ? 1 : 2;
+  return failure.reason === 'input-vanished' || failure.reason === 'cache-busy' ? 1 : 2;
 }

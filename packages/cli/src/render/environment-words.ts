@@ -20,6 +20,11 @@ export function describeEnvironmentProblem(p: EnvironmentProblem): { message: st
         message: `${p.variable} must be a size like 500MB or 2GB, not '${p.value}'`,
         hint: 'unset it for the default of 5GB',
       };
+    case 'seconds':
+      return {
+        message: `${p.variable} must be a number of seconds, like 60 or 0.5, not '${p.value}'`,
+        hint: 'unset it for the default of 300 s',
+      };
     case 'http-url':
       return {
         message: `${p.variable} must be an http:// or https:// address, not '${p.value}'`,

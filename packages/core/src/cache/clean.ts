@@ -1,14 +1,15 @@
 // Owns `juni clean`: removing the zips juni placed (and that are unchanged since) and the cache's
 // own files, nothing else, so a cache folder shared with other files (JUNI_CACHE_DIR) keeps them.
-// Leaves the record of placed zips to placed-zips.ts.
+// Waits for running builds first (cache-lock.ts). Leaves the record of placed zips to placed-zips.ts.
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { isDamagedDatabaseName } from './database-problem.js';
 import { cachePaths } from './location.js';
-import { openCacheDatabase } from './database.js';
 import { PlacedZips, removePlacedZips } from './placed-zips.js';
 import { StatCache } from './stat-cache.js';
+import { withDatabase, withUpkeepLock, type UpkeepOutcome, type UpkeepWait } from './upkeep.js';
 
-/** Every name juni creates directly inside a cache folder. */
+/** Every name juni creates directly inside a cache folder (and `cache.db.damaged-*`, see database-problem.ts). */
 export const CACHE_ENTRIES = [
   'cache.db',
   'cache.db-wal',
@@ -17,38 +18,62 @@ export const CACHE_ENTRIES = [
   'artifacts',
   'tmp',
   'manifests',
+  // Last: it is held while the others go (a build waiting on it checks it is still the same file).
+  'lock',
+  'lock-journal',
 ] as const;
 
 export interface CleanResult {
   /** Zips removed from output folders (absolute paths). */
   zips: string[];
+  /** Set when the database could not be read (damaged): the zips juni placed were left where they are. */
+  placedUnknown?: string | undefined;
   /** Whether the cache folder held juni's files. */
   hadCache: boolean;
   /** Whether the cache folder itself was removed (it held nothing else). */
   removedFolder: boolean;
 }
 
-export async function cleanCache(cacheDir: string): Promise<CleanResult> {
-  let zips: string[] = [];
-  if (existsSync(cachePaths(cacheDir).database)) {
-    const db = openCacheDatabase(cacheDir);
-    try {
-      zips = await removePlacedZips(new PlacedZips(db), new StatCache(db));
-    } finally {
-      db.close();
+/** Waits until no build uses the cache (and keeps new ones out), then cleans. */
+export async function cleanCache(cacheDir: string, wait: UpkeepWait): Promise<UpkeepOutcome<CleanResult>> {
+  if (!existsSync(cacheDir)) return { ok: true, value: { zips: [], hadCache: false, removedFolder: false } };
+  return withUpkeepLock(cacheDir, wait, async () => {
+    let zips: string[] = [];
+    let placedUnknown: string | undefined;
+    if (existsSync(cachePaths(cacheDir).database)) {
+      const placed = await withDatabase(cacheDir, wait.waitMs, (db) =>
+        removePlacedZips(new PlacedZips(db), new StatCache(db)),
+      );
+      // A damaged database is removed all the same: it is what a clean is for.
+      if (!placed.ok && placed.reason !== 'cache-damaged') return placed;
+      if (placed.ok) zips = placed.value ?? [];
+      else placedUnknown = placed.message;
     }
-  }
+    const { hadCache, removedFolder } = removeCacheFiles(cacheDir);
+    return { ok: true, value: { zips, placedUnknown, hadCache, removedFolder } };
+  });
+}
+
+function removeCacheFiles(cacheDir: string): { hadCache: boolean; removedFolder: boolean } {
+  const names = [...readdirSync(cacheDir).filter(isDamagedDatabaseName), ...CACHE_ENTRIES];
   let hadCache = false;
-  for (const name of CACHE_ENTRIES) {
+  for (const name of names) {
     const entry = path.join(cacheDir, name);
     if (!existsSync(entry)) continue;
     hadCache = true;
     rmSync(entry, { recursive: true, force: true });
   }
-  let removedFolder = false;
-  if (existsSync(cacheDir) && readdirSync(cacheDir).length === 0) {
-    rmdirSync(cacheDir);
-    removedFolder = true;
+  return { hadCache, removedFolder: removeIfEmpty(cacheDir) };
+}
+
+/** A build that started meanwhile may have made its lock in it again: then the folder stays. */
+function removeIfEmpty(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') return false;
+    throw error;
   }
-  return { zips, hadCache, removedFolder };
 }

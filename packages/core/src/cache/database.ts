@@ -1,5 +1,6 @@
-// Owns the SQLite file under the cache folder: opening it (WAL, busy timeout) and its schema.
-// Leaves the meaning of each table to stat-cache.ts, results.ts and run-history.ts.
+// Owns the SQLite file under the cache folder: opening it (WAL, busy timeout), its schema, and
+// refusing a file that is not the database juni made. Leaves the meaning of each table to
+// stat-cache.ts, results.ts and run-history.ts, and what to do with a damaged file to open-cache.ts.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { cachePaths } from './location.js';
@@ -42,23 +43,73 @@ CREATE TABLE IF NOT EXISTS run_nodes (
 ) WITHOUT ROWID;
 `;
 
-/** Opens (creating if needed) `<cacheDir>/cache.db`. Safe with several processes at once. */
-export function openCacheDatabase(cacheDir: string): CacheDatabase {
+/** A cache.db that opens, but whose tables are not those its version promises. */
+export class DatabaseShapeError extends Error {
+  readonly code = 'JUNI_CACHE_SHAPE';
+}
+
+export interface OpenDatabaseOptions {
+  /** How long one statement waits for another process's write lock (SQLite's busy timeout). */
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * Opens (creating if needed) `<cacheDir>/cache.db`. Safe with several processes at once. Throws
+ * SQLite's SQLITE_NOTADB/SQLITE_CORRUPT or a DatabaseShapeError for a file that is not a sound
+ * juni database (see database-problem.ts), SQLITE_BUSY when another process holds its write lock.
+ */
+export function openCacheDatabase(cacheDir: string, options: OpenDatabaseOptions = {}): CacheDatabase {
   mkdirSync(cacheDir, { recursive: true });
-  const db = new Database(cachePaths(cacheDir).database, { timeout: 30_000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version !== SCHEMA_VERSION) {
-    db.transaction(() => {
-      // Version 5 only added image_refs: keep what 4 recorded (placed zips above all).
-      if (version !== 0 && version !== 4) {
-        for (const table of ['meta', 'file_hashes', 'results', 'placed_zips', 'image_refs', 'runs', 'run_nodes'])
-          db.exec(`DROP TABLE IF EXISTS ${table}`);
-      }
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    }).immediate();
+  const db = new Database(cachePaths(cacheDir).database, { timeout: options.timeoutMs ?? 30_000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== SCHEMA_VERSION) migrate(db, version);
+    checkShape(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
   }
-  return db;
+}
+
+function migrate(db: CacheDatabase, version: number): void {
+  db.transaction(() => {
+    // Version 5 only added image_refs: keep what 4 recorded (placed zips above all).
+    if (version !== 0 && version !== 4) {
+      for (const table of ['meta', 'file_hashes', 'results', 'placed_zips', 'image_refs', 'runs', 'run_nodes'])
+        db.exec(`DROP TABLE IF EXISTS ${table}`);
+    }
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/**
+ * The tables must have the columns SCHEMA gives them, and each must be readable: a file damaged
+ * past its first page, or hand-edited, fails here, before a build trusts any of it. Reading one
+ * row of each table touches its root page; a full integrity check would read the whole file at
+ * every build (15 ms for 20 MB), so damage deeper in is left to the query that meets it.
+ */
+function checkShape(db: CacheDatabase): void {
+  const reference = new Database(':memory:');
+  try {
+    reference.exec(SCHEMA);
+    for (const table of tableNames(reference)) {
+      const want = JSON.stringify(reference.pragma(`table_info(${table})`));
+      if (JSON.stringify(db.pragma(`table_info(${table})`)) !== want)
+        throw new DatabaseShapeError(`the table ${table} is not the one this juni made`);
+      db.prepare(`SELECT * FROM ${table} LIMIT 1`).get();
+    }
+  } finally {
+    reference.close();
+  }
+}
+
+function tableNames(db: CacheDatabase): string[] {
+  return db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .all()
+    .map((r) => r.name);
 }

@@ -6,7 +6,11 @@ export function cacheDirOf(manifestDir: string, env: NodeJS.ProcessEnv = process
   return env.JUNI_CACHE_DIR ? path.resolve(env.JUNI_CACHE_DIR) : path.join(manifestDir, '.juni');
 }
 
-/** The cache folder's database and artifact store. */
-export function cachePaths(cacheDir: string): { database: string; artifacts: string } {
-  return { database: path.join(cacheDir, 'cache.db'), artifacts: path.join(cacheDir, 'artifacts') };
+/** The cache folder's database, artifact store, and the lock builds share and clean takes (cache-lock.ts). */
+export function cachePaths(cacheDir: string): { database: string; artifacts: string; lock: string } {
+  return {
+    database: path.join(cacheDir, 'cache.db'),
+    artifacts: path.join(cacheDir, 'artifacts'),
+    lock: path.join(cacheDir, 'lock'),
+  };
 }

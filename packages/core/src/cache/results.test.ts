@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,7 @@ const zipResult = (key: string, over: Partial<StoredResult> = {}): StoredResult 
   name: 'api',
   output: {
     type: 'zip',
-    sha256: `sha-${key}`,
+    sha256: createHash('sha256').update(key).digest('hex'),
     bytes: 1234,
     unzippedBytes: 5678,
     contributors: [{ name: 'six.py', bytes: 99 }],
@@ -84,7 +85,7 @@ test('put replaces a result with the same key, and records its artifact and size
     zipResult('k', {
       kind: 'deps',
       name: 'requirements.txt',
-      output: { type: 'pack', files: [], bytes: 10, pack: { sha256: 'p', bytes: 4096 } },
+      output: { type: 'pack', files: [], bytes: 10, pack: { sha256: 'f'.repeat(64), bytes: 4096 } },
     }),
   );
   assert.equal((db.prepare('SELECT COUNT(*) AS n FROM results').get() as { n: number }).n, 1);
@@ -143,4 +144,22 @@ test('artifactOf: where each kind of output is stored, and its size', () => {
     path: 'deps/k',
     bytes: 300,
   });
+});
+
+test('a row whose output cannot be read back is a miss, reported, and dropped unless told to keep it', (t) => {
+  const db = tempDatabase(t);
+  new ResultStore(db).put(zipResult('k1'));
+  new ResultStore(db).put(zipResult('k2'));
+  db.prepare("UPDATE results SET outputs = 'null' WHERE key = 'k1'").run();
+  db.prepare("UPDATE results SET outputs = '{garbage' WHERE key = 'k2'").run();
+  const reported: string[] = [];
+  const explaining = new ResultStore(db, { dropMalformed: false, onMalformed: (r) => reported.push(r.key) });
+  assert.equal(explaining.get('k1'), undefined);
+  assert.ok(row(db, 'k1'), 'an explanation leaves it for a build to drop');
+  const building = new ResultStore(db, { onMalformed: (r) => reported.push(`${r.key} ${r.kind} ${r.name}`) });
+  assert.equal(building.get('k1'), undefined);
+  assert.equal(building.get('k2'), undefined);
+  assert.equal(row(db, 'k1'), undefined);
+  assert.equal(row(db, 'k2'), undefined);
+  assert.deepEqual(reported, ['k1', 'k1 function api', 'k2 function api']);
 });

@@ -1,57 +1,18 @@
 // Owns the results table: node key -> what the node produced and the inputs that made the key.
 // Leaves storing the produced bytes to artifacts.ts.
 import type { CacheDatabase } from './database.js';
+import { parseNodeOutput } from './result-shape.js';
 
-/** What a layer or function produced: one zip, stored content-addressed. */
-export interface ZipOutput {
-  type: 'zip';
-  sha256: string;
-  bytes: number;
-  /** Sum of the entries' sizes: what counts against Lambda's 250 MB unzipped limit. */
-  unzippedBytes: number;
-  /** The largest top-level packages or folders, biggest first (for "what to trim"). */
-  contributors: { name: string; bytes: number }[];
-}
-
-/** One file of an installed tree (path relative to the tree, '/'-separated). */
-export interface TreeFile {
-  path: string;
-  size: number;
-  exec: boolean;
-}
-
-/** A file of a packed tree: where its compressed data sits in the pack. */
-export interface PackedTreeFile extends TreeFile {
-  offset: number;
-  compressedSize: number;
-  crc32: number;
-  method: number;
-}
-
-/** Files kept as a folder (an image's lambda_lib/lambda_bin). */
-export interface TreeOutput {
-  type: 'tree';
-  files: TreeFile[];
-  bytes: number;
-}
-
-/** What a deps node produced: the installed packages, compressed once into a pack. */
-export interface PackOutput {
-  type: 'pack';
-  files: PackedTreeFile[];
-  /** Unpacked size of all files. */
-  bytes: number;
-  pack: { sha256: string; bytes: number };
-}
-
-/** What an image node produced: the image ID, and its lambda_lib/lambda_bin files (under lib/ and bin/). */
-export interface ImageOutput {
-  type: 'image';
-  imageId: string;
-  lambdaFiles: TreeOutput;
-}
-
-export type NodeOutput = ZipOutput | TreeOutput | PackOutput | ImageOutput;
+export type {
+  ImageOutput,
+  NodeOutput,
+  PackedTreeFile,
+  PackOutput,
+  TreeFile,
+  TreeOutput,
+  ZipOutput,
+} from './node-output.js';
+import type { NodeOutput } from './node-output.js';
 
 export interface StoredResult {
   key: string;
@@ -72,6 +33,20 @@ interface Row {
   duration_ms: number;
 }
 
+/** A stored result that could not be read back (garbage, `null`, a wrong shape): dropped, a miss. */
+export interface MalformedResult {
+  key: string;
+  kind: string;
+  name: string;
+}
+
+export interface ResultStoreOptions {
+  /** Told of each stored result that could not be read back (it is then a miss). */
+  onMalformed?: ((dropped: MalformedResult) => void) | undefined;
+  /** false for explanations (--dry-run, `juni why`): such a row is a miss, but left for a build to drop. */
+  dropMalformed?: boolean | undefined;
+}
+
 /**
  * One per build. Reads are memoised (a node's result is consulted several times in a build) and
  * "last used" marks are written in one transaction by `flushTouches()`.
@@ -84,10 +59,14 @@ export class ResultStore {
   readonly #touch;
   readonly #has;
   readonly #memo = new Map<string, StoredResult | undefined>();
+  readonly #onMalformed: ((dropped: MalformedResult) => void) | undefined;
+  readonly #dropMalformed: boolean;
   #touched = new Set<string>();
 
-  constructor(db: CacheDatabase) {
+  constructor(db: CacheDatabase, options: ResultStoreOptions = {}) {
     this.#db = db;
+    this.#onMalformed = options.onMalformed;
+    this.#dropMalformed = options.dropMalformed ?? true;
     this.#get = db.prepare<[string], Row>(
       'SELECT key, kind, name, outputs, inputs, duration_ms FROM results WHERE key = ?',
     );
@@ -103,19 +82,39 @@ export class ResultStore {
   get(key: string): StoredResult | undefined {
     if (this.#memo.has(key)) return this.#memo.get(key);
     const row = this.#get.get(key);
-    // The input breakdown is only read to explain or upload: parse it on demand.
-    const result = row && {
+    const result = row && this.#read(row);
+    this.#memo.set(key, result);
+    return result;
+  }
+
+  /**
+   * A row whose output cannot be read back is deleted and reported: a miss rebuilds the node,
+   * where trusting it would fail the build now and at every later one.
+   */
+  #read(row: Row): StoredResult | undefined {
+    const output = parseNodeOutput(row.outputs);
+    if (!output) {
+      if (this.#dropMalformed) this.#delete.run(row.key);
+      this.#onMalformed?.({ key: row.key, kind: String(row.kind), name: String(row.name) });
+      return undefined;
+    }
+    const inputs = row.inputs;
+    return {
       key: row.key,
       kind: row.kind,
       name: row.name,
-      durationMs: row.duration_ms,
-      output: JSON.parse(row.outputs) as NodeOutput,
+      durationMs: typeof row.duration_ms === 'number' ? row.duration_ms : 0,
+      output,
+      // The input breakdown is only read to explain or upload: parse it on demand. Unreadable, it
+      // explains nothing rather than failing the command.
       get inputs(): unknown {
-        return JSON.parse(row.inputs) as unknown;
+        try {
+          return JSON.parse(inputs) as unknown;
+        } catch {
+          return undefined;
+        }
       },
     };
-    this.#memo.set(key, result);
-    return result;
   }
 
   /** Whether a result exists, without reading it (a deps node nobody needs this build). */

@@ -1,29 +1,121 @@
-// Owns `juni cache stats|prune` on a cache folder that may not exist yet: nothing is created by
-// looking. Leaves the counting and evicting to prune.ts.
+// Owns `juni cache stats|prune` on a cache folder that may not exist yet (nothing is created by
+// looking), and what stops upkeep: a running build, a busy, damaged or unusable database, as data.
+// Leaves the counting and evicting to prune.ts and the words to the CLI.
 import { existsSync } from 'node:fs';
-import { openCacheDatabase } from './database.js';
+import { systemError } from '../fs/system-error.js';
+import { lockExclusive, type CacheLock } from './cache-lock.js';
+import { openCacheDatabase, type CacheDatabase } from './database.js';
+import { databaseProblem, unusableDatabase } from './database-problem.js';
+import { lockHolders, type LockHolder } from './lock-holders.js';
 import { cachePaths } from './location.js';
+import type { CacheBusy } from './open-cache.js';
 import { cacheStats, pruneCache, type CacheStats, type PruneOptions, type PruneResult } from './prune.js';
 
-/** The cache's size by kind; undefined when the folder holds no cache. */
-export function inspectCache(cacheDir: string): CacheStats | undefined {
-  if (!existsSync(cachePaths(cacheDir).database)) return undefined;
-  const db = openCacheDatabase(cacheDir);
+export type CacheProblem =
+  | CacheBusy
+  /** The database is not sound; a build moves it aside, `juni clean` removes it. */
+  | { reason: 'cache-damaged'; file: string; message: string }
+  /** The machine refuses (permissions, a read-only or full disk). */
+  | { reason: 'cache-unusable'; dir: string; message: string; hint: string };
+
+/** `value` is undefined when the folder holds no cache. */
+export type UpkeepOutcome<T> = { ok: true; value: T | undefined } | ({ ok: false } & CacheProblem);
+
+export interface UpkeepWait {
+  waitMs: number;
+  /** Told once, before waiting for the builds that use the cache. */
+  onWait: (holders: LockHolder[]) => void;
+}
+
+/** The cache's size by kind. Reads only: no lock, since SQLite lets it read beside a build. */
+export async function inspectCache(
+  cacheDir: string,
+  wait: Pick<UpkeepWait, 'waitMs'>,
+): Promise<UpkeepOutcome<CacheStats>> {
+  if (!existsSync(cachePaths(cacheDir).database)) return { ok: true, value: undefined };
+  return withDatabase(cacheDir, wait.waitMs, (db) => cacheStats(db));
+}
+
+/** Evicts least recently used results over the limits, once no build is using the cache. */
+export async function pruneCacheDir(
+  cacheDir: string,
+  options: PruneOptions,
+  wait: UpkeepWait,
+): Promise<UpkeepOutcome<PruneResult>> {
+  const paths = cachePaths(cacheDir);
+  if (!existsSync(paths.database)) return { ok: true, value: undefined };
+  return withUpkeepLock(cacheDir, wait, () =>
+    withDatabase(cacheDir, wait.waitMs, (db) => pruneCache(db, paths.artifacts, options)),
+  );
+}
+
+/** Runs `work` holding the cache exclusively: no build runs meanwhile, and none starts. */
+export async function withUpkeepLock<T>(
+  cacheDir: string,
+  wait: UpkeepWait,
+  work: () => Promise<UpkeepOutcome<T>>,
+): Promise<UpkeepOutcome<T>> {
+  const file = cachePaths(cacheDir).lock;
+  let lock: CacheLock;
   try {
-    return cacheStats(db);
+    const held = lockExclusive(cacheDir, { waitMs: wait.waitMs, onWait: wait.onWait });
+    if (!held.ok) {
+      return {
+        ok: false,
+        reason: 'cache-busy',
+        file,
+        heldBy: 'builds',
+        holders: held.holders,
+        waitedMs: held.waitedMs,
+      };
+    }
+    lock = held.lock;
+  } catch (error) {
+    return { ok: false, ...problemOf(error, cacheDir) };
+  }
+  try {
+    return await work();
+  } catch (error) {
+    return { ok: false, ...problemOf(error, cacheDir) };
   } finally {
-    db.close();
+    lock.release();
   }
 }
 
-/** Evicts least recently used results over the limits; undefined when the folder holds no cache. */
-export function pruneCacheDir(cacheDir: string, options: PruneOptions): PruneResult | undefined {
-  const paths = cachePaths(cacheDir);
-  if (!existsSync(paths.database)) return undefined;
-  const db = openCacheDatabase(cacheDir);
+/** Opens the database for `work`, turning what the cache's state (not a bug) causes into a problem. */
+export async function withDatabase<T>(
+  cacheDir: string,
+  waitMs: number,
+  work: (db: CacheDatabase) => T | Promise<T>,
+): Promise<UpkeepOutcome<T>> {
+  let db: CacheDatabase | undefined;
   try {
-    return pruneCache(db, paths.artifacts, options);
+    db = openCacheDatabase(cacheDir, { timeoutMs: waitMs });
+    return { ok: true, value: await work(db) };
+  } catch (error) {
+    return { ok: false, ...problemOf(error, cacheDir, waitMs) };
   } finally {
-    db.close();
+    db?.close();
+  }
+}
+
+export function problemOf(error: unknown, cacheDir: string, waitMs = 0): CacheProblem {
+  const file = cachePaths(cacheDir).database;
+  switch (databaseProblem(error)) {
+    case 'damaged':
+      return { reason: 'cache-damaged', file, message: (error as Error).message };
+    case 'busy':
+      return {
+        reason: 'cache-busy',
+        file,
+        heldBy: 'database',
+        holders: lockHolders([file, `${file}-wal`, `${file}-shm`]),
+        waitedMs: waitMs,
+      };
+    case undefined: {
+      const io = systemError(error) ?? unusableDatabase(error);
+      if (io) return { reason: 'cache-unusable', dir: cacheDir, ...io };
+      throw error;
+    }
   }
 }

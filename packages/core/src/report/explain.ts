@@ -44,7 +44,7 @@ export async function explainBuild(options: ExplainOptions): Promise<ExplainOutc
   if (!prepared.ok) return prepared;
   const { db, plan, manifest, artifacts, stats } = prepared.prepared;
   try {
-    const results = new ResultStore(db);
+    const results = new ResultStore(db, { dropMalformed: false });
     // The build's own "usable" test, without its repairs: a damaged result is reported, not dropped.
     const cache = new LocalCache({ results, artifacts, stats, dropDamaged: false });
     const force = options.force ?? false;

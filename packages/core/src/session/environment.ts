@@ -4,15 +4,16 @@
 // Leaves wording the problems to the CLI.
 import { remoteCacheUrl, type RemoteMode } from '../cache/remote/config.js';
 import { parseSize } from '../cache/size.js';
+import { isCacheWait } from '../cache/wait-bound.js';
 import { isSourceDateEpoch } from '../zip/timestamp.js';
 
 export type EnvironmentProblem =
   /** A variable whose value is not of the form it must have. */
   | {
       problem: 'malformed';
-      variable: 'SOURCE_DATE_EPOCH' | 'JUNI_CACHE_MAX_SIZE' | 'JUNI_REMOTE_CACHE_URL' | 'TURBO_API';
+      variable: 'SOURCE_DATE_EPOCH' | 'JUNI_CACHE_MAX_SIZE' | 'JUNI_CACHE_WAIT' | 'JUNI_REMOTE_CACHE_URL' | 'TURBO_API';
       value: string;
-      expected: 'epoch-seconds' | 'size' | 'http-url';
+      expected: 'epoch-seconds' | 'size' | 'seconds' | 'http-url';
     }
   /** A remote cache mode that needs a server was asked for, and no server is set. */
   | { problem: 'no-remote-server'; mode: RemoteMode };
@@ -29,6 +30,10 @@ export function environmentProblems(
   const maxSize = env.JUNI_CACHE_MAX_SIZE;
   if (maxSize !== undefined && parseSize(maxSize) === undefined) {
     problems.push({ problem: 'malformed', variable: 'JUNI_CACHE_MAX_SIZE', value: maxSize, expected: 'size' });
+  }
+  const wait = env.JUNI_CACHE_WAIT;
+  if (wait !== undefined && !isCacheWait(wait)) {
+    problems.push({ problem: 'malformed', variable: 'JUNI_CACHE_WAIT', value: wait, expected: 'seconds' });
   }
   const remote = remoteCacheUrl(env);
   if (remote && remote.url !== '' && !/^https?:\/\/[^/\s]+/.test(remote.url)) {

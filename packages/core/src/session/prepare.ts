@@ -1,8 +1,11 @@
 // Owns what every command that plans needs: the cache opened, inputs hashed, the plan computed.
 // Leaves running (run-build.ts) and explaining (explain.ts) the plan to their modules.
-import { ArtifactStore } from '../cache/artifacts.js';
-import { openCacheDatabase, type CacheDatabase } from '../cache/database.js';
+import type { ArtifactStore } from '../cache/artifacts.js';
+import type { CacheDatabase } from '../cache/database.js';
 import { cacheDirOf } from '../cache/location.js';
+import { unusableDatabase } from '../cache/database-problem.js';
+import { openCacheForBuild, type CacheBusy } from '../cache/open-cache.js';
+import { cacheWaitMs } from '../cache/wait-bound.js';
 import { StatCache } from '../cache/stat-cache.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import { makeFolder } from '../fs/make-folder.js';
@@ -20,6 +23,7 @@ import { zipTime, type ZipTime } from '../zip/timestamp.js';
 import type { BuildEvent } from '../report/events.js';
 import { planBuild, type BuildPlan } from '../plan/plan.js';
 import type { Shard } from '../graph/shard.js';
+import { healedMessage, waitingMessage } from './cache-warnings.js';
 
 export interface PrepareOptions {
   manifest: Manifest;
@@ -44,7 +48,7 @@ export interface Prepared {
   time: ZipTime;
   plan: BuildPlan;
   filesRead: number;
-  /** Closes the database and removes this process's temp folder. */
+  /** Closes the database, removes this process's temp folder and lets clean and prune run again. */
   close(): void;
 }
 
@@ -57,6 +61,8 @@ export type PrepareFailure =
   /** An input that must not be read: a fifo or device, too large for Lambda, or juni's own log. */
   | { ok: false; reason: 'input-problem'; problem: InputProblem }
   | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string }
+  /** Another process held the cache (or clean/prune ran) for longer than JUNI_CACHE_WAIT. */
+  | ({ ok: false } & CacheBusy)
   /** The output folder is unsafe to clean, or an input lies outside the project (file = the manifest). */
   | { ok: false; reason: 'unsafe-paths'; diagnostics: Diagnostic[] };
 
@@ -90,12 +96,13 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
   ];
   if (unsafe.length > 0) return { ok: false, reason: 'unsafe-paths', diagnostics: unsafe };
   const hasher = await loadHasher();
-  const opened = openCache(cacheDir);
+  const opened = await openCache(cacheDir, { env, emit, signal: options.signal });
   if (!opened.ok) return opened;
-  const { db, artifacts } = opened;
+  const { db, artifacts, lock } = opened;
   const close = (): void => {
     artifacts.close();
     db.close();
+    lock.release();
   };
   try {
     const stats = new StatCache(db);
@@ -161,28 +168,29 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
   }
 }
 
-/** Opens (creating it if need be) the cache folder's database and artifact store. */
-function openCache(cacheDir: string): { ok: true; db: CacheDatabase; artifacts: ArtifactStore } | PrepareFailure {
-  let db: CacheDatabase | undefined;
+/**
+ * Opens (creating it if need be) the cache folder's database and artifact store, waiting for
+ * another process that holds them and healing a damaged database (one warning names where it went).
+ */
+async function openCache(
+  cacheDir: string,
+  options: { env: NodeJS.ProcessEnv; emit: (event: BuildEvent) => void; signal: AbortSignal | undefined },
+): Promise<Awaited<ReturnType<typeof openCacheForBuild>> | PrepareFailure> {
+  const waitMs = cacheWaitMs(options.env);
   try {
     makeFolder(cacheDir);
-    db = openCacheDatabase(cacheDir);
-    return { ok: true, db, artifacts: new ArtifactStore(cacheDir) };
+    const opened = await openCacheForBuild(cacheDir, {
+      waitMs,
+      signal: options.signal,
+      onWait: (wait) => options.emit({ type: 'warning', code: 'cache-wait', message: waitingMessage(wait, waitMs) }),
+    });
+    if (opened.ok && opened.healed)
+      options.emit({ type: 'warning', code: 'cache-damaged', message: healedMessage(opened.healed) });
+    return opened;
   } catch (error) {
-    db?.close();
     // The machine's doing (permissions, a read-only or full disk), not a bug: say which folder.
-    const io = systemError(error) ?? sqliteError(error);
+    const io = systemError(error) ?? unusableDatabase(error);
     if (io) return { ok: false, reason: 'cache-unusable', dir: cacheDir, ...io };
     throw error;
   }
-}
-
-/** better-sqlite3 reports an unopenable or read-only database with its own codes. */
-function sqliteError(error: unknown): { message: string; hint: string } | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code !== 'string' || !/^SQLITE_(CANTOPEN|READONLY|IOERR|FULL|PERM)/.test(code)) return undefined;
-  return {
-    message: `${code}: ${(error as Error).message}`,
-    hint: 'set JUNI_CACHE_DIR to a folder you can write, or fix the permissions of this one',
-  };
 }

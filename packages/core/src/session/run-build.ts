@@ -1,11 +1,14 @@
 // Owns one `juni build`, as a short recipe: plan, find what is needed, run the nodes through the
 // cache, report, place and clean zips, record the run. Leaves each step to its module.
 import os from 'node:os';
+import { databaseProblem } from '../cache/database-problem.js';
+import { cachePaths } from '../cache/location.js';
 import { PlacedZips } from '../cache/placed-zips.js';
 import { DEFAULT_MAX_CACHE_BYTES, pruneCache } from '../cache/prune.js';
 import type { RemoteMode } from '../cache/remote/config.js';
 import { ResultStore } from '../cache/results.js';
 import { parseSize } from '../cache/size.js';
+import { cacheWaitMs } from '../cache/wait-bound.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local.js';
@@ -25,7 +28,7 @@ import { openBuildCache } from './build-cache.js';
 import { finishOutput } from './finish-output.js';
 import { removeLeftoverContainers } from './leftover-containers.js';
 import { OutputFolder } from './output-folder.js';
-import { preparePlan, withExecutor, type PrepareFailure, type Prepared } from './prepare.js';
+import { cacheDirFor, preparePlan, withExecutor, type PrepareFailure, type Prepared } from './prepare.js';
 
 export interface BuildOptions {
   manifest: Manifest;
@@ -71,7 +74,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const { db, plan, artifacts, stats } = session;
     await removeLeftoverContainers(plan, options.docker, emit);
     emit({ type: 'build-planned', nodes: plan.nodes.map(refOf), filesRead: session.filesRead });
-    const results = new ResultStore(db);
+    const results = new ResultStore(db, {
+      onMalformed: (r) =>
+        emit({
+          type: 'warning',
+          code: 'cache-result-dropped',
+          message: `the stored result of ${r.kind} ${r.name} could not be read back; dropped it and rebuilding`,
+        }),
+    });
     const cache = openBuildCache({
       results,
       artifacts,
@@ -108,6 +118,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     upkeep(session, report, env, emit);
     report.warnings = events.warnings;
     return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
+  } catch (error) {
+    // Another process took the database's write lock mid-build and kept it past the bound.
+    if (databaseProblem(error) !== 'busy') throw error;
+    const file = cachePaths(options.cacheDir ?? cacheDirFor(manifest, env)).database;
+    return { ok: false, reason: 'cache-busy', file, heldBy: 'database', holders: [], waitedMs: cacheWaitMs(env) };
   } finally {
     session.close();
   }

@@ -1,0 +1,53 @@
+// Owns the shapes of what a node produces (a zip, a pack, a tree, an image), as stored with its
+// result. Leaves storing them to results.ts and reading them back safely to result-shape.ts.
+
+/** What a layer or function produced: one zip, stored content-addressed. */
+export interface ZipOutput {
+  type: 'zip';
+  sha256: string;
+  bytes: number;
+  /** Sum of the entries' sizes: what counts against Lambda's 250 MB unzipped limit. */
+  unzippedBytes: number;
+  /** The largest top-level packages or folders, biggest first (for "what to trim"). */
+  contributors: { name: string; bytes: number }[];
+}
+
+/** One file of an installed tree (path relative to the tree, '/'-separated). */
+export interface TreeFile {
+  path: string;
+  size: number;
+  exec: boolean;
+}
+
+/** A file of a packed tree: where its compressed data sits in the pack. */
+export interface PackedTreeFile extends TreeFile {
+  offset: number;
+  compressedSize: number;
+  crc32: number;
+  method: number;
+}
+
+/** Files kept as a folder (an image's lambda_lib/lambda_bin). */
+export interface TreeOutput {
+  type: 'tree';
+  files: TreeFile[];
+  bytes: number;
+}
+
+/** What a deps node produced: the installed packages, compressed once into a pack. */
+export interface PackOutput {
+  type: 'pack';
+  files: PackedTreeFile[];
+  /** Unpacked size of all files. */
+  bytes: number;
+  pack: { sha256: string; bytes: number };
+}
+
+/** What an image node produced: the image ID, and its lambda_lib/lambda_bin files (under lib/ and bin/). */
+export interface ImageOutput {
+  type: 'image';
+  imageId: string;
+  lambdaFiles: TreeOutput;
+}
+
+export type NodeOutput = ZipOutput | TreeOutput | PackOutput | ImageOutput;

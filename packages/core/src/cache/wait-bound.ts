@@ -1,0 +1,19 @@
+// Owns how long juni waits for a cache another process holds (JUNI_CACHE_WAIT, in seconds), and
+// when it says that it is waiting. Leaves the waiting to cache-lock.ts and open-cache.ts.
+
+/** Long enough for a cold build to finish before `juni clean` gives up on it; bounded so CI never hangs. */
+export const DEFAULT_CACHE_WAIT_MS = 300_000;
+
+/** Short waits (another build's write) pass without a word; longer ones are named. */
+export const SAY_WAITING_AFTER_MS = 1_000;
+
+/** Whether `value` is a valid JUNI_CACHE_WAIT: whole or decimal seconds, 0 or more. */
+export function isCacheWait(value: string): boolean {
+  return /^\d+(\.\d+)?$/.test(value.trim());
+}
+
+/** JUNI_CACHE_WAIT in milliseconds, or the default when it is unset or malformed (builds refuse malformed). */
+export function cacheWaitMs(env: NodeJS.ProcessEnv): number {
+  const value = env.JUNI_CACHE_WAIT;
+  return value !== undefined && isCacheWait(value) ? Math.round(Number(value) * 1000) : DEFAULT_CACHE_WAIT_MS;
+}

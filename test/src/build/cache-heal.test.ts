@@ -1,0 +1,166 @@
+// A damaged, busy or concurrently cleaned cache never fails a build with a crash: a damaged
+// database is moved aside with one warning and the build runs cold; a malformed stored result is
+// a miss; a locked database is waited for, within JUNI_CACHE_WAIT; clean and prune wait for builds.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { test, type TestContext } from 'node:test';
+import Database from 'better-sqlite3';
+import { buildJson, juni, statuses, type JsonReport } from '../rig/juni.js';
+import { REPO } from '../rig/paths.js';
+import { PipRuns } from '../rig/pip-runs.js';
+import { standardProject } from '../rig/project.js';
+
+type Warnings = { warnings: { code?: string; message: string }[] };
+
+const damages: Record<string, (db: string) => void> = {
+  truncated: (db) => truncateSync(db, Math.floor(statSync(db).size / 3)),
+  zeroed: (db) => writeFileSync(db, Buffer.alloc(statSync(db).size)),
+  'random bytes': (db) => writeFileSync(db, randomBytes(statSync(db).size)),
+};
+
+for (const [name, damage] of Object.entries(damages)) {
+  test(`a ${name} cache.db is moved aside with one warning and the build runs cold`, async (t) => {
+    const p = await standardProject(t);
+    const pip = new PipRuns(t);
+    await buildJson(p.dir, [], pip.env());
+    assert.equal(pip.since(), 1);
+    const db = p.path('.juni', 'cache.db');
+    // Checkpointed and closed, as after a build; the WAL goes with it, so the damage is all there is.
+    rmSync(`${db}-wal`, { force: true });
+    rmSync(`${db}-shm`, { force: true });
+    damage(db);
+    const { run, report } = await buildJson(p.dir, [], pip.env());
+    assert.equal(run.code, 0, run.stderr);
+    const damaged = (report as JsonReport & Warnings).warnings.filter((w) => w.code === 'cache-damaged');
+    assert.equal(damaged.length, 1, run.stderr);
+    const aside = readdirSync(p.path('.juni')).filter(
+      (f) => /^cache\.db\.damaged-[^-]/.test(f) && !/-(wal|shm)$/.test(f),
+    );
+    assert.equal(aside.length, 1);
+    assert.ok(damaged[0]!.message.includes(p.path('.juni', aside[0]!)), damaged[0]!.message);
+    assert.equal(run.stderr.match(/moved it aside/g)?.length, 1, 'one warning on stderr');
+    assert.deepEqual(statuses(report), { 'deps:requirements.txt': 'built', api: 'built', worker: 'built' });
+    assert.equal(pip.since(), 1, 'nothing the damaged database recorded is trusted');
+    const again = await buildJson(p.dir, [], pip.env());
+    assert.equal(again.run.code, 0, again.run.stderr);
+    assert.equal(again.report.summary.cached, 3);
+    assert.equal(pip.since(), 0);
+    assert.doesNotMatch(again.run.stderr, /warning/);
+  });
+}
+
+test('a table that is not the one juni made counts as damage', async (t) => {
+  const p = await standardProject(t);
+  await buildJson(p.dir);
+  const db = new Database(p.path('.juni', 'cache.db'));
+  db.exec('DROP TABLE results; CREATE TABLE results (key TEXT PRIMARY KEY, blob BLOB)');
+  db.close();
+  const { run, report } = await buildJson(p.dir);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /the table results is not the one this juni made/);
+  assert.equal(report.summary.built, 3);
+});
+
+test('a stored result of garbage or null is dropped with a warning and only its node rebuilds', async (t) => {
+  const p = await standardProject(t);
+  const pip = new PipRuns(t);
+  await buildJson(p.dir, [], pip.env());
+  const db = new Database(p.path('.juni', 'cache.db'));
+  db.prepare("UPDATE results SET outputs = '{not json' WHERE kind = 'function' AND name = 'api'").run();
+  db.close();
+  const first = await buildJson(p.dir, [], pip.env());
+  assert.equal(first.run.code, 0, first.run.stderr);
+  assert.deepEqual(statuses(first.report), { 'deps:requirements.txt': 'cached', api: 'built', worker: 'cached' });
+  assert.match(first.run.stderr, /the stored result of function api could not be read back/);
+
+  const db2 = new Database(p.path('.juni', 'cache.db'));
+  db2.prepare("UPDATE results SET outputs = 'null' WHERE kind = 'deps'").run();
+  db2.prepare(`UPDATE results SET outputs = '{"type":"zip","sha256":"../x"}' WHERE name = 'worker'`).run();
+  db2.close();
+  p.write('src/lib/util.py', 'X = 2\n'); // the zips need the install's pack, so the deps result is read
+  const second = await buildJson(p.dir, [], pip.env());
+  assert.equal(second.run.code, 0, second.run.stderr);
+  assert.deepEqual(statuses(second.report), { 'deps:requirements.txt': 'built', api: 'built', worker: 'built' });
+  assert.equal(pip.runs().length, 2, 'the install ran again once, because its result was dropped');
+  const third = await buildJson(p.dir, [], pip.env());
+  assert.equal(third.report.summary.cached, 3);
+  assert.equal(pip.runs().length, 2);
+});
+
+/** A second process holding cache.db's write lock (as a sqlite3 shell in a transaction would). */
+async function holdDatabase(t: TestContext, file: string): Promise<ChildProcess> {
+  const script =
+    "const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN EXCLUSIVE');" +
+    "console.log('held'); setInterval(() => {}, 1000);";
+  const holder = spawn(process.execPath, ['-e', script, file], { cwd: path.join(REPO, 'test') });
+  t.after(() => holder.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', () => resolve());
+    holder.on('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
+  });
+  return holder;
+}
+
+test('a database another process keeps locked is waited for, visibly, then the build fails clearly', async (t) => {
+  const p = await standardProject(t);
+  await buildJson(p.dir);
+  const holder = await holdDatabase(t, p.path('.juni', 'cache.db'));
+  p.write('src/api/handler.py', 'A = 2\n');
+  const run = await juni(['build'], { cwd: p.dir, env: { JUNI_CACHE_WAIT: '2' } });
+  assert.equal(run.code, 1, run.stderr);
+  // Progress (and so the waiting) goes to stdout without --json.
+  assert.match(run.stdout, /waiting for the cache at .*cache\.db, which another process holds \(pid \d+/);
+  assert.match(run.stderr, new RegExp(`is locked by another process \\(pid ${holder.pid}: .*; gave up after 2 s`));
+  assert.match(run.stderr, /hint: .*JUNI_CACHE_WAIT/);
+  assert.doesNotMatch(run.stderr, /internal error/);
+  holder.kill('SIGKILL');
+  await new Promise((resolve) => holder.once('exit', resolve));
+  const after = await buildJson(p.dir);
+  assert.equal(after.run.code, 0, after.run.stderr);
+  assert.equal(statuses(after.report).api, 'built');
+});
+
+test('clean and prune running beside builds: every build and every clean and prune succeeds', async (t) => {
+  const p = await standardProject(t);
+  const pip = new PipRuns(t);
+  await buildJson(p.dir, [], pip.env());
+  const runs = await Promise.all([
+    ...Array.from({ length: 6 }, () => juni(['build'], { cwd: p.dir, env: pip.env() })),
+    juni(['clean'], { cwd: p.dir }),
+    juni(['cache', 'prune', '--max-size', '1'], { cwd: p.dir }),
+    ...Array.from({ length: 3 }, () => juni(['build'], { cwd: p.dir, env: pip.env() })),
+    juni(['clean'], { cwd: p.dir }),
+  ]);
+  for (const run of runs) {
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stderr, /internal error|ENOENT/);
+  }
+  const last = await buildJson(p.dir, [], pip.env());
+  assert.equal(last.run.code, 0, last.run.stderr);
+  assert.ok(existsSync(p.path('dist', 'api.zip')));
+});
+
+test('stats, prune and clean on a damaged database say so, with the path and a hint', async (t) => {
+  const p = await standardProject(t);
+  await buildJson(p.dir);
+  const db = p.path('.juni', 'cache.db');
+  rmSync(`${db}-wal`, { force: true });
+  rmSync(`${db}-shm`, { force: true });
+  writeFileSync(db, randomBytes(8192));
+  for (const args of [
+    ['cache', 'stats'],
+    ['cache', 'prune', '--max-size', '1'],
+  ]) {
+    const run = await juni(args, { cwd: p.dir });
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(run.stderr.includes(`the cache database ${db} is damaged (file is not a database)`), run.stderr);
+    assert.match(run.stderr, /hint: juni build moves it aside/);
+  }
+  const clean = await juni(['clean'], { cwd: p.dir });
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.match(clean.stderr, /the cache database was damaged .*left in place/);
+  assert.equal(existsSync(p.path('.juni')), false);
+});
