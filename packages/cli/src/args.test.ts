@@ -129,12 +129,40 @@ test('--shard takes I/N with 1 <= I <= N', () => {
   }
 });
 
-test('unknown flags, missing values and values given to boolean flags are usage errors', () => {
-  assert.match(usageError(parseCommandLine(['build', '--bogus'])), /Unknown option '--bogus'/);
-  assert.match(usageError(parseCommandLine(['build', '-x'])), /Unknown option '-x'/);
-  assert.match(usageError(parseCommandLine(['build', '-m'])), /--manifest <value>' argument missing/);
-  assert.match(usageError(parseCommandLine(['build', '--shard'])), /--shard <value>' argument missing/);
-  assert.match(usageError(parseCommandLine(['build', '--json=yes'])), /'--json' does not take an argument/);
+test('unknown flags, missing values and values given to boolean flags name the option and give a hint', () => {
+  const usage = (argv: string[]) => {
+    const parsed = parseCommandLine(argv);
+    assert.equal(parsed.command, 'usage-error');
+    return parsed.command === 'usage-error' ? [parsed.message, parsed.hint] : [];
+  };
+  assert.deepEqual(usage(['build', '--bogus']), [
+    "unknown option '--bogus' for juni build",
+    'juni --help lists every option',
+  ]);
+  assert.deepEqual(usage(['build', '--froce']), ["unknown option '--froce' for juni build", "did you mean '--force'?"]);
+  assert.deepEqual(usage(['graph', '--fromat=dot']), [
+    "unknown option '--fromat' for juni graph",
+    "did you mean '--format'?",
+  ]);
+  assert.deepEqual(usage(['-x']), ["unknown option '-x'", 'juni --help lists every option']);
+  assert.equal(usage(['build', '-m'])[0], "option '-m' needs a value");
+  assert.match(usage(['build', '-m'])[1] ?? '', /^for example: -m manifest\.yml/);
+  assert.equal(usage(['build', '--shard'])[0], "option '--shard' needs a value");
+  // `-m --json` would take --json as the manifest: a forgotten value, not a file named --json.
+  assert.equal(usage(['build', '-m', '--json'])[0], "option '-m' needs a value");
+  assert.deepEqual(usage(['build', '--json=yes']), ["option '--json' takes no value, not 'yes'", 'write --json alone']);
+});
+
+test("a usage error carries its command's usage line, not the whole help", () => {
+  const usageLine = (argv: string[]) => {
+    const parsed = parseCommandLine(argv);
+    return parsed.command === 'usage-error' ? parsed.usage : '';
+  };
+  assert.match(usageLine(['build', '--bogus']), /^juni build \[-m FILE\]/);
+  assert.match(usageLine(['cache', 'prune', '--max-size', 'x']), /^juni cache stats \| juni cache prune/);
+  assert.match(usageLine(['why']), /^juni why NAME/);
+  assert.equal(usageLine(['deploy']), 'juni build|why|graph|clean|cache [options]');
+  assert.doesNotMatch(usageLine(['build', '--bogus']), /Exit codes/);
 });
 
 test('an unknown command, and extra arguments after a command, are usage errors', () => {

@@ -2,6 +2,7 @@
 // Leaves running commands to commands/.
 import { parseArgs } from 'node:util';
 import { parseShard, parseSize, type RemoteMode, type Shard } from '@juni/core';
+import { optionProblem, OPTIONS, usageOf } from './cli-options.js';
 
 export interface BuildArgs {
   command: 'build';
@@ -48,7 +49,8 @@ export type ParsedArgs =
   | CacheArgs
   | { command: 'help' }
   | { command: 'version' }
-  | { command: 'usage-error'; message: string };
+  /** What is wrong, what to do about it, and the command's usage line (not the whole help). */
+  | { command: 'usage-error'; message: string; hint: string; usage: string };
 
 export const HELP = `juni: package AWS Lambda functions and layers, incrementally and reproducibly
 
@@ -86,62 +88,49 @@ Docs: README.md and docs/ in the juni repository.`;
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        manifest: { type: 'string', short: 'm' },
-        function: { type: 'string', short: 'f' },
-        'skip-clean': { type: 'boolean' },
-        executor: { type: 'string' },
-        concurrency: { type: 'string' },
-        force: { type: 'boolean' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean', short: 'v' },
-        watch: { type: 'boolean', short: 'w' },
-        'dry-run': { type: 'boolean' },
-        'remote-cache': { type: 'string' },
-        shard: { type: 'string' },
-        format: { type: 'string' },
-        'max-size': { type: 'string' },
-        'older-than': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-      },
-    });
-  } catch (error) {
-    return { command: 'usage-error', message: (error as Error).message };
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
+  } catch {
+    const problem = optionProblem(argv);
+    return { command: 'usage-error', message: problem.message, hint: problem.hint, usage: usageOf(problem.command) };
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
   const [command, ...rest] = positionals;
   if (command === undefined) return { command: 'help' };
+  const usage = (message: string, hint: string): ParsedArgs => ({
+    command: 'usage-error',
+    message,
+    hint,
+    usage: usageOf(command),
+  });
 
   const executor = values.executor;
   if (executor !== undefined && executor !== 'local' && executor !== 'docker') {
-    return { command: 'usage-error', message: `--executor must be local or docker, not '${executor}'` };
+    return usage(`--executor must be local or docker, not '${executor}'`, '--executor local runs pip on this machine');
   }
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
     concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1)
-      return {
-        command: 'usage-error',
-        message: `--concurrency must be a whole number of at least 1, not '${values.concurrency}'`,
-      };
+      return usage(
+        `--concurrency must be a whole number of at least 1, not '${values.concurrency}'`,
+        'for example: --concurrency 4 (the default is the number of cores)',
+      );
   }
   const remote = values['remote-cache'];
   if (remote !== undefined && remote !== 'off' && remote !== 'read' && remote !== 'readwrite') {
-    return { command: 'usage-error', message: `--remote-cache must be off, read or readwrite, not '${remote}'` };
+    return usage(
+      `--remote-cache must be off, read or readwrite, not '${remote}'`,
+      'read fetches results without uploading any',
+    );
   }
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (values.shard !== undefined && shard === undefined)
-    return {
-      command: 'usage-error',
-      message: `--shard must look like 2/3 (this job's number, 1-based, / the number of jobs), not '${values.shard}'`,
-    };
+    return usage(
+      `--shard must look like 2/3 (this job's number, 1-based, / the number of jobs), not '${values.shard}'`,
+      'in a CI matrix of 3 jobs, pass --shard 1/3, --shard 2/3 and --shard 3/3',
+    );
   const common: Omit<BuildArgs, 'command'> = {
     remoteCache: remote,
     shard,
@@ -157,7 +146,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     dryRun: values['dry-run'] ?? false,
   };
   const extra = (n: number): ParsedArgs | undefined =>
-    rest.length > n ? { command: 'usage-error', message: `unexpected argument '${rest[n] ?? ''}'` } : undefined;
+    rest.length > n
+      ? usage(`unexpected argument '${rest[n] ?? ''}'`, 'options start with - or --; see the usage line below')
+      : undefined;
 
   switch (command) {
     case 'build':
@@ -165,13 +156,16 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     case 'why': {
       const name = rest[0];
       if (name === undefined)
-        return { command: 'usage-error', message: 'juni why needs the name of a function or layer' };
+        return usage('juni why needs the name of a function or layer', 'for example: juni why api');
       return extra(1) ?? { command: 'why', ...common, name };
     }
     case 'graph': {
       const format = values.format ?? 'text';
       if (format !== 'text' && format !== 'dot' && format !== 'json')
-        return { command: 'usage-error', message: `--format must be text, dot or json, not '${format}'` };
+        return usage(
+          `--format must be text, dot or json, not '${format}'`,
+          'dot is for Graphviz: juni graph --format dot',
+        );
       return extra(0) ?? { command: 'graph', ...common, format };
     }
     case 'clean':
@@ -179,25 +173,22 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     case 'cache': {
       const action = rest[0];
       if (action !== 'stats' && action !== 'prune')
-        return { command: 'usage-error', message: "juni cache needs 'stats' or 'prune'" };
+        return usage("juni cache needs 'stats' or 'prune'", 'juni cache stats shows what the cache holds');
       const maxSize = values['max-size'] === undefined ? undefined : parseSize(values['max-size']);
       if (values['max-size'] !== undefined && maxSize === undefined)
-        return {
-          command: 'usage-error',
-          message: `--max-size must be a size like 500MB or 2GB, not '${values['max-size']}'`,
-        };
+        return usage(`--max-size must be a size like 500MB or 2GB, not '${values['max-size']}'`, 'units: KB, MB, GB');
       const olderThan = values['older-than'];
       // Number('') is 0: an unset shell variable must not mean "evict everything".
       const olderThanDays =
         olderThan === undefined ? undefined : /^\d+(\.\d+)?$/.test(olderThan) ? Number(olderThan) : NaN;
       if (olderThanDays !== undefined && !(olderThanDays >= 0))
-        return {
-          command: 'usage-error',
-          message: `--older-than must be a number of days, not '${values['older-than']}'`,
-        };
+        return usage(`--older-than must be a number of days, not '${olderThan}'`, 'for example: --older-than 30');
       return extra(1) ?? { command: 'cache', ...common, action, maxSize, olderThanDays };
     }
     default:
-      return { command: 'usage-error', message: `unknown command '${command}'; see juni --help` };
+      return usage(
+        `unknown command '${command}'; see juni --help`,
+        `the commands are build, why, graph, clean and cache`,
+      );
   }
 }

@@ -15,7 +15,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(TOOL_VERSION);
       return 0;
     case 'usage-error':
-      io.stderr(`juni: ${args.message}\n\n${HELP}`);
+      // The command's usage line, not the whole help: the problem stays on screen.
+      io.stderr(
+        `juni: ${args.message}\n  hint: ${args.hint}\nusage: ${args.usage}\n  (juni --help describes every option)`,
+      );
       return 2;
     case 'build':
       return buildCommand(args, io);

@@ -13,7 +13,8 @@ export interface Diagnostic {
   line: number;
   column: number;
   message: string;
-  hint?: string;
+  /** What to do about it. Required: a problem a user cannot act on is only half reported. */
+  hint: string;
 }
 
 /**
@@ -29,7 +30,7 @@ export function formatDiagnostic(diagnostic: Diagnostic, source?: string): strin
     out.push(`  ${gutter}${sourceLine}`);
     out.push(`  ${' '.repeat(gutter.length + Math.max(0, column - 1))}^`);
   }
-  if (hint) out.push(`  hint: ${hint}`);
+  out.push(`  hint: ${hint}`);
   return out.join('\n');
 }
 

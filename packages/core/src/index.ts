@@ -1,8 +1,16 @@
 // Owns the public surface of @juni/core: what the CLI and the Docker package may use.
 // Leaves everything else private to the package.
 export { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-export { findManifest, loadManifest, MANIFEST_NAMES, type LoadManifestResult } from './manifest/load.js';
-export type { Manifest, ExecutorKind, FunctionSpec, LayerSpec } from './manifest/types.js';
+export {
+  findManifest,
+  loadManifest,
+  MANIFEST_NAMES,
+  type LoadManifestResult,
+  type ManifestFileProblem,
+} from './manifest/load.js';
+export type { Manifest, ManifestWarning, ExecutorKind, FunctionSpec, LayerSpec } from './manifest/types.js';
+export { didYouMean } from './manifest/did-you-mean.js';
+export { describeKind, type PathKind } from './fs/path-kind.js';
 export { runBuild, type BuildOptions, type BuildOutcome } from './session/run-build.js';
 export { cacheDirFor, withExecutor, type PrepareFailure } from './session/prepare.js';
 export { ownOutputFiles, isOwnOutput, type OwnOutput } from './fs/own-output.js';

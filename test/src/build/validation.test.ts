@@ -112,7 +112,7 @@ test('no manifest, an unknown flag and a bad flag value are usage errors', async
   assert.match(none.stderr, /no manifest found \(looked for .*manifest\.yml, .*manifest\.yaml\)/);
   const flag = await juni(['build', '--bogus'], { cwd: p.dir });
   assert.equal(flag.code, 2);
-  assert.match(flag.stderr, /Unknown option '--bogus'/);
+  assert.match(flag.stderr, /unknown option '--bogus' for juni build/);
   const bad = await juni(['build', '--concurrency', 'zero'], { cwd: p.dir });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--concurrency must be a whole number/);

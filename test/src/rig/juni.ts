@@ -40,7 +40,7 @@ export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function juni(
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; shell?: string },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; shell?: string; user?: { uid: number; gid: number } },
 ): Promise<JuniRun> {
   return new Promise((resolve, reject) => {
     const child = options.shell
@@ -48,7 +48,7 @@ export function juni(
           cwd: options.cwd,
           env: testEnv(options.env),
         })
-      : spawn(process.execPath, [JUNI, ...args], { cwd: options.cwd, env: testEnv(options.env) });
+      : spawn(process.execPath, [JUNI, ...args], { cwd: options.cwd, env: testEnv(options.env), ...options.user });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -7,7 +7,13 @@ import { buildOnce, signalExitCode } from './build-once.js';
 import { dockerFor, environmentIsUsable, loadForBuild, prepareFailureExitCode, usageError } from './load.js';
 
 export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
-  if (args.watch && args.dryRun) return usageError(args, io, '--watch and --dry-run do not go together');
+  if (args.watch && args.dryRun)
+    return usageError(
+      args,
+      io,
+      '--watch and --dry-run do not go together',
+      'use one of them: --dry-run says what a build would do once',
+    );
   if (!environmentIsUsable(args, io)) return 2;
   if (args.watch) return (await import('./watch.js')).watchCommand(args, io);
   const loaded = await loadForBuild(args, io);

@@ -10,7 +10,13 @@ export async function graphCommand(args: GraphArgs, io: Io): Promise<number> {
   if (!loaded.ok) return loaded.exitCode;
   const { defaultImage } = await import('@juni/docker');
   const graph = describeGraph(loaded.manifest, { filter: args.filter, defaultImage: (python) => defaultImage(python) });
-  if (!graph) return usageError(args, io, `no function or layer name contains '${args.filter ?? ''}'`);
+  if (!graph)
+    return usageError(
+      args,
+      io,
+      `no function or layer name contains '${args.filter ?? ''}'`,
+      'drop -f to see the whole graph, or pass part of a name under functions: or layers:',
+    );
   switch (args.format) {
     case 'json':
       io.stdout(JSON.stringify(graph, null, 2));

@@ -5,6 +5,7 @@ import type { DockerSupportHandle } from '@juni/docker';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  describeKind,
   environmentProblems,
   formatDiagnostic,
   loadManifest,
@@ -12,6 +13,7 @@ import {
   withExecutor,
   type Diagnostic,
   type Manifest,
+  type ManifestFileProblem,
   type PrepareFailure,
 } from '@juni/core';
 import type { BuildArgs } from '../args.js';
@@ -23,25 +25,47 @@ import { errorJson } from '../render/json.js';
 
 export type Loaded = { ok: true; manifest: Manifest } | { ok: false; exitCode: number };
 
-/** Loads and validates the manifest, printing every problem; applies --executor. */
+/** Loads and validates the manifest, printing every problem and warning; applies --executor. */
 export async function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor' | 'json'>, io: Io): Promise<Loaded> {
   const loaded = await loadManifest({ cwd: io.cwd, file: args.manifest });
-  if (loaded.ok) return { ok: true, manifest: withExecutor(loaded.manifest, args.executor) };
-  if (loaded.reason === 'not-found') {
-    usageError(
-      args,
-      io,
-      `no manifest found (looked for ${loaded.searched.join(', ')})`,
-      'run juni in the folder of your manifest.yml, or pass -m path/to/manifest.yml',
-    );
-    return { ok: false, exitCode: 2 };
+  if (loaded.ok) {
+    // On stderr also with --json: stdout holds only the report, whose `warnings` list them too.
+    for (const w of loaded.manifest.warnings ?? []) io.stderr(`warning: ${formatDiagnostic(w, loaded.source)}\n`);
+    return { ok: true, manifest: withExecutor(loaded.manifest, args.executor) };
   }
-  if (loaded.reason === 'unreadable') {
-    usageError(args, io, `cannot read ${loaded.file}: ${loaded.message}`, 'check that the manifest is a readable file');
-    return { ok: false, exitCode: 2 };
+  if (loaded.reason === 'invalid') {
+    printDiagnostics(args, io, { diagnostics: loaded.diagnostics, source: loaded.source, file: loaded.file });
+  } else {
+    const { message, hint } = manifestFileWords(loaded);
+    usageError(args, io, message, hint);
   }
-  printDiagnostics(args, io, { diagnostics: loaded.diagnostics, source: loaded.source, file: loaded.file });
   return { ok: false, exitCode: 2 };
+}
+
+/** Why the manifest file itself could not be read, in the user's words. */
+function manifestFileWords(problem: ManifestFileProblem): { message: string; hint: string } {
+  switch (problem.reason) {
+    case 'not-found':
+      return {
+        message: `no manifest found (looked for ${problem.searched.join(', ')})`,
+        hint: 'run juni in the folder of your manifest.yml, or pass -m path/to/manifest.yml',
+      };
+    case 'not-a-file':
+      return {
+        message: `the manifest ${problem.file} is ${describeKind(problem.kind)}, not a regular file`,
+        hint: 'pass -m the manifest file itself: reading a pipe or a device could wait forever, so juni never does',
+      };
+    case 'unreadable':
+      return problem.code === 'EACCES' || problem.code === 'EPERM'
+        ? {
+            message: `cannot read the manifest ${problem.file}: permission denied (${problem.code})`,
+            hint: 'juni needs read access to the file and search (x) access to every folder above it',
+          }
+        : {
+            message: `cannot read the manifest ${problem.file}: ${problem.message}`,
+            hint: 'check that the manifest is a readable file',
+          };
+  }
 }
 
 /** Every problem with its place in the manifest and the offending line, then one summary line. */
@@ -58,9 +82,10 @@ function printDiagnostics(
   );
 }
 
-export function usageError(args: Pick<BuildArgs, 'json'>, io: Io, message: string, hint?: string): number {
+/** A usage error says what to do about it: `hint` is required. */
+export function usageError(args: Pick<BuildArgs, 'json'>, io: Io, message: string, hint: string): number {
   if (args.json) io.stdout(errorJson({ message }));
-  io.stderr(`juni: ${message}${hint ? `\n  hint: ${hint}` : ''}`);
+  io.stderr(`juni: ${message}\n  hint: ${hint}`);
   return 2;
 }
 

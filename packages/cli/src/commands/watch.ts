@@ -54,7 +54,11 @@ class WatchSession {
     this.#io = io;
     // The file a build would read; until one exists, where juni looks first.
     const found = findManifest({ cwd: io.cwd, file: args.manifest });
-    this.#manifestFile = found.ok ? found.file : found.searched[0]!;
+    this.#manifestFile = found.ok
+      ? found.file
+      : found.reason === 'not-found'
+        ? found.searched[0]!
+        : path.resolve(io.cwd, found.file);
   }
 
   async run(): Promise<number> {

@@ -38,7 +38,7 @@ export class ManifestMemo {
     if (memo.key !== memoKey(source) || memo.manifest?.file !== file) return undefined;
     for (const [p, kind] of memo.checked) {
       const now = kindOf(p);
-      if (kind === 'not-file' ? now === 'file' : now !== kind) return undefined;
+      if (kind === 'not-file' ? now === 'file' || now === 'other' : now !== kind) return undefined;
     }
     return memo.manifest;
   }
@@ -88,9 +88,11 @@ function memoKey(source: string): string {
   return createHash('sha256').update(VALIDATOR_STAMP).update('\0').update(source).digest('hex');
 }
 
-function kindOf(p: string): 'file' | 'dir' | 'absent' {
+/** A FIFO or device that replaced a checked file is 'other': it matches nothing, so the manifest is checked again. */
+function kindOf(p: string): 'file' | 'dir' | 'other' | 'absent' {
   try {
-    return statSync(p).isDirectory() ? 'dir' : 'file';
+    const s = statSync(p);
+    return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
   } catch {
     return 'absent';
   }

@@ -5,6 +5,12 @@ import { validateManifest, type ValidateResult } from './validate.js';
 
 export function parseManifest(options: { file: string; displayFile: string; source: string }): ValidateResult {
   const lines = new LineCounter();
-  const doc = parseDocument(options.source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Merge keys (`<<: *base`) as PyYAML, juniper's parser, reads them; resolve-yaml.ts applies them.
+  const doc = parseDocument(options.source, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+  });
   return validateManifest({ file: options.file, displayFile: options.displayFile, doc, lines });
 }

@@ -4,9 +4,17 @@
 export type ExecutorKind = 'local' | 'docker';
 export type Architecture = 'x86_64' | 'arm64';
 
-import type { SourcePos } from '../diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics.js';
 
 export type { SourcePos };
+
+/**
+ * Something in a valid manifest the user should know: `code` names it for scripts
+ * (`juniper-ignored-key`: a key juniper ignored, and juni ignores too).
+ */
+export interface ManifestWarning extends Diagnostic {
+  code: 'juniper-ignored-key';
+}
 
 /**
  * One `include:` item. `path` is absolute; `spec` is what the user wrote. A folder's contents go
@@ -75,4 +83,6 @@ export interface Manifest {
   functions: FunctionSpec[];
   layers: LayerSpec[];
   images: ImageSpec[];
+  /** Problems that do not stop a build, in the order they are written (absent: none). */
+  warnings?: ManifestWarning[];
 }

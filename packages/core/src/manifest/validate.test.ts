@@ -201,8 +201,8 @@ test('every problem of a manifest is collected, each with its place and hint', (
     "8:15 include './src/hnadler.py' does not exist",
     "10:3 function 'worker' has no include",
     "11:19 requirements './requirements.txt' does not exist",
-    "12:3 function name '../x' contains a path separator; it becomes the zip's file name",
     "13:14 function '../x' has an empty include list",
+    "12:3 function name '../x' contains a path separator; it becomes the zip's file name",
     "9:14 function 'api' lists layer 'bse', which is not defined under layers:",
   ]);
   const hint = (n: number) => list[n]?.hint ?? '';
@@ -275,7 +275,7 @@ test('values of the wrong type are reported with the path of the setting', (t) =
     '2:12 global.exclude must be a list',
     '5:14 functions.api.include must be a list',
     '6:14 functions.api.network must be a string',
-    '7:8 functions.job must be a mapping (key: value)',
-    "7:3 function 'job' has no include",
+    // Not also "has no include": the entry is not a mapping at all.
+    '7:8 functions.job must be a mapping of settings, not a list',
   ]);
 });

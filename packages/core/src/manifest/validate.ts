@@ -1,11 +1,12 @@
 // Owns turning a parsed YAML document into a validated Manifest, collecting every problem.
-// Leaves finding and reading the file to load.ts, and the key lists to schema.ts.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Leaves finding and reading the file to load.ts, the key lists to schema.ts, paths to path-checks.ts.
 import path from 'node:path';
-import { isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
+import { isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from './did-you-mean.js';
-import { isWithin, realPathLoose } from '../fs/real-path.js';
+import { checkEntryNames } from './entry-names.js';
+import { PathChecker, type CheckedPaths } from './path-checks.js';
+import { YamlResolver } from './resolve-yaml.js';
 import {
   ARCHITECTURES,
   DEFAULT_PYTHON,
@@ -13,21 +14,17 @@ import {
   FUNCTION_KEYS,
   GLOBAL_KEYS,
   IMAGE_KEYS,
+  JUNIPER_KEYS,
   LAYER_KEYS,
+  placesOf,
   TOP_KEYS,
-  unsafeNameReason,
 } from './schema.js';
 import type { BuildSettings, FunctionSpec, ImageSpec, IncludeSpec, LayerSpec, Manifest } from './types.js';
-import { YamlReader } from './yaml-reader.js';
+import { isEmpty, YamlReader, type KeyPolicy } from './yaml-reader.js';
+
+export type { CheckedKind, CheckedPaths } from './path-checks.js';
 
 type YMap = YAMLMap<Node, Node | null>;
-
-/**
- * Every path the validation relied on, and what it was ('not-file': a folder or nothing, as the
- * output folder must be): a memo of the result holds while these do.
- */
-export type CheckedPaths = Map<string, CheckedKind>;
-export type CheckedKind = 'file' | 'dir' | 'not-file';
 
 export type ValidateResult =
   { ok: true; manifest: Manifest; checked: CheckedPaths } | { ok: false; diagnostics: Diagnostic[] };
@@ -51,13 +48,16 @@ class ManifestValidator {
   readonly #file: string;
   readonly #dir: string;
   readonly #doc: Document.Parsed;
-  readonly #checked: CheckedPaths = new Map();
+  readonly #paths: PathChecker;
+  /** Each function's `layers:` items, for checking them once every layer is known. */
+  readonly #layerRefs: { fn: string; items: { value: string; node: Node }[] }[] = [];
 
   constructor(options: ValidateOptions) {
     this.#r = new YamlReader({ file: options.displayFile, lines: options.lines });
     this.#file = options.file;
     this.#dir = path.dirname(options.file);
     this.#doc = options.doc;
+    this.#paths = new PathChecker({ reader: this.#r, dir: this.#dir });
   }
 
   run(): ValidateResult {
@@ -71,22 +71,21 @@ class ManifestValidator {
     }
     if (this.#doc.errors.length > 0) return { ok: false, diagnostics: r.diagnostics };
     const top = this.#doc.contents;
-    if (!top || (isScalar(top) && top.value === null)) {
+    if (isEmpty(top)) {
       r.reportAt(0, 'the manifest is empty', 'add a functions: or layers: section');
       return { ok: false, diagnostics: r.diagnostics };
     }
-    const root = r.map(top, 'the manifest');
+    const root = this.#resolve(top as Node);
     if (!root) return { ok: false, diagnostics: r.diagnostics };
-    r.checkKeys(root, TOP_KEYS, 'the manifest');
     this.#checkDeprecatedPackage(root);
 
     const global = r.map(r.get(root, 'global'), 'global');
-    if (global) r.checkKeys(global, GLOBAL_KEYS, 'global');
+    if (global) r.checkKeys(global, this.#policy(GLOBAL_KEYS, 'global'));
     const defaults = this.#settings(global, 'global', undefined);
-    const output = this.#output(global);
-    const pipconf = this.#existingPath(r.get(global, 'pipconf'), 'global.pipconf', 'file');
+    const output = this.#paths.output(r.get(global, 'output'), global ?? top);
+    const pipconf = this.#paths.existing(r.get(global, 'pipconf'), 'global.pipconf', 'file', 'pip.conf');
     const allowOutside = (r.stringList(r.get(global, 'allow_outside'), 'global.allow_outside') ?? [])
-      .map((item) => this.#existingPath(item.node, 'global.allow_outside', 'any'))
+      .map((item) => this.#paths.existing(item.node, 'global.allow_outside', 'file-or-dir'))
       .filter((p): p is string => p !== undefined);
     const { python, architecture } = this.#target(global);
 
@@ -97,7 +96,8 @@ class ManifestValidator {
       'function',
       defaults,
     ) as FunctionSpec[];
-    this.#checkNames(root, functions, layers);
+    checkEntryNames(r, [...functions, ...layers]);
+    this.#checkLayerRefs(layers);
     if (functions.length === 0 && layers.length === 0 && r.diagnostics.length === 0) {
       r.report(
         top,
@@ -111,8 +111,7 @@ class ManifestValidator {
       manifest: {
         file: this.#file,
         dir: this.#dir,
-        output: output.path,
-        outputSpec: output.spec,
+        ...output,
         allowOutside,
         pipconf,
         python,
@@ -120,8 +119,56 @@ class ManifestValidator {
         functions,
         layers,
         images,
+        warnings: r.warnings,
       },
-      checked: this.#checked,
+      checked: this.#paths.checked,
+    };
+  }
+
+  /** The top mapping with aliases and merges applied, its keys checked. */
+  #resolve(top: Node): YMap | undefined {
+    const r = this.#r;
+    const resolver = new YamlResolver(this.#doc);
+    // Before resolving: afterwards an alias's target would count as defined where it is used.
+    const holders = new Set<unknown>();
+    if (r.map(top, 'the manifest')) {
+      for (const pair of (top as YMap).items) if (resolver.definesUsedAnchor(pair.value)) holders.add(pair);
+    } else return undefined;
+    const root = resolver.resolve(top) as YMap;
+    for (const problem of resolver.problems) {
+      if (problem.reason === 'alias-cycle')
+        r.report(
+          problem.node,
+          'this alias refers to a node that contains it',
+          'an anchor cannot be used inside itself',
+        );
+      else
+        r.report(
+          problem.node,
+          'a merge key (<<) takes a mapping or a list of mappings',
+          'write <<: *name, or <<: [*a, *b], where each &name marks a mapping',
+        );
+    }
+    // A top-level key that only holds shared anchors (x-defaults: &defaults {...}) is no typo:
+    // juniper ignored it, and it is the usual place for them.
+    r.checkKeys(root, { ...this.#policy(TOP_KEYS, 'the manifest'), quiet: (pair) => holders.has(pair) });
+    return root;
+  }
+
+  /** juniper's keys out of place are warnings; other unknown keys errors (see JUNIPER_KEYS). */
+  #policy(known: readonly string[], where: string): KeyPolicy {
+    const juniper = where === 'global' || where === 'the manifest' || /^(functions|layers)\./.test(where);
+    return {
+      known,
+      where,
+      ignoredHint: (key) => {
+        const places = juniper ? JUNIPER_KEYS[key] : undefined;
+        if (places === undefined) return undefined;
+        const share =
+          key === 'include' || key === 'requirements' ? ' (a YAML anchor and alias can share one value)' : '';
+        return `juniper and juni read ${key} under ${places}${share}: move it there, or delete it`;
+      },
+      elsewhere: placesOf,
     };
   }
 
@@ -129,36 +176,6 @@ class ManifestValidator {
     const pkg = this.#r.keyNode(root, 'package');
     if (pkg === undefined) return;
     this.#r.report(pkg, "'package' is no longer supported", "move 'package.output' to 'global.output'");
-  }
-
-  /** Where zips go. Whether that folder is safe to clean is checked at every build (build/output-safety.ts). */
-  #output(global: YMap | undefined): { path: string; spec: Manifest['outputSpec'] } | undefined {
-    const node = this.#r.get(global, 'output');
-    const spec = this.#r.string(node, 'global.output') ?? './dist';
-    const output = path.resolve(this.#dir, spec);
-    // Also checked (with the rest of the output rules) at every build, as symlinks can change;
-    // here so that it is reported with the manifest's other problems.
-    if (isWithin(realPathLoose(this.#dir), realPathLoose(output))) {
-      this.#r.report(
-        node ?? global,
-        `global.output '${spec}' is the manifest folder or contains it`,
-        'use a folder of its own, e.g. ./dist',
-      );
-      return undefined;
-    }
-    if (statSync(output, { throwIfNoEntry: false })?.isDirectory() === false) {
-      const where = node ?? global ?? this.#doc.contents;
-      this.#r.report(
-        where,
-        `the output folder '${spec}' is a file; zips are written into a folder there`,
-        node
-          ? 'move the file away, or set global.output to another folder'
-          : 'move the file away, or set global.output to a folder, e.g. ./build',
-      );
-      return undefined;
-    }
-    this.#checked.set(output, 'not-file');
-    return { path: output, spec: { spec, pos: this.#r.pos(node ?? global ?? this.#doc.contents) } };
   }
 
   #target(global: YMap | undefined): Pick<Manifest, 'python' | 'architecture'> {
@@ -196,48 +213,69 @@ class ManifestValidator {
     kind: 'function' | 'layer',
     defaults: BuildSettings,
   ): (FunctionSpec | LayerSpec)[] {
-    const r = this.#r;
     const out: (FunctionSpec | LayerSpec)[] = [];
     for (const pair of section?.items ?? []) {
-      const name = r.keyOf(pair);
-      if (name === undefined) continue;
-      const where = `${kind === 'function' ? 'functions' : 'layers'}.${name}`;
-      const unsafe = unsafeNameReason(name);
-      if (unsafe)
-        r.report(
-          pair.key,
-          `${kind} name '${name}' ${unsafe}; it becomes the zip's file name`,
-          'use letters, digits, dots, dashes and underscores',
-        );
-      const body = pair.value === null ? undefined : r.map(pair.value, where);
-      if (body) r.checkKeys(body, kind === 'function' ? FUNCTION_KEYS : LAYER_KEYS, where);
-      const includeNode = r.get(body, 'include');
-      if (kind === 'function' && (includeNode === undefined || includeNode === null)) {
-        r.report(
-          pair.key,
-          `function '${name}' has no include`,
-          `add the files to package, e.g.\n    include:\n      - ./src/${name}/`,
-        );
-      }
-      const includes = this.#includes(includeNode, `${where}.include`);
-      if (kind === 'function' && isSeq(includeNode) && includeNode.items.length === 0) {
-        r.report(includeNode, `function '${name}' has an empty include list`, 'list at least one file or folder');
-      }
-      const base = {
-        name,
-        requirements: this.#existingPath(r.get(body, 'requirements'), `${where}.requirements`, 'file'),
-        includes: includes ?? [],
-        settings: this.#settings(body, where, defaults),
-        pos: r.pos(pair.key),
-      };
-      if (kind === 'layer') {
-        out.push({ ...base, kind: 'layer' });
-      } else {
-        const layers = r.stringList(r.get(body, 'layers'), `${where}.layers`) ?? [];
-        out.push({ ...base, kind: 'function', layers: layers.map((l) => l.value) });
-      }
+      const entry = this.#entry(pair, kind, defaults);
+      if (entry) out.push(entry);
     }
     return out;
+  }
+
+  #entry(
+    pair: Pair<Node, Node | null>,
+    kind: 'function' | 'layer',
+    defaults: BuildSettings,
+  ): FunctionSpec | LayerSpec | undefined {
+    const r = this.#r;
+    const name = r.keyOf(pair);
+    if (name === undefined) return undefined;
+    const where = `${kind === 'function' ? 'functions' : 'layers'}.${name}`;
+    const empty = isEmpty(pair.value);
+    const body = empty ? undefined : this.#body(pair.value, where);
+    if (!empty && !body) return undefined;
+    if (body) r.checkKeys(body, this.#policy(kind === 'function' ? FUNCTION_KEYS : LAYER_KEYS, where));
+    const includeNode = r.get(body, 'include');
+    if (kind === 'function' && isEmpty(includeNode)) {
+      r.report(
+        pair.key,
+        `function '${name}' has no include`,
+        `add the files to package, e.g.\n    include:\n      - ./src/${name}/`,
+      );
+    }
+    const includes = isEmpty(includeNode) ? [] : this.#includes(includeNode, `${where}.include`);
+    if (kind === 'function' && isSeq(includeNode) && includeNode.items.length === 0) {
+      r.report(includeNode, `function '${name}' has an empty include list`, 'list at least one file or folder');
+    }
+    const base = {
+      name,
+      requirements: this.#paths.existing(
+        r.get(body, 'requirements'),
+        `${where}.requirements`,
+        'file',
+        'requirements.txt',
+      ),
+      includes: includes ?? [],
+      settings: this.#settings(body, where, defaults),
+      pos: r.pos(pair.key),
+    };
+    if (kind === 'layer') return { ...base, kind: 'layer' };
+    const layers = r.stringList(r.get(body, 'layers'), `${where}.layers`) ?? [];
+    this.#layerRefs.push({ fn: name, items: layers });
+    return { ...base, kind: 'function', layers: layers.map((l) => l.value) };
+  }
+
+  /** An entry's mapping; a string, a list or a number there is reported with an example. */
+  #body(node: Node | null, where: string): YMap | undefined {
+    if (isScalar(node) || isSeq(node)) {
+      const name = where.split('.').slice(1).join('.');
+      this.#r.report(
+        node,
+        `${where} must be a mapping of settings, not ${isSeq(node) ? 'a list' : 'a single value'}`,
+        `write it as\n    ${name}:\n      include:\n        - ./src/${name}/`,
+      );
+      return undefined;
+    }
+    return this.#r.map(node, where);
   }
 
   #includes(node: Node | null | undefined, where: string): IncludeSpec[] | undefined {
@@ -245,40 +283,14 @@ class ManifestValidator {
     if (!items) return undefined;
     const out: IncludeSpec[] = [];
     for (const { value, node: itemNode } of items) {
-      const abs = this.#existingPath(itemNode, `include`, 'any');
+      const abs = this.#paths.existing(itemNode, `include`, 'file-or-dir');
       if (abs === undefined) continue;
-      const kind = this.#checked.get(abs) === 'dir' ? 'dir' : 'file';
+      const kind = this.#paths.checked.get(abs) === 'dir' ? 'dir' : 'file';
       const base = path.basename(value.replace(/[/\\]+$/, ''));
       const prefix = kind === 'dir' && base !== '.' && base !== '..' && base !== '' ? base : '';
       out.push({ spec: value, path: abs, kind, prefix, pos: this.#r.pos(itemNode) });
     }
     return out;
-  }
-
-  /** Resolves a path value against the manifest folder and reports it when it does not exist. */
-  #existingPath(node: Node | null | undefined, what: string, want: 'file' | 'dir' | 'any'): string | undefined {
-    const spec = this.#r.string(node, what);
-    if (spec === undefined) return undefined;
-    const abs = path.resolve(this.#dir, spec);
-    if (!existsSync(abs)) {
-      const shown = what.split('.').pop() ?? what;
-      this.#r.report(
-        node,
-        `${shown} '${spec}' does not exist`,
-        `paths are relative to the manifest folder (${this.#dir}); ${nearby(abs)}`,
-      );
-      return undefined;
-    }
-    const isDir = statSync(abs).isDirectory();
-    this.#checked.set(abs, isDir ? 'dir' : 'file');
-    if (want !== 'any' && isDir !== (want === 'dir')) {
-      this.#r.report(
-        node,
-        `${what} '${spec}' is a ${isDir ? 'folder' : 'file'}, expected a ${want === 'dir' ? 'folder' : 'file'}`,
-      );
-      return undefined;
-    }
-    return abs;
   }
 
   #images(section: YMap | undefined): ImageSpec[] {
@@ -289,16 +301,16 @@ class ManifestValidator {
       const body = r.map(pair.value, `images.${name ?? '?'}`);
       if (name === undefined || !body) continue;
       const where = `images.${name}`;
-      r.checkKeys(body, IMAGE_KEYS, where);
+      r.checkKeys(body, this.#policy(IMAGE_KEYS, where));
       const dockerfileNode = r.get(body, 'dockerfile');
       if (dockerfileNode === undefined)
         r.report(pair.key, `image '${name}' has no dockerfile`, 'add dockerfile: ./docker/Dockerfile');
       const contextNode = r.get(body, 'context');
       out.push({
         name,
-        dockerfile: this.#existingPath(dockerfileNode, `${where}.dockerfile`, 'file') ?? '',
+        dockerfile: this.#paths.existing(dockerfileNode, `${where}.dockerfile`, 'file', 'Dockerfile') ?? '',
         context:
-          contextNode === undefined ? this.#dir : (this.#existingPath(contextNode, `${where}.context`, 'dir') ?? ''),
+          contextNode === undefined ? this.#dir : (this.#paths.existing(contextNode, `${where}.context`, 'dir') ?? ''),
         args: r.stringMap(r.get(body, 'args'), `${where}.args`) ?? {},
         target: r.string(r.get(body, 'target'), `${where}.target`),
         tag: r.string(r.get(body, 'tag'), `${where}.tag`),
@@ -307,43 +319,19 @@ class ManifestValidator {
     return out;
   }
 
-  /** One zip per name: a function and a layer may not share one; every listed layer must exist. */
-  #checkNames(root: YMap, functions: FunctionSpec[], layers: LayerSpec[]): void {
-    const r = this.#r;
+  /** Every layer a function lists must be defined under layers:. */
+  #checkLayerRefs(layers: LayerSpec[]): void {
     const layerNames = layers.map((l) => l.name);
-    const functionsMap = r.get(root, 'functions') as YMap | undefined;
-    for (const fn of functions) {
-      if (layerNames.includes(fn.name)) {
-        r.reportPos(
-          fn.pos,
-          `'${fn.name}' is both a function and a layer; both would write ${fn.name}.zip`,
-          'rename one of them',
-        );
-      }
-      const fnBody = r.get(functionsMap, fn.name) as YMap | undefined;
-      const layerItems = r.stringList(r.get(fnBody, 'layers'), 'layers') ?? [];
-      for (const item of layerItems) {
+    for (const { fn, items } of this.#layerRefs) {
+      for (const item of items) {
         if (layerNames.includes(item.value)) continue;
         const guess = didYouMean(item.value, layerNames);
-        r.report(
+        this.#r.report(
           item.node,
-          `function '${fn.name}' lists layer '${item.value}', which is not defined under layers:`,
+          `function '${fn}' lists layer '${item.value}', which is not defined under layers:`,
           guess ? `did you mean '${guess}'?` : `defined layers: ${layerNames.join(', ') || 'none'}`,
         );
       }
     }
   }
-}
-
-/** A short hint about what does exist next to a missing path. */
-function nearby(abs: string): string {
-  const parent = path.dirname(abs);
-  if (!existsSync(parent)) return `the folder ${path.basename(parent)}/ does not exist either`;
-  const guess = didYouMean(path.basename(abs), readdirSafe(parent));
-  return guess ? `did you mean '${guess}'?` : 'check the spelling';
-}
-
-function readdirSafe(dir: string): string[] {
-  // Only used to word a hint: an unreadable folder just means no suggestion.
-  return statSync(dir).isDirectory() ? readdirSync(dir) : [];
 }

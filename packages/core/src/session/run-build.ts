@@ -66,6 +66,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const manifest = withExecutor(options.manifest, options.executor);
   const env = options.env ?? process.env;
   const events = new EventLog(options.onEvent);
+  // Shown with their source line when the manifest was loaded; listed in the report, not shown twice.
+  for (const w of manifest.warnings ?? [])
+    events.record({ code: w.code, message: `${w.file}:${w.line}:${w.column} ${w.message}` });
   const emit = events.emit;
   const prepared = await preparePlan({ ...options, manifest, onEvent: emit });
   if (!prepared.ok) return prepared;
@@ -163,4 +166,9 @@ class EventLog {
   };
 
   readonly warn = (message: string): void => this.emit({ type: 'warning', message });
+
+  /** A warning for the report only (its owner has already shown it). */
+  record(warning: BuildWarning): void {
+    this.warnings.push(warning);
+  }
 }

@@ -1,0 +1,112 @@
+// Owns juni's option table, each command's usage line, and saying what is wrong with an option a
+// command line gives (unknown, missing its value, given a value it does not take).
+// Leaves turning valid options into a typed command to args.ts.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '@juni/core';
+
+export const OPTIONS = {
+  manifest: { type: 'string', short: 'm' },
+  function: { type: 'string', short: 'f' },
+  'skip-clean': { type: 'boolean' },
+  executor: { type: 'string' },
+  concurrency: { type: 'string' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  watch: { type: 'boolean', short: 'w' },
+  'dry-run': { type: 'boolean' },
+  'remote-cache': { type: 'string' },
+  shard: { type: 'string' },
+  format: { type: 'string' },
+  'max-size': { type: 'string' },
+  'older-than': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const satisfies ParseArgsConfig['options'];
+
+type OptionName = keyof typeof OPTIONS;
+
+/** A value each string option could take, for hints. */
+const EXAMPLES: Record<OptionName, string | undefined> = {
+  manifest: 'manifest.yml',
+  function: 'api',
+  executor: 'local',
+  concurrency: '4',
+  'remote-cache': 'read',
+  shard: '1/2',
+  format: 'dot',
+  'max-size': '2GB',
+  'older-than': '30',
+  'skip-clean': undefined,
+  force: undefined,
+  json: undefined,
+  verbose: undefined,
+  watch: undefined,
+  'dry-run': undefined,
+  help: undefined,
+  version: undefined,
+};
+
+const COMMON = '[-m FILE] [-f NAME] [--executor local|docker] [--json]';
+
+/** One line per command: what a usage error shows instead of the whole help. */
+const USAGE: Record<string, string> = {
+  build:
+    `juni build ${COMMON} [--skip-clean] [--concurrency N] [--force] [--dry-run] [-w] [-v]\n` +
+    '                  [--remote-cache off|read|readwrite] [--shard I/N]',
+  why: `juni why NAME ${COMMON} [--force]`,
+  graph: `juni graph [--format text|dot|json] ${COMMON}`,
+  clean: 'juni clean [-m FILE] [--json]',
+  cache: 'juni cache stats | juni cache prune [--max-size SIZE] [--older-than DAYS]',
+};
+const ANY_COMMAND = 'juni build|why|graph|clean|cache [options]';
+
+/** The usage line of `command`, or of juni as a whole for an unknown or missing one. */
+export function usageOf(command: string | undefined): string {
+  return (command !== undefined ? USAGE[command] : undefined) ?? ANY_COMMAND;
+}
+
+/**
+ * What is wrong with the options of a command line that node's strict parser refused, read again
+ * leniently: the first unknown option (with a did-you-mean), missing value or unwanted value.
+ */
+export function optionProblem(argv: readonly string[]): { message: string; hint: string; command?: string } {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const command = tokens.find((t) => t.kind === 'positional')?.value;
+  const at = command ? ` for juni ${command}` : '';
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const raw = token.rawName;
+    const spec = (OPTIONS as Record<string, { type: 'string' | 'boolean' } | undefined>)[token.name];
+    if (!spec) {
+      const long = raw.startsWith('--') ? didYouMean(token.name, Object.keys(OPTIONS)) : undefined;
+      return {
+        message: `unknown option '${raw}'${at}`,
+        hint: long ? `did you mean '--${long}'?` : 'juni --help lists every option',
+        command,
+      };
+    }
+    const example = EXAMPLES[token.name as OptionName];
+    if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) {
+      return {
+        message: `option '${raw}' needs a value`,
+        hint: `for example: ${raw} ${example ?? 'VALUE'} (a value starting with a dash goes after '=': --${token.name}=-x)`,
+        command,
+      };
+    }
+    if (spec.type === 'boolean' && token.inlineValue) {
+      return {
+        message: `option '${raw}' takes no value, not '${token.value ?? ''}'`,
+        hint: `write ${raw} alone`,
+        command,
+      };
+    }
+  }
+  return { message: 'the options cannot be read', hint: 'juni --help lists every option', command };
+}
