@@ -33,7 +33,7 @@ test('a fifo in an included folder is refused by name before anything reads it; 
   assert.equal(spawnSync('mkfifo', [p.path('src/pipe')]).status, 0);
   const run = await build(p);
   assert.equal(run.code, 2, run.stderr);
-  assert.match(run.stderr, /src\/pipe \(an input of api\) is a fifo, not a regular file/);
+  assert.match(run.stderr, /src\/pipe \(an input of api\) is a FIFO \(named pipe\), not a regular file/);
   assert.match(run.stderr, /hint: leave it out of api \(exclude: \[pipe\]\)/);
   assert.equal(existsSync(p.path('dist')), false, 'nothing was written to the output folder');
 
@@ -96,7 +96,7 @@ test('a -r reference to a fifo in a requirements file is refused, not read', asy
   const pip = new PipRuns(t);
   const run = await juni(['build'], { cwd: p.dir, env: pip.env() });
   assert.equal(run.code, 2, run.stderr);
-  assert.match(run.stderr, /more\.txt is a fifo, not a regular file/);
+  assert.match(run.stderr, /more\.txt is a FIFO \(named pipe\), not a regular file/);
   assert.equal(pip.count(), 0);
 });
 

@@ -281,7 +281,7 @@ test('a symlink loop in the build context ends the walk; a fifo .dockerignore is
   spawnSync('mkfifo', [p.path('.dockerignore')]);
   const refused = await juni(['build', '--dry-run'], { cwd: p.dir });
   assert.equal(refused.code, 2, refused.stderr);
-  assert.match(refused.stderr, /\.dockerignore is a fifo, not a regular file/);
+  assert.match(refused.stderr, /\.dockerignore is a FIFO \(named pipe\), not a regular file/);
   assert.match(refused.stderr, /hint: replace it with a regular file/);
 });
 

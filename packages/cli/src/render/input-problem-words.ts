@@ -1,7 +1,7 @@
 // Owns the words for an input juni refused to read (core's InputProblem): what the path is, why it
 // cannot be packaged, and how to leave it out. Leaves finding them to @juni/core.
 import path from 'node:path';
-import { unreachable, type InputProblem } from '@juni/core';
+import { describeKind, unreachable, type InputProblem } from '@juni/core';
 import { formatBytes } from './format.js';
 
 export interface ProblemWords {
@@ -16,14 +16,14 @@ export function describeInputProblem(problem: InputProblem, cwd: string): Proble
   const leaveOut = problem.entry === undefined ? 'leave it out' : `leave it out of ${problem.entry}`;
   switch (problem.problem) {
     case 'not-regular':
-      if (problem.type === 'name not UTF-8') {
+      if (problem.type === 'name-not-utf8') {
         return {
           message: `${shown}${of} has a name that is not valid UTF-8; zip entry names must be UTF-8`,
           hint: 'rename it (e.g. with convmv), or leave it out with an exclude: pattern',
         };
       }
       return {
-        message: `${shown}${of} is a ${problem.type}, not a regular file; juni reads only files and folders`,
+        message: `${shown}${of} is ${describeKind(problem.type)}, not a regular file; juni reads only files and folders`,
         // Without an entry it is a file juni reads itself (a requirements file, a Dockerfile): it must be one.
         hint:
           problem.entry === undefined

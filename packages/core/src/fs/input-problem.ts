@@ -2,16 +2,13 @@
 // (a fifo or a device would block or never end), too large for any Lambda package, or the very
 // file juni's own output is being written to. Leaves wording them to the CLI.
 import type { BigIntStats, Stats } from 'node:fs';
+import { kindOf, type PathKind } from './path-kind.js';
 
-/** What a path is, when it is not a regular file or a folder (or not a name a zip can hold). */
+/** What a path is, when it is not a regular file or a folder, or has a name no zip can hold. */
 export type SpecialFileType =
-  | 'fifo'
-  | 'socket'
-  | 'character device'
-  | 'block device'
-  | 'unknown file type'
+  | Exclude<PathKind, 'file' | 'dir'>
   /** Its name's bytes are not UTF-8: Node cannot even name it to open it, and a zip entry must be UTF-8. */
-  | 'name not UTF-8';
+  | 'name-not-utf8';
 
 /**
  * The most any one file in a function or layer can be: Lambda's unzipped limit for a function
@@ -35,14 +32,10 @@ export class InputProblemError extends Error {
   }
 }
 
-/** The type of a path that is neither a regular file nor a folder; undefined for those two. */
+/** The kind of a path that is neither a regular file nor a folder; undefined for those two. */
 export function specialTypeOf(stats: Stats | BigIntStats): SpecialFileType | undefined {
-  if (stats.isFile() || stats.isDirectory()) return undefined;
-  if (stats.isFIFO()) return 'fifo';
-  if (stats.isSocket()) return 'socket';
-  if (stats.isCharacterDevice()) return 'character device';
-  if (stats.isBlockDevice()) return 'block device';
-  return 'unknown file type';
+  const kind = kindOf(stats);
+  return kind === 'file' || kind === 'dir' ? undefined : kind;
 }
 
 /** Refuses a stat that is not a regular file (a folder is the caller's mistake, reported as such). */

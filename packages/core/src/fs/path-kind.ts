@@ -1,7 +1,7 @@
 // Owns asking what a path is (a regular file, a folder, or something that could block a read: a
 // FIFO, a socket, a device) and reading a file only when it is a regular one.
 // Leaves deciding which kinds a setting accepts, and the wording, to the callers.
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { statSync, type BigIntStats, type Stats } from 'node:fs';
 
 export type PathKind = 'file' | 'dir' | 'fifo' | 'socket' | 'char-device' | 'block-device' | 'other';
 
@@ -13,34 +13,6 @@ export function lookupPath(p: string): PathLookup {
     return { ok: true, kind: kindOf(statSync(p)) };
   } catch (error) {
     return failure(error);
-  }
-}
-
-export type ReadResult =
-  | { ok: true; bytes: Buffer }
-  | { ok: false; reason: 'not-regular'; kind: PathKind }
-  | { ok: false; reason: 'error'; code: string; message: string };
-
-/**
- * The bytes of `p` when it is a regular file. Opened without blocking and checked on the open
- * descriptor, so a FIFO (which would wait for a writer forever) or a device (/dev/zero never ends)
- * is refused before a single read, also when it replaced the file after a look-up.
- */
-export function readRegularFile(p: string): ReadResult {
-  let fd: number;
-  try {
-    fd = openSync(p, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    return { reason: 'error', ...failure(error) };
-  }
-  try {
-    const kind = kindOf(fstatSync(fd));
-    if (kind !== 'file') return { ok: false, reason: 'not-regular', kind };
-    return { ok: true, bytes: readFileSync(fd) };
-  } catch (error) {
-    return { reason: 'error', ...failure(error) };
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -64,7 +36,7 @@ export function describeKind(kind: PathKind): string {
   }
 }
 
-function kindOf(s: Stats): PathKind {
+export function kindOf(s: Stats | BigIntStats): PathKind {
   if (s.isFile()) return 'file';
   if (s.isDirectory()) return 'dir';
   if (s.isFIFO()) return 'fifo';
@@ -74,7 +46,7 @@ function kindOf(s: Stats): PathKind {
   return 'other';
 }
 
-function failure(error: unknown): { ok: false; code: string; message: string } {
+export function failure(error: unknown): { ok: false; code: string; message: string } {
   const e = error as NodeJS.ErrnoException;
   return { ok: false, code: typeof e.code === 'string' ? e.code : 'EUNKNOWN', message: e.message };
 }

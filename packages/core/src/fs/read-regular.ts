@@ -4,7 +4,8 @@
 // compressing to their modules.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { requireRegular } from './input-problem.js';
+import { InputProblemError, requireRegular } from './input-problem.js';
+import { failure, type PathKind } from './path-kind.js';
 
 // Not on Windows, where a fifo cannot be met in a walk anyway.
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
@@ -47,5 +48,29 @@ export async function readRegularFile(absPath: string): Promise<Buffer> {
     return await handle.readFile();
   } finally {
     await handle.close();
+  }
+}
+
+export type ReadResult =
+  | { ok: true; bytes: Buffer }
+  | { ok: false; reason: 'not-regular'; kind: PathKind }
+  | { ok: false; reason: 'error'; code: string; message: string };
+
+/**
+ * The bytes of `p` when it is a regular file. Opened without blocking and checked on the open
+ * descriptor, so a FIFO (which would wait for a writer forever) or a device (/dev/zero never ends)
+ * is refused before a single read, also when it replaced the file after a look-up.
+ */
+export function tryReadRegularFile(p: string): ReadResult {
+  try {
+    return { ok: true, bytes: readRegularFileSync(p) };
+  } catch (error) {
+    if (
+      error instanceof InputProblemError &&
+      error.problem.problem === 'not-regular' &&
+      error.problem.type !== 'name-not-utf8'
+    )
+      return { ok: false, reason: 'not-regular', kind: error.problem.type };
+    return { reason: 'error', ...failure(error) };
   }
 }

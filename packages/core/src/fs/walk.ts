@@ -99,7 +99,7 @@ export class FolderWalker {
       if (entry.isSymbolicLink() && this.#leadsOutside(walk.root, abs)) continue;
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       if (undecodable?.has(entry.name)) {
-        out.specials.push({ absPath: abs, relPath, type: 'name not UTF-8' });
+        out.specials.push({ absPath: abs, relPath, type: 'name-not-utf8' });
         continue;
       }
       let stats;
@@ -113,7 +113,7 @@ export class FolderWalker {
       }
       if (stats.isDirectory()) this.#walkInto(abs, relPath, out, { root: walk.root, seen: new Set(walk.seen) });
       else if (stats.isFile()) out.files.push({ absPath: abs, relPath, dev: stats.dev, ...toFileStat(stats) });
-      else out.specials.push({ absPath: abs, relPath, type: specialTypeOf(stats) ?? 'unknown file type' });
+      else out.specials.push({ absPath: abs, relPath, type: specialTypeOf(stats) ?? 'other' });
     }
   }
 

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { cacheDirOf } from '../cache/location.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { lookupPath, readRegularFile, type PathKind } from '../fs/path-kind.js';
+import { lookupPath, type PathKind } from '../fs/path-kind.js';
+import { tryReadRegularFile } from '../fs/read-regular.js';
 import { ManifestMemo } from './memo.js';
 import type { Manifest } from './types.js';
 import { decodeUtf8 } from './utf8.js';
@@ -39,7 +40,7 @@ export async function loadManifest(options: LoadManifestOptions): Promise<LoadMa
   const found = findManifest(options);
   if (!found.ok) return found;
   const { file, displayFile } = found;
-  const read = readRegularFile(file);
+  const read = tryReadRegularFile(file);
   if (!read.ok) {
     return read.reason === 'not-regular'
       ? { ok: false, reason: 'not-a-file', file: displayFile, kind: read.kind }

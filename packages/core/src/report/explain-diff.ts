@@ -37,7 +37,8 @@ export function diffBreakdowns(previous: KeyBreakdown, current: KeyBreakdown): C
   }
   const roles = new Set([...Object.keys(previous.upstream), ...Object.keys(current.upstream)]);
   for (const role of [...roles].sort()) {
-    if (own(previous.upstream, role) !== own(current.upstream, role)) reasons.push({ type: 'upstream-changed', upstream: role });
+    if (own(previous.upstream, role) !== own(current.upstream, role))
+      reasons.push({ type: 'upstream-changed', upstream: role });
   }
   return reasons;
 }
