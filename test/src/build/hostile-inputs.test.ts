@@ -18,6 +18,19 @@ function srcProject(t: Parameters<typeof tempProject>[0], manifest = MANIFEST())
   return tempProject(t, { 'manifest.yml': manifest, 'src/lambda_function.py': 'def handler(e, c):\n    return 1\n' });
 }
 
+/** A function with requirements, installed by pip on this machine from the project's wheels only. */
+const WITH_REQUIREMENTS = {
+  'manifest.yml': [
+    'global: {executor: local, pipconf: ./pip.conf}',
+    'functions:',
+    '  api:',
+    '    requirements: ./requirements.txt',
+    '    include: [./src/]',
+    '',
+  ].join('\n'),
+  'pip.conf': PIP_CONF,
+};
+
 /** A build that must end on its own: a hang fails the test instead of the whole run. */
 async function build(p: Project, args: string[] = []): Promise<Awaited<ReturnType<typeof juni>>> {
   const run = await Promise.race([
@@ -80,15 +93,7 @@ test('files named __proto__ and constructor are keyed and explained like any oth
 
 test('a -r reference to a fifo in a requirements file is refused, not read', async (t) => {
   const p = tempProject(t, {
-    'manifest.yml': [
-      'global: {executor: local, pipconf: ./pip.conf}',
-      'functions:',
-      '  api:',
-      '    requirements: ./requirements.txt',
-      '    include: [./src/]',
-      '',
-    ].join('\n'),
-    'pip.conf': PIP_CONF,
+    ...WITH_REQUIREMENTS,
     'requirements.txt': '-r more.txt\n',
     'src/lambda_function.py': 'X = 1\n',
   });
@@ -150,15 +155,7 @@ test('juni build > build.log in an include: ./ project says so once, and builds 
 
 test('a log another process writes while the zip is made fails with the fix, not only "build again"', async (t) => {
   const p = tempProject(t, {
-    'manifest.yml': [
-      'global: {executor: local, pipconf: ./pip.conf}',
-      'functions:',
-      '  api:',
-      '    requirements: ./requirements.txt',
-      '    include: [./src/]',
-      '',
-    ].join('\n'),
-    'pip.conf': PIP_CONF,
+    ...WITH_REQUIREMENTS,
     'requirements.txt': 'alpha\n',
     'src/lambda_function.py': 'X = 1\n',
     'src/server.log': 'started\n',
