@@ -31,14 +31,21 @@ const WITH_REQUIREMENTS = {
   'pip.conf': PIP_CONF,
 };
 
-/** A build that must end on its own: a hang fails the test instead of the whole run. */
-async function build(p: Project, args: string[] = []): Promise<Awaited<ReturnType<typeof juni>>> {
-  const run = await Promise.race([
-    juni(['build', ...args], { cwd: p.dir }),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('juni build hung')), 60_000).unref()),
-  ]);
+/** A build that must end on its own: a hang is killed after a minute and fails the test, not the run. */
+async function build(
+  p: Project,
+  args: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = spawnSync(process.execPath, [JUNI, 'build', ...args], {
+    cwd: p.dir,
+    env: testEnv(),
+    encoding: 'utf8',
+    timeout: 60_000,
+    killSignal: 'SIGKILL',
+  });
+  assert.equal(run.signal, null, `juni build hung and was killed\n${run.stderr}`);
   assert.doesNotMatch(run.stderr, /internal error|\n\s+at /, run.stderr);
-  return run;
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 test('a fifo in an included folder is refused by name before anything reads it; excluded, it is no input', async (t) => {
@@ -206,10 +213,24 @@ test('an included file juni may not read is named with a hint, exit 2', async (t
   assert.doesNotMatch(run.stderr, /internal error/);
 });
 
+test('a folder below an include that juni may not list: refused by name, unless excluded', async (t) => {
+  const p = srcProject(t);
+  p.write('src/private/key.pem', 'secret');
+  const refused = buildAsUser(p, () => chmodSync(p.path('src/private'), 0o000));
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr, /cannot read an input \(EACCES: cannot scandir .*src\/private\)/);
+
+  p.write('manifest.yml', MANIFEST('    exclude: [private]'));
+  const excluded = buildAsUser(p, () => chmodSync(p.path('src/private'), 0o000));
+  chmodSync(p.path('src/private'), 0o755); // so the temp project can be removed
+  assert.equal(excluded.status, 0, excluded.stderr);
+});
+
 test('an output folder juni may not write is named with a hint, exit 1', async (t) => {
   const p = srcProject(t);
   p.write('dist/old.txt', 'kept');
-  const run = buildAsUser(p, () => chmodSync(p.path('dist'), 0o755));
+  // 0o555: as its owner (not root) or as nobody, juni may not write there.
+  const run = buildAsUser(p, () => chmodSync(p.path('dist'), 0o555));
   const out = run.stdout + run.stderr;
   assert.equal(run.status, 1, out);
   assert.match(out, /EACCES: cannot copyfile .* to .*\/dist\/\.api\.zip/);

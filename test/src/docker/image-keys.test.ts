@@ -3,7 +3,7 @@
 // and installs are counted from the engine's own event log, not from juni's report.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { symlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, symlinkSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import {
   BASE_IMAGE,
@@ -15,7 +15,8 @@ import {
   requireDocker,
   tagImage,
 } from '../rig/docker.js';
-import { buildJson, juni, statuses, type JsonReport } from '../rig/juni.js';
+import { buildJson, juni, statuses, testEnv, type JsonReport } from '../rig/juni.js';
+import { JUNI } from '../rig/paths.js';
 import { PIP_CONF, tempProject, type Project } from '../rig/project.js';
 import { readZip } from '../rig/zip.js';
 
@@ -283,6 +284,28 @@ test('a symlink loop in the build context ends the walk; a fifo .dockerignore is
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /\.dockerignore is a FIFO \(named pipe\), not a regular file/);
   assert.match(refused.stderr, /hint: replace it with a regular file/);
+});
+
+test('juni build > build.log beside COPY . /src: refused by name with the .dockerignore fix', async (t) => {
+  if (!requireDocker(t)) return;
+  const tag = `juni-test/ownlog-${process.pid}:built`;
+  const p = imageOnly(t, { Dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /src\n` }, tag);
+  const fd = openSync(p.path('build.log'), 'w');
+  // Refused while planning: no image is built.
+  const run = spawnSync(process.execPath, [JUNI, 'build'], {
+    cwd: p.dir,
+    env: testEnv(),
+    stdio: ['ignore', fd, fd],
+    timeout: 60_000,
+  });
+  closeSync(fd);
+  const log = readFileSync(p.path('build.log'), 'utf8');
+  assert.equal(run.status, 2, log);
+  assert.match(
+    log,
+    /build\.log \(in the build context of image img\) is the file juni's own stdout is being written to/,
+  );
+  assert.match(log, /hint: add build\.log to the context's \.dockerignore/);
 });
 
 test('multi-stage: COPY --from a stage and from an image; .dockerignore with a ! exception', async (t) => {

@@ -38,6 +38,14 @@ export function describeInputProblem(problem: InputProblem, cwd: string): Proble
         hint: `${leaveOut} (exclude: [${name}]); ship large data through S3 or a container image`,
       };
     case 'own-output':
+      if (problem.image !== undefined) {
+        return {
+          message:
+            `${shown} (in the build context of image ${problem.image}) is the file juni's own ${problem.stream} ` +
+            'is being written to: it changes the image at every build',
+          hint: `add ${name} to the context's .dockerignore, or write the log outside the project`,
+        };
+      }
       return {
         message:
           `${shown}${of} is the file juni's own ${problem.stream} is being written to: ` +

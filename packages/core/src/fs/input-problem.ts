@@ -21,7 +21,14 @@ export type InputProblem =
   | { problem: 'not-regular'; path: string; type: SpecialFileType; entry?: string | undefined }
   | { problem: 'too-large'; path: string; bytes: number; allowed: number; entry?: string | undefined }
   /** juni's stdout or stderr is redirected into a file the build packs: it grows while it is zipped. */
-  | { problem: 'own-output'; path: string; stream: 'stdout' | 'stderr'; entry?: string | undefined };
+  | {
+      problem: 'own-output';
+      path: string;
+      stream: 'stdout' | 'stderr';
+      entry?: string | undefined;
+      /** Set when it is in the build context of this image (left out by .dockerignore, not exclude:). */
+      image?: string | undefined;
+    };
 
 /** Thrown while planning; prepare.ts turns it into a PrepareFailure (the manifest's paths: exit 2). */
 export class InputProblemError extends Error {

@@ -27,6 +27,11 @@ export function ownOutputFiles(fds: { stdout: number; stderr: number } = { stdou
 /** Whether `absPath` is one of those files (false when it is gone). */
 export function isOwnOutput(absPath: string, own: readonly OwnOutput[]): boolean {
   if (own.length === 0) return false;
-  const stats = statSync(absPath, { bigint: true, throwIfNoEntry: false });
+  let stats;
+  try {
+    stats = statSync(absPath, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return false; // unreadable (EACCES): not a file this process writes to
+  }
   return stats !== undefined && own.some((o) => o.dev === stats.dev && o.ino === stats.ino);
 }

@@ -31,10 +31,18 @@ export interface SpecialFile {
   type: SpecialFileType;
 }
 
+/** A path below a walked folder the file system would not let juni look at (EACCES...). */
+export interface UnreadablePath {
+  absPath: string;
+  relPath: string;
+  error: unknown;
+}
+
 /** What one walk found. */
 interface Walked {
   files: SourceFile[];
   specials: SpecialFile[];
+  unreadable: UnreadablePath[];
 }
 
 /** Walks folders once per build, however many entries include them. */
@@ -63,6 +71,14 @@ export class FolderWalker {
     return this.#walked(root).specials;
   }
 
+  /**
+   * What below `root` could not be listed or looked at. Kept apart, like specials, because an
+   * `exclude:` may leave it out: the planner reports only those an entry would pack.
+   */
+  unreadable(root: string): UnreadablePath[] {
+    return this.#walked(root).unreadable;
+  }
+
   /** One regular file, as a SourceFile whose relPath is its base name. */
   file(absPath: string): SourceFile {
     const stats = statSync(absPath, { bigint: true });
@@ -74,7 +90,7 @@ export class FolderWalker {
     const abs = path.resolve(root);
     let walked = this.#memo.get(abs);
     if (!walked) {
-      walked = { files: [], specials: [] };
+      walked = { files: [], specials: [], unreadable: [] };
       this.#walkInto(abs, '', walked, { root: abs, seen: new Set() });
       walked.files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
       this.#memo.set(abs, walked);
@@ -87,7 +103,15 @@ export class FolderWalker {
     // A symlink loop would otherwise recurse forever.
     if (walk.seen.has(dirStat.ino)) return;
     walk.seen.add(dirStat.ino);
-    const entries = readdirSync(dir, { withFileTypes: true });
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      // The included folder itself must be readable; one below it may be excluded.
+      if (rel === '') throw error;
+      out.unreadable.push({ absPath: dir, relPath: rel, error });
+      return;
+    }
     // Node decodes names as UTF-8, replacing bytes that are not with U+FFFD: such a name reaches
     // no file (stat would say ENOENT, and the file would silently be left out) and is no valid
     // zip entry name. Checked against the raw bytes only when a replacement character shows.
@@ -106,10 +130,11 @@ export class FolderWalker {
       try {
         stats = statSync(abs, { bigint: true });
       } catch (error) {
-        // A dangling symlink, or a loop of them, has nothing to package; anything else (EACCES) is reported.
+        // A dangling symlink, or a loop of them, has nothing to package; anything else (EACCES) is
+        // reported by the planner unless excluded.
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ELOOP') continue;
-        throw error;
+        if (code !== 'ENOENT' && code !== 'ELOOP') out.unreadable.push({ absPath: abs, relPath, error });
+        continue;
       }
       if (stats.isDirectory()) this.#walkInto(abs, relPath, out, { root: walk.root, seen: new Set(walk.seen) });
       else if (stats.isFile()) out.files.push({ absPath: abs, relPath, dev: stats.dev, ...toFileStat(stats) });

@@ -167,6 +167,10 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
   const files = Object.create(null) as Record<string, string>;
   const contextFiles = inputs.files.map((f) => {
     const stat = ctx.walker.file(f.absPath);
+    // `juni build > build.log` beside `COPY . .`: the log would change the key at every build.
+    const own = ownOutputOf(ctx, stat);
+    if (own)
+      throw new InputProblemError({ problem: 'own-output', path: f.absPath, stream: own.stream, image: node.name });
     const xxh64 = ctx.files.hash(f.absPath, stat);
     files[`context/${f.relPath}`] = xxh64 + (stat.exec ? ':x' : '');
     return { ...f, xxh64 };
@@ -270,6 +274,9 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
         entry: node.name,
       });
     }
+    // Likewise a path juni may not look at (prepare.ts words the error with its path).
+    const unreadable = ctx.walker.unreadable(include.path).find((f) => keep(f.relPath));
+    if (unreadable) throw unreadable.error;
   }
   const files = [...byPath.values()].sort((a, b) =>
     a.archivePath < b.archivePath ? -1 : a.archivePath > b.archivePath ? 1 : 0,
@@ -312,8 +319,12 @@ function checkPackable(ctx: PlanContext, entry: string, source: SourceFile): voi
       entry,
     });
   }
-  const own = ctx.ownOutput?.find((o) => o.dev === source.dev && o.ino === source.ino);
+  const own = ownOutputOf(ctx, source);
   if (own) throw new InputProblemError({ problem: 'own-output', path: source.absPath, stream: own.stream, entry });
+}
+
+function ownOutputOf(ctx: PlanContext, file: Pick<SourceFile, 'dev' | 'ino'>): OwnOutput | undefined {
+  return ctx.ownOutput?.find((o) => o.dev === file.dev && o.ino === file.ino);
 }
 
 /** Names the entry in an input problem met while reading its includes. */
