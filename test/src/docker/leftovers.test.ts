@@ -58,10 +58,15 @@ async function buildUntilPipRuns(p: Project, args: string[] = []): Promise<{ chi
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   let exited = false;
   child.on('exit', () => (exited = true));
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const [container] = containersLabelled(`dev.juni.project=${p.dir}`, 'dev.juni.role=pip');
     if (container) return { child, container };
     if (exited) throw new Error(`juni ended before its pip container existed:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`no pip container within a minute:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
