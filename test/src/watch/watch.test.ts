@@ -158,3 +158,15 @@ test("-m FOLDER watches that folder's manifest and inputs, like a build of it", 
   assert.equal(pip.since(), 0, 'a rename keeps the install');
   assert.equal(await w.stop(), 0);
 });
+
+test('a key juniper ignored is a warning said once per build, not twice at start-up', async (t) => {
+  const p = await standardProject(t);
+  p.write('manifest.yml', p.read('manifest.yml').replace(/^global:\n/m, 'global:\n  include: [./src/]\n'));
+  const w = new WatchRun(p.dir);
+  t.after(() => w.stop());
+  const first = await w.build(1);
+  assert.equal(first.ok, true, w.stderr);
+  await w.until('watching', () => /watching \d+ paths/.test(w.stderr));
+  assert.equal(w.stderr.match(/global\.include/g)?.length, 1, w.stderr);
+  assert.equal(await w.stop(), 0);
+});

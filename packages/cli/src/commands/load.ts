@@ -26,11 +26,17 @@ import { errorJson } from '../render/json.js';
 export type Loaded = { ok: true; manifest: Manifest } | { ok: false; exitCode: number };
 
 /** Loads and validates the manifest, printing every problem and warning; applies --executor. */
-export async function loadForBuild(args: Pick<BuildArgs, 'manifest' | 'executor' | 'json'>, io: Io): Promise<Loaded> {
+export async function loadForBuild(
+  args: Pick<BuildArgs, 'manifest' | 'executor' | 'json'>,
+  io: Io,
+  options: { warn?: boolean } = {},
+): Promise<Loaded> {
   const loaded = await loadManifest({ cwd: io.cwd, file: args.manifest });
   if (loaded.ok) {
     // On stderr also with --json: stdout holds only the report, whose `warnings` list them too.
-    for (const w of loaded.manifest.warnings ?? []) io.stderr(`warning: ${formatDiagnostic(w, loaded.source)}\n`);
+    if (options.warn !== false) {
+      for (const w of loaded.manifest.warnings ?? []) io.stderr(`warning: ${formatDiagnostic(w, loaded.source)}\n`);
+    }
     return { ok: true, manifest: withExecutor(loaded.manifest, args.executor) };
   }
   if (loaded.reason === 'invalid') {

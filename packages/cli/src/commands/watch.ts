@@ -62,7 +62,8 @@ class WatchSession {
   }
 
   async run(): Promise<number> {
-    const loaded = await loadForBuild({ ...this.#args, json: false }, this.#io);
+    // Its warnings are said by the first build, which loads it again at once.
+    const loaded = await loadForBuild({ ...this.#args, json: false }, this.#io, { warn: false });
     if (!loaded.ok) {
       // Without a manifest there is nothing to watch; a broken one is watched until it is fixed.
       if (loaded.exitCode === 2 && !this.#manifestExists()) return 2;
