@@ -97,21 +97,34 @@ function migrate(db: CacheDatabase, version: number): void {
  * The tables must have the columns SCHEMA gives them, and each must be readable: a file damaged
  * past its first page, or hand-edited, fails here, before a build trusts any of it. Reading one
  * row of each table touches its root page; a full integrity check would read the whole file at
- * every build (15 ms for 20 MB), so damage deeper in is left to the query that meets it.
+ * every build (15 ms for 20 MB), so damage deeper in is left to the query that meets it, which
+ * marks the file for a whole check at the next open (checkIfSuspect).
  */
 function checkShape(db: CacheDatabase): void {
+  for (const [table, want] of referenceShape()) {
+    if (JSON.stringify(db.pragma(`table_info(${table})`)) !== want)
+      throw new DatabaseShapeError(`the table ${table} is not the one this juni made`);
+    db.prepare(`SELECT * FROM ${table} LIMIT 1`).get();
+  }
+}
+
+/**
+ * Each table of SCHEMA and its `table_info`, as SQLite reports them. Worked out once per process
+ * (a `:memory:` database running the whole schema) and never changed: it depends on SCHEMA only.
+ */
+const referenceShape = once((): ReadonlyMap<string, string> => {
   const reference = new Database(':memory:');
   try {
     reference.exec(SCHEMA);
-    for (const table of tableNames(reference)) {
-      const want = JSON.stringify(reference.pragma(`table_info(${table})`));
-      if (JSON.stringify(db.pragma(`table_info(${table})`)) !== want)
-        throw new DatabaseShapeError(`the table ${table} is not the one this juni made`);
-      db.prepare(`SELECT * FROM ${table} LIMIT 1`).get();
-    }
+    return new Map(tableNames(reference).map((t) => [t, JSON.stringify(reference.pragma(`table_info(${t})`))]));
   } finally {
     reference.close();
   }
+});
+
+function once<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
 }
 
 /**
