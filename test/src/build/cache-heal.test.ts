@@ -3,7 +3,17 @@
 // a miss; a locked database is waited for, within JUNI_CACHE_WAIT; clean and prune wait for builds.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+  statSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -163,4 +173,104 @@ test('stats, prune and clean on a damaged database say so, with the path and a h
   assert.equal(clean.code, 0, clean.stderr);
   assert.match(clean.stderr, /the cache database was damaged .*left in place/);
   assert.equal(existsSync(p.path('.juni')), false);
+});
+
+/** A second process holding `.juni/lock` shared, as a running build does. */
+async function holdLockShared(t: TestContext, file: string): Promise<ChildProcess> {
+  const script =
+    "const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN');" +
+    "db.prepare('SELECT count(*) FROM sqlite_master').get(); console.log('held'); setInterval(() => {}, 1000);";
+  const holder = spawn(process.execPath, ['-e', script, file], { cwd: path.join(REPO, 'test') });
+  t.after(() => holder.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', () => resolve());
+    holder.on('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
+  });
+  return holder;
+}
+
+test('JUNI_CACHE_WAIT=0 builds a fresh cache, and cleans an old one with no lock file without waiting', async (t) => {
+  const p = await standardProject(t);
+  const first = await juni(['build'], { cwd: p.dir, env: { JUNI_CACHE_WAIT: '0' } });
+  assert.equal(first.code, 0, first.stderr);
+  rmSync(p.path('.juni', 'lock'));
+  const clean = await juni(['clean'], { cwd: p.dir, env: { JUNI_CACHE_WAIT: '0' } });
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.doesNotMatch(clean.stdout + clean.stderr, /waiting/);
+});
+
+test('a lock file of garbage is replaced: builds and clean go on', async (t) => {
+  const p = await standardProject(t);
+  await buildJson(p.dir);
+  writeFileSync(p.path('.juni', 'lock'), Buffer.alloc(4096, 'garbage '));
+  const { run, report } = await buildJson(p.dir);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(report.summary.cached, 3, 'the database was not touched');
+  writeFileSync(p.path('.juni', 'lock'), Buffer.alloc(4096, 'garbage '));
+  const clean = await juni(['clean'], { cwd: p.dir });
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.doesNotMatch(clean.stderr, /damaged|cache\.db/);
+  assert.equal(existsSync(p.path('.juni')), false);
+});
+
+test('damage deep in cache.db, past what opening reads, is healed by the build that meets it', async (t) => {
+  const p = await standardProject(t);
+  // Enough files that their hashes fill many pages of file_hashes.
+  for (let i = 0; i < 400; i++) p.write(`src/lib/mod_${String(i).padStart(3, '0')}.py`, `X = ${i}\n`);
+  await buildJson(p.dir);
+  const file = p.path('.juni', 'cache.db');
+  rmSync(`${file}-wal`, { force: true });
+  rmSync(`${file}-shm`, { force: true });
+  const db = new Database(file, { readonly: true });
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  // The last leaf of file_hashes: opening reads each table's first row only, so it never meets it.
+  const leaves = db
+    .prepare<[], { pageno: number }>("SELECT pageno FROM dbstat WHERE name = 'file_hashes' AND pagetype = 'leaf'")
+    .all();
+  db.close();
+  assert.ok(leaves.length >= 4, `file_hashes spans ${leaves.length} leaves`);
+  const page = Math.max(...leaves.map((l) => l.pageno));
+  const fd = openSync(file, 'r+');
+  writeSync(fd, Buffer.alloc(pageSize, 0xff), 0, pageSize, (page - 1) * pageSize);
+  closeSync(fd);
+
+  const { run, report } = await buildJson(p.dir);
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stderr, /internal error/);
+  const damaged = (report as JsonReport & Warnings).warnings.filter((w) => w.code === 'cache-damaged');
+  assert.equal(damaged.length, 1, run.stderr);
+  assert.equal(report.summary.built, 3, 'built cold');
+  assert.equal(existsSync(p.path('.juni', 'cache.db.suspect')), false, 'the marker went with the database');
+  const again = await buildJson(p.dir);
+  assert.equal(again.run.code, 0, again.run.stderr);
+  assert.equal(again.report.summary.cached, 3);
+  assert.doesNotMatch(again.run.stderr, /warning/);
+});
+
+test('a build does not prune while another build holds the cache; a later build does', async (t) => {
+  const p = await standardProject(t);
+  await buildJson(p.dir);
+  p.write('src/api/handler.py', 'A = 2\n'); // the old api result is now one no build uses
+  const holder = await holdLockShared(t, p.path('.juni', 'lock'));
+  const env = { JUNI_CACHE_MAX_SIZE: '1' };
+  const beside = await buildJson(p.dir, [], env);
+  assert.equal(beside.run.code, 0, beside.run.stderr);
+  const pruned = (r: JsonReport): boolean =>
+    (r as JsonReport & Warnings).warnings.some((w) => w.code === 'cache-pruned');
+  assert.equal(pruned(beside.report), false, 'nothing is removed under a running build');
+  holder.kill('SIGKILL');
+  await new Promise((resolve) => holder.once('exit', resolve));
+  const alone = await buildJson(p.dir, [], env);
+  assert.equal(alone.run.code, 0, alone.run.stderr);
+  assert.equal(pruned(alone.report), true, alone.run.stderr);
+});
+
+test('with JUNI_CACHE_WAIT=0 a held database is still named before the build gives up', async (t) => {
+  const p = await standardProject(t);
+  await buildJson(p.dir);
+  await holdDatabase(t, p.path('.juni', 'cache.db'));
+  const run = await juni(['build'], { cwd: p.dir, env: { JUNI_CACHE_WAIT: '0' } });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stdout, /waiting for the cache at .*cache\.db, which another process holds/);
+  assert.doesNotMatch(run.stderr, /internal error/);
 });

@@ -8,9 +8,12 @@ import { cachePaths } from './location.js';
 /** Artifacts are written to `tmp/` first and renamed into place, so none is ever half there. */
 export class ArtifactStore {
   readonly root: string;
+  /** The cache folder the store lives in. */
+  readonly cacheDir: string;
   readonly #tmp: string;
 
   constructor(cacheDir: string) {
+    this.cacheDir = cacheDir;
     this.root = cachePaths(cacheDir).artifacts;
     // One temp folder per process: a crashed run's leftovers are found by their dead pid.
     this.#tmp = path.join(cacheDir, 'tmp', `${process.pid}-${randomBytes(4).toString('hex')}`);

@@ -2,7 +2,7 @@
 // shared for its whole run, `juni clean` and `juni cache prune` (and healing a damaged database)
 // hold it exclusively, so nothing is removed from under a build. Leaves what they do to others.
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeFolder } from '../fs/make-folder.js';
@@ -40,12 +40,13 @@ export async function lockShared(cacheDir: string, wait: LockWait): Promise<Lock
     const held = tryLock(file, 'BEGIN', 0);
     if (held) return { ok: true, lock: held };
     const waited = performance.now() - started;
-    if (waited >= wait.waitMs || wait.signal?.aborted)
-      return { ok: false, holders: lockHolders([file]), waitedMs: waited };
-    if (!told && waited >= SAY_WAITING_AFTER_MS) {
+    const givingUp = waited >= wait.waitMs || wait.signal?.aborted === true;
+    // Said before giving up too, so a short JUNI_CACHE_WAIT still names what was waited for.
+    if (!told && (givingUp || waited >= SAY_WAITING_AFTER_MS)) {
       told = true;
       wait.onWait(lockHolders([file]));
     }
+    if (givingUp) return { ok: false, holders: lockHolders([file]), waitedMs: waited };
     await sleep(Math.min(100, wait.waitMs - waited));
   }
 }
@@ -75,9 +76,8 @@ export function lockExclusive(cacheDir: string, wait: LockWait): LockOutcome {
  * a file no longer there guards nothing), so the caller tries again.
  */
 function tryLock(file: string, begin: 'BEGIN' | 'BEGIN EXCLUSIVE', timeoutMs: number): CacheLock | undefined {
-  const dir = path.dirname(file);
-  makeFolder(dir);
-  const before = statSync(file, { throwIfNoEntry: false })?.ino;
+  const before = createLockFile(file);
+  if (before === undefined) return undefined;
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { timeout: timeoutMs });
@@ -86,12 +86,19 @@ function tryLock(file: string, begin: 'BEGIN' | 'BEGIN EXCLUSIVE', timeoutMs: nu
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (error) {
     db?.close();
-    // Removed under it (by clean): the file, or the folder when there was no file yet.
-    const vanished = before === undefined ? !existsSync(dir) : !sameFile(file, before);
-    if (databaseProblem(error) === 'busy' || vanished) return undefined;
+    const problem = databaseProblem(error);
+    // Removed under it (by clean): try again on the new file.
+    if (problem === 'busy' || !sameFile(file, before)) return undefined;
+    // The file holds no data, only the lock: one that is not SQLite's is replaced. Only that
+    // same file, so a lock another process made meanwhile stays.
+    if (problem === 'damaged') {
+      rmSync(`${file}-journal`, { force: true });
+      if (sameFile(file, before)) rmSync(file, { force: true });
+      return undefined;
+    }
     throw error;
   }
-  if (before === undefined || !sameFile(file, before)) {
+  if (!sameFile(file, before)) {
     db.exec('ROLLBACK');
     db.close();
     return undefined;
@@ -104,6 +111,21 @@ function tryLock(file: string, begin: 'BEGIN' | 'BEGIN EXCLUSIVE', timeoutMs: nu
       held.close();
     },
   };
+}
+
+/**
+ * Makes the lock file if it is missing and returns its inode, the one a lock taken next must
+ * still be on; undefined when clean removed the folder meanwhile.
+ */
+function createLockFile(file: string): number | undefined {
+  makeFolder(path.dirname(file));
+  try {
+    closeSync(openSync(file, 'a'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return statSync(file, { throwIfNoEntry: false })?.ino;
 }
 
 function sameFile(file: string, ino: number | undefined): boolean {

@@ -15,6 +15,7 @@ export const CACHE_ENTRIES = [
   'cache.db-wal',
   'cache.db-shm',
   'cache.db-journal',
+  'cache.db.suspect',
   'artifacts',
   'tmp',
   'manifests',

@@ -1,6 +1,6 @@
 // Owns telling a damaged or busy cache database from a bug, and moving a damaged one aside (kept
 // for inspection, never deleted). Leaves deciding when to heal to open-cache.ts.
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cachePaths } from './location.js';
 
 /** `damaged`: not a database, or one SQLite or juni cannot trust. `busy`: another process holds its lock. */
@@ -10,7 +10,8 @@ export type DatabaseProblem = 'damaged' | 'busy';
 export function databaseProblem(error: unknown): DatabaseProblem | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string') return undefined;
-  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code) || code === 'JUNI_CACHE_SHAPE') return 'damaged';
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code) || code === 'JUNI_CACHE_SHAPE' || code === 'JUNI_CACHE_INTEGRITY')
+    return 'damaged';
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'busy';
   return undefined;
 }
@@ -30,7 +31,21 @@ export function moveDamagedDatabase(cacheDir: string, now: Date = new Date()): s
   for (const suffix of [...SUFFIXES].reverse()) {
     if (existsSync(database + suffix)) renameSync(database + suffix, aside + suffix);
   }
+  rmSync(cachePaths(cacheDir).suspect, { force: true });
   return aside;
+}
+
+/**
+ * Records that a query met damage in cache.db after it was opened (opening reads only the first
+ * page of each table): the next open checks the whole file and heals it (database.ts). Best
+ * effort: a marker that cannot be written leaves the damage to be met, and marked, again.
+ */
+export function markDatabaseSuspect(cacheDir: string): void {
+  try {
+    writeFileSync(cachePaths(cacheDir).suspect, '');
+  } catch {
+    // The cache folder is gone (clean) or not writable: nothing left to heal, or nothing healable.
+  }
 }
 
 /** Whether a name in the cache folder is a database moved aside by moveDamagedDatabase. */

@@ -2,7 +2,7 @@
 // refusing a file that is not the database juni made. Leaves the meaning of each table to
 // stat-cache.ts, results.ts and run-history.ts, and what to do with a damaged file to open-cache.ts.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cachePaths } from './location.js';
 
 export type CacheDatabase = Database.Database;
@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS run_nodes (
 ) WITHOUT ROWID;
 `;
 
+/** A cache.db that a build found damaged past its first pages and that fails SQLite's integrity check. */
+export class DatabaseIntegrityError extends Error {
+  readonly code = 'JUNI_CACHE_INTEGRITY';
+}
+
 /** A cache.db that opens, but whose tables are not those its version promises. */
 export class DatabaseShapeError extends Error {
   readonly code = 'JUNI_CACHE_SHAPE';
@@ -55,8 +60,9 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens (creating if needed) `<cacheDir>/cache.db`. Safe with several processes at once. Throws
- * SQLite's SQLITE_NOTADB/SQLITE_CORRUPT or a DatabaseShapeError for a file that is not a sound
- * juni database (see database-problem.ts), SQLITE_BUSY when another process holds its write lock.
+ * SQLite's SQLITE_NOTADB/SQLITE_CORRUPT, a DatabaseShapeError or a DatabaseIntegrityError for a
+ * file that is not a sound juni database (see database-problem.ts), SQLITE_BUSY when another
+ * process holds its write lock.
  */
 export function openCacheDatabase(cacheDir: string, options: OpenDatabaseOptions = {}): CacheDatabase {
   mkdirSync(cacheDir, { recursive: true });
@@ -67,6 +73,7 @@ export function openCacheDatabase(cacheDir: string, options: OpenDatabaseOptions
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version !== SCHEMA_VERSION) migrate(db, version);
     checkShape(db);
+    checkIfSuspect(db, cachePaths(cacheDir).suspect);
     return db;
   } catch (error) {
     db.close();
@@ -90,21 +97,46 @@ function migrate(db: CacheDatabase, version: number): void {
  * The tables must have the columns SCHEMA gives them, and each must be readable: a file damaged
  * past its first page, or hand-edited, fails here, before a build trusts any of it. Reading one
  * row of each table touches its root page; a full integrity check would read the whole file at
- * every build (15 ms for 20 MB), so damage deeper in is left to the query that meets it.
+ * every build (15 ms for 20 MB), so damage deeper in is left to the query that meets it, which
+ * marks the file for a whole check at the next open (checkIfSuspect).
  */
 function checkShape(db: CacheDatabase): void {
+  for (const [table, want] of referenceShape()) {
+    if (JSON.stringify(db.pragma(`table_info(${table})`)) !== want)
+      throw new DatabaseShapeError(`the table ${table} is not the one this juni made`);
+    db.prepare(`SELECT * FROM ${table} LIMIT 1`).get();
+  }
+}
+
+/**
+ * Each table of SCHEMA and its `table_info`, as SQLite reports them. Worked out once per process
+ * (a `:memory:` database running the whole schema) and never changed: it depends on SCHEMA only.
+ */
+const referenceShape = once((): ReadonlyMap<string, string> => {
   const reference = new Database(':memory:');
   try {
     reference.exec(SCHEMA);
-    for (const table of tableNames(reference)) {
-      const want = JSON.stringify(reference.pragma(`table_info(${table})`));
-      if (JSON.stringify(db.pragma(`table_info(${table})`)) !== want)
-        throw new DatabaseShapeError(`the table ${table} is not the one this juni made`);
-      db.prepare(`SELECT * FROM ${table} LIMIT 1`).get();
-    }
+    return new Map(tableNames(reference).map((t) => [t, JSON.stringify(reference.pragma(`table_info(${t})`))]));
   } finally {
     reference.close();
   }
+});
+
+function once<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
+
+/**
+ * A whole-file check, only after a build met damage deeper than checkShape reads (the marker
+ * markDatabaseSuspect leaves): otherwise the same query fails at every build. Passing clears it.
+ */
+function checkIfSuspect(db: CacheDatabase, marker: string): void {
+  if (!existsSync(marker)) return;
+  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+  const first = rows[0]?.integrity_check;
+  if (first !== 'ok') throw new DatabaseIntegrityError(`integrity check failed: ${first ?? 'no answer'}`);
+  rmSync(marker, { force: true });
 }
 
 function tableNames(db: CacheDatabase): string[] {

@@ -7,9 +7,11 @@ export function cacheDirOf(manifestDir: string, env: NodeJS.ProcessEnv = process
 }
 
 /** The cache folder's database, artifact store, and the lock builds share and clean takes (cache-lock.ts). */
-export function cachePaths(cacheDir: string): { database: string; artifacts: string; lock: string } {
+export function cachePaths(cacheDir: string): { database: string; suspect: string; artifacts: string; lock: string } {
   return {
     database: path.join(cacheDir, 'cache.db'),
+    // Left by a build that met damage past what opening reads; the next open checks the whole file.
+    suspect: path.join(cacheDir, 'cache.db.suspect'),
     artifacts: path.join(cacheDir, 'artifacts'),
     lock: path.join(cacheDir, 'lock'),
   };

@@ -11,7 +11,7 @@ import { openCacheDatabase, type CacheDatabase } from './database.js';
 import { databaseProblem, moveDamagedDatabase } from './database-problem.js';
 import { lockHolders, type LockHolder } from './lock-holders.js';
 import { cachePaths } from './location.js';
-import { SAY_WAITING_AFTER_MS } from './wait-bound.js';
+import { inBuildWriteWaitMs, SAY_WAITING_AFTER_MS } from './wait-bound.js';
 
 /** Why the cache could not be used in time: `database` another process's write, `upkeep` a clean or prune, `builds` running builds. */
 export interface CacheBusy {
@@ -99,7 +99,8 @@ type Opened =
 /**
  * Opens the database once its write lock is free: SQLite's own wait blocks the whole process and
  * says nothing, so the waiting happens here, in steps, and is named after a second. Later writes
- * wait up to the same bound inside SQLite (another build's writes last milliseconds).
+ * wait inside SQLite, which blocks the event loop (Ctrl-C included), so for at most 30 s
+ * (wait-bound.ts): another build's writes last milliseconds.
  */
 async function openWhenWritable(cacheDir: string, options: CacheWaitOptions): Promise<Opened> {
   const file = cachePaths(cacheDir).database;
@@ -111,7 +112,7 @@ async function openWhenWritable(cacheDir: string, options: CacheWaitOptions): Pr
       db = openCacheDatabase(cacheDir, { timeoutMs: 0 });
       db.exec('BEGIN IMMEDIATE');
       db.exec('ROLLBACK');
-      db.pragma(`busy_timeout = ${options.waitMs}`);
+      db.pragma(`busy_timeout = ${inBuildWriteWaitMs(options.waitMs)}`);
       return { ok: true, db };
     } catch (error) {
       db?.close();
@@ -121,12 +122,13 @@ async function openWhenWritable(cacheDir: string, options: CacheWaitOptions): Pr
     }
     const waited = performance.now() - started;
     const holders = (): LockHolder[] => lockHolders([file, `${file}-wal`, `${file}-shm`]);
-    if (waited >= options.waitMs || options.signal?.aborted)
-      return busy(file, 'database', { holders: holders(), waitedMs: waited });
-    if (!told && waited >= SAY_WAITING_AFTER_MS) {
+    const givingUp = waited >= options.waitMs || options.signal?.aborted === true;
+    // Said before giving up too, so a short JUNI_CACHE_WAIT still names what was waited for.
+    if (!told && (givingUp || waited >= SAY_WAITING_AFTER_MS)) {
       told = true;
       options.onWait({ file, heldBy: 'database', holders: holders() });
     }
+    if (givingUp) return busy(file, 'database', { holders: holders(), waitedMs: waited });
     await sleep(Math.min(100, options.waitMs - waited));
   }
 }
@@ -141,7 +143,10 @@ function healDatabase(cacheDir: string, error: unknown): HealedCache | undefined
     openCacheDatabase(cacheDir, { timeoutMs: 0 }).close();
     return undefined;
   } catch (again) {
-    if (databaseProblem(again) !== 'damaged') throw again;
+    const problem = databaseProblem(again);
+    // Busy: another build healed it and is writing; the caller's next open waits for it.
+    if (problem === 'busy') return undefined;
+    if (problem !== 'damaged') throw again;
   }
   const artifacts = cachePaths(cacheDir).artifacts;
   // Renamed first, so a crash while removing leaves no half store under the real name (and the

@@ -36,3 +36,10 @@ test('a known type with a wrong shape is refused', () => {
   ];
   for (const output of wrong) assert.equal(parseNodeOutput(JSON.stringify(output)), undefined, JSON.stringify(output));
 });
+
+test('a tree path with a backslash is a POSIX name and reads back; escapes are still refused', () => {
+  const named = { ...tree, files: [{ ...file, path: 'pkg/odd\\name.py' }] };
+  assert.deepEqual(parseNodeOutput(JSON.stringify(named)), named);
+  for (const path of ['pkg/../../x.py', '..', 'a/./b', 'a//b', 'nul\0.py'])
+    assert.equal(parseNodeOutput(JSON.stringify({ ...tree, files: [{ ...file, path }] })), undefined, path);
+});

@@ -10,9 +10,12 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 /** Artifacts are named by it: anything but a sha256 could name a file outside the store. */
 const isSha256 = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 
-/** A relative, '/'-separated path that stays inside its tree when joined to the tree's folder. */
+/**
+ * A relative, '/'-separated path that stays inside its tree when joined to the tree's folder. A
+ * backslash is an ordinary character of a POSIX name (pip can install such a file), not a separator.
+ */
 function isTreePath(v: unknown): v is string {
-  if (typeof v !== 'string' || v === '' || v.startsWith('/') || v.includes('\\') || v.includes('\0')) return false;
+  if (typeof v !== 'string' || v === '' || v.startsWith('/') || v.includes('\0')) return false;
   return v.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 

@@ -49,6 +49,28 @@ export async function pruneCacheDir(
   );
 }
 
+/**
+ * After a build, once it has let go of its own shared lock: evicts over the limits only if no
+ * other build uses the cache right now (prune removes artifacts a build may be reading), without
+ * waiting. Undefined when it did not run this time; a later build prunes.
+ */
+export function pruneIfIdle(cacheDir: string, options: PruneOptions): UpkeepOutcome<PruneResult> | undefined {
+  const held = lockExclusive(cacheDir, { waitMs: 0, onWait: () => undefined });
+  if (!held.ok) return undefined;
+  const paths = cachePaths(cacheDir);
+  let db: CacheDatabase | undefined;
+  try {
+    db = openCacheDatabase(cacheDir, { timeoutMs: 0 });
+    return { ok: true, value: pruneCache(db, paths.artifacts, options) };
+  } catch (error) {
+    const problem = problemOf(error, cacheDir);
+    return problem.reason === 'cache-busy' ? undefined : { ok: false, ...problem };
+  } finally {
+    db?.close();
+    held.lock.release();
+  }
+}
+
 /** Runs `work` holding the cache exclusively: no build runs meanwhile, and none starts. */
 export async function withUpkeepLock<T>(
   cacheDir: string,

@@ -17,3 +17,14 @@ export function cacheWaitMs(env: NodeJS.ProcessEnv): number {
   const value = env.JUNI_CACHE_WAIT;
   return value !== undefined && isCacheWait(value) ? Math.round(Number(value) * 1000) : DEFAULT_CACHE_WAIT_MS;
 }
+
+/**
+ * How long one write waits for another process's inside a build. SQLite waits in place, blocking
+ * the event loop (Ctrl-C cannot run), so this stays short whatever JUNI_CACHE_WAIT says.
+ */
+export const IN_BUILD_WRITE_WAIT_MS = 30_000;
+
+/** The busy timeout of a build's database: JUNI_CACHE_WAIT, capped at IN_BUILD_WRITE_WAIT_MS. */
+export function inBuildWriteWaitMs(waitMs: number): number {
+  return Math.min(waitMs, IN_BUILD_WRITE_WAIT_MS);
+}

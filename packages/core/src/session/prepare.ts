@@ -3,7 +3,7 @@
 import type { ArtifactStore } from '../cache/artifacts.js';
 import type { CacheDatabase } from '../cache/database.js';
 import { cacheDirOf } from '../cache/location.js';
-import { unusableDatabase } from '../cache/database-problem.js';
+import { databaseProblem, markDatabaseSuspect, unusableDatabase } from '../cache/database-problem.js';
 import { openCacheForBuild, type CacheBusy } from '../cache/open-cache.js';
 import { cacheWaitMs } from '../cache/wait-bound.js';
 import { StatCache } from '../cache/stat-cache.js';
@@ -83,7 +83,20 @@ export function withExecutor(manifest: Manifest, executor: ExecutorKind | undefi
   return { ...manifest, functions: manifest.functions.map(entry), layers: manifest.layers.map(entry) };
 }
 
+/**
+ * Opens the cache and plans. Damage that planning meets deeper in cache.db than opening reads is
+ * marked, and planning runs once more at once: that open checks the whole file and moves it aside.
+ */
 export async function preparePlan(options: PrepareOptions): Promise<PrepareResult> {
+  try {
+    return await prepareOnce(options);
+  } catch (error) {
+    if (databaseProblem(error) !== 'damaged') throw error;
+    return prepareOnce(options);
+  }
+}
+
+async function prepareOnce(options: PrepareOptions): Promise<PrepareResult> {
   const env = options.env ?? process.env;
   const manifest = options.manifest;
   const emit = options.onEvent ?? (() => undefined);
@@ -99,10 +112,17 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
   const opened = await openCache(cacheDir, { env, emit, signal: options.signal });
   if (!opened.ok) return opened;
   const { db, artifacts, lock } = opened;
+  // Each step runs even if the one before throws: a lock left held would keep clean out.
   const close = (): void => {
-    artifacts.close();
-    db.close();
-    lock.release();
+    try {
+      artifacts.close();
+    } finally {
+      try {
+        db.close();
+      } finally {
+        lock.release();
+      }
+    }
   };
   try {
     const stats = new StatCache(db);
@@ -156,6 +176,7 @@ export async function preparePlan(options: PrepareOptions): Promise<PrepareResul
       },
     };
   } catch (error) {
+    if (databaseProblem(error) === 'damaged') markDatabaseSuspect(cacheDir);
     close();
     if (error instanceof InputProblemError) return { ok: false, reason: 'input-problem', problem: error.problem };
     // A file the manifest named was deleted after it was validated: not a bug, a race with an edit.

@@ -1,14 +1,15 @@
 // Owns one `juni build`, as a short recipe: plan, find what is needed, run the nodes through the
 // cache, report, place and clean zips, record the run. Leaves each step to its module.
 import os from 'node:os';
-import { databaseProblem } from '../cache/database-problem.js';
+import { databaseProblem, markDatabaseSuspect } from '../cache/database-problem.js';
 import { cachePaths } from '../cache/location.js';
 import { PlacedZips } from '../cache/placed-zips.js';
-import { DEFAULT_MAX_CACHE_BYTES, pruneCache } from '../cache/prune.js';
+import { DEFAULT_MAX_CACHE_BYTES } from '../cache/prune.js';
+import { pruneIfIdle } from '../cache/upkeep.js';
 import type { RemoteMode } from '../cache/remote/config.js';
 import { ResultStore } from '../cache/results.js';
 import { parseSize } from '../cache/size.js';
-import { cacheWaitMs } from '../cache/wait-bound.js';
+import { cacheWaitMs, inBuildWriteWaitMs } from '../cache/wait-bound.js';
 import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local.js';
@@ -28,7 +29,7 @@ import { openBuildCache } from './build-cache.js';
 import { finishOutput } from './finish-output.js';
 import { removeLeftoverContainers } from './leftover-containers.js';
 import { OutputFolder } from './output-folder.js';
-import { cacheDirFor, preparePlan, withExecutor, type PrepareFailure, type Prepared } from './prepare.js';
+import { preparePlan, withExecutor, type PrepareFailure, type Prepared } from './prepare.js';
 
 export interface BuildOptions {
   manifest: Manifest;
@@ -73,6 +74,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const prepared = await preparePlan({ ...options, manifest, onEvent: emit });
   if (!prepared.ok) return prepared;
   const session = prepared.prepared;
+  let report: BuildReport;
   try {
     const { db, plan, artifacts, stats } = session;
     await removeLeftoverContainers(plan, options.docker, emit);
@@ -114,35 +116,57 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const runs = await runNodes(ctx, options.concurrency ?? os.availableParallelism()).finally(() =>
       ctx.compressor.close(),
     );
-    const report = redactDeep(makeReport(plan, runs, performance.now() - started));
+    report = redactDeep(makeReport(plan, runs, performance.now() - started));
     await finishOutput(ctx.output, report, { skipClean: options.skipClean ?? false, emit });
     stats.flush();
     await cache.flush();
-    upkeep(session, report, env, emit);
-    report.warnings = events.warnings;
-    return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
+    // For `juni why`.
+    recordRun(db, session.manifest.file, report);
   } catch (error) {
+    const cacheDir = session.artifacts.cacheDir;
+    const problem = databaseProblem(error);
+    if (problem === 'damaged') {
+      // Met past what opening reads: the next build checks the whole file and moves it aside.
+      markDatabaseSuspect(cacheDir);
+      return { ok: false, reason: 'cache-unusable', dir: cacheDir, ...DAMAGED_MID_BUILD };
+    }
     // Another process took the database's write lock mid-build and kept it past the bound.
-    if (databaseProblem(error) !== 'busy') throw error;
-    const file = cachePaths(options.cacheDir ?? cacheDirFor(manifest, env)).database;
-    return { ok: false, reason: 'cache-busy', file, heldBy: 'database', holders: [], waitedMs: cacheWaitMs(env) };
+    if (problem !== 'busy') throw error;
+    const file = cachePaths(cacheDir).database;
+    const waitedMs = inBuildWriteWaitMs(cacheWaitMs(env));
+    return { ok: false, reason: 'cache-busy', file, heldBy: 'database', holders: [], waitedMs };
   } finally {
     session.close();
   }
+  // After close: pruning needs the exclusive lock, which this build's own shared lock would block.
+  pruneAfterBuild(session, env, emit);
+  report.warnings = events.warnings;
+  return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
 }
 
-/** Records the run (for `juni why`) and keeps the cache under its size cap. */
-function upkeep(session: Prepared, report: BuildReport, env: NodeJS.ProcessEnv, emit: (e: BuildEvent) => void): void {
-  recordRun(session.db, session.manifest.file, report);
+const DAMAGED_MID_BUILD = {
+  message: 'the cache database is damaged; the next build checks it and moves it aside',
+  hint: 'build again',
+};
+
+/**
+ * Keeps the cache under its size cap, when no other build is using it (prune removes artifacts
+ * a build may be reading); otherwise a later build does it.
+ */
+function pruneAfterBuild(session: Prepared, env: NodeJS.ProcessEnv, emit: (e: BuildEvent) => void): void {
   const maxBytes =
     (env.JUNI_CACHE_MAX_SIZE === undefined ? undefined : parseSize(env.JUNI_CACHE_MAX_SIZE)) ?? DEFAULT_MAX_CACHE_BYTES;
   const keep = new Set(session.plan.nodes.map((p) => p.key));
-  const pruned = pruneCache(session.db, session.artifacts.root, { maxBytes, keep });
-  if (pruned.removedResults > 0) {
+  const cacheDir = session.artifacts.cacheDir;
+  const pruned = pruneIfIdle(cacheDir, { maxBytes, keep });
+  // Damage met while pruning: marked for the next build to heal; this build's output is done.
+  if (pruned?.ok === false && pruned.reason === 'cache-damaged') markDatabaseSuspect(cacheDir);
+  const removed = pruned?.ok ? (pruned.value?.removedResults ?? 0) : 0;
+  if (removed > 0) {
     emit({
       type: 'warning',
       code: 'cache-pruned',
-      message: `cache over its size cap: evicted ${pruned.removedResults} least recently used results (JUNI_CACHE_MAX_SIZE)`,
+      message: `cache over its size cap: evicted ${removed} least recently used results (JUNI_CACHE_MAX_SIZE)`,
     });
   }
 }
