@@ -38,6 +38,16 @@ interface Row {
 }
 
 /** Sizes count each artifact once, however many results share it (equal zips are one file). */
+/** What the stored artifacts take, each counted once: one query, to decide whether to prune at all. */
+export function storedBytes(db: CacheDatabase): number {
+  const row = db
+    .prepare<[], { bytes: number | null }>(
+      'SELECT SUM(size_bytes) AS bytes FROM (SELECT MAX(size_bytes) AS size_bytes FROM results GROUP BY artifact)',
+    )
+    .get();
+  return row?.bytes ?? 0;
+}
+
 export function cacheStats(db: CacheDatabase): CacheStats {
   const rows = db.prepare<[], Row>('SELECT key, kind, artifact, size_bytes, last_used_at FROM results').all();
   const seen = new Set<string>();

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { databaseProblem, markDatabaseSuspect } from '../cache/database-problem.js';
 import { cachePaths } from '../cache/location.js';
 import { PlacedZips } from '../cache/placed-zips.js';
-import { DEFAULT_MAX_CACHE_BYTES } from '../cache/prune.js';
+import { DEFAULT_MAX_CACHE_BYTES, storedBytes } from '../cache/prune.js';
 import { pruneIfIdle } from '../cache/upkeep.js';
 import type { RemoteMode } from '../cache/remote/config.js';
 import { ResultStore } from '../cache/results.js';
@@ -75,6 +75,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   if (!prepared.ok) return prepared;
   const session = prepared.prepared;
   let report: BuildReport;
+  let overCap = false;
   try {
     const { db, plan, artifacts, stats } = session;
     await removeLeftoverContainers(plan, options.docker, emit);
@@ -122,6 +123,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     await cache.flush();
     // For `juni why`.
     recordRun(db, session.manifest.file, report);
+    // Asked now, on the open database: most builds are under the cap and need no second open.
+    overCap = storedBytes(db) > maxCacheBytes(env);
   } catch (error) {
     const cacheDir = session.artifacts.cacheDir;
     const problem = databaseProblem(error);
@@ -139,9 +142,15 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     session.close();
   }
   // After close: pruning needs the exclusive lock, which this build's own shared lock would block.
-  pruneAfterBuild(session, env, emit);
+  if (overCap) pruneAfterBuild(session, env, emit);
   report.warnings = events.warnings;
   return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
+}
+
+function maxCacheBytes(env: NodeJS.ProcessEnv): number {
+  return (
+    (env.JUNI_CACHE_MAX_SIZE === undefined ? undefined : parseSize(env.JUNI_CACHE_MAX_SIZE)) ?? DEFAULT_MAX_CACHE_BYTES
+  );
 }
 
 const DAMAGED_MID_BUILD = {
@@ -154,8 +163,7 @@ const DAMAGED_MID_BUILD = {
  * a build may be reading); otherwise a later build does it.
  */
 function pruneAfterBuild(session: Prepared, env: NodeJS.ProcessEnv, emit: (e: BuildEvent) => void): void {
-  const maxBytes =
-    (env.JUNI_CACHE_MAX_SIZE === undefined ? undefined : parseSize(env.JUNI_CACHE_MAX_SIZE)) ?? DEFAULT_MAX_CACHE_BYTES;
+  const maxBytes = maxCacheBytes(env);
   const keep = new Set(session.plan.nodes.map((p) => p.key));
   const cacheDir = session.artifacts.cacheDir;
   const pruned = pruneIfIdle(cacheDir, { maxBytes, keep });
