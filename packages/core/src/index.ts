@@ -49,7 +49,7 @@ export { describeGraph, type GraphDescription } from './graph/describe.js';
 export { DEFAULT_MAX_CACHE_BYTES, type CacheStats, type PruneResult } from './cache/prune.js';
 export { inspectCache, pruneCacheDir, type CacheProblem, type UpkeepOutcome } from './cache/upkeep.js';
 export type { CacheBusy } from './cache/open-cache.js';
-export type { LockHolder } from './cache/lock-holders.js';
+export { holdersWords, type LockHolder } from './cache/lock-holders.js';
 export { cacheWaitMs } from './cache/wait-bound.js';
 export { cleanCache, type CleanResult } from './cache/clean.js';
 export { parseSize } from './cache/size.js';

@@ -4,6 +4,7 @@ import {
   cacheDirFor,
   cacheWaitMs,
   cleanCache,
+  holdersWords,
   inspectCache,
   pruneCacheDir,
   type CacheProblem,
@@ -11,7 +12,7 @@ import {
 } from '@juni/core';
 import type { CacheArgs, CleanArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { describeCacheProblem, holderWords } from '../render/cache-words.js';
+import { describeCacheProblem } from '../render/cache-words.js';
 import { formatBytes } from '../render/format.js';
 import { loadForBuild, usageError } from './load.js';
 
@@ -22,7 +23,7 @@ function upkeepWait(io: Io, cacheDir: string): { waitMs: number; onWait: (holder
     waitMs,
     onWait: (holders) =>
       io.stderr(
-        `juni: waiting for the builds using the cache at ${cacheDir}${holderWords(holders)} to finish` +
+        `juni: waiting for the builds using the cache at ${cacheDir}${holdersWords(holders)} to finish` +
           ` (at most ${Math.round(waitMs / 1000)} s, JUNI_CACHE_WAIT)`,
       ),
   };

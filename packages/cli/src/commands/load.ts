@@ -135,8 +135,10 @@ export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, fail
       break;
     case 'cache-busy': {
       // Not a usage error (exit 1): the same command works once the other process is done.
+      // Met at the start (nothing built) or while recording the run (zips placed): the message says
+      // only what is known.
       const { message, hint } = describeCacheProblem(failure);
-      usageError(args, io, `${message}; nothing was built`, hint);
+      usageError(args, io, message, hint);
       break;
     }
     case 'unsafe-paths': {

@@ -1,12 +1,6 @@
 // Owns the words for a cache juni could not use: held by another process, damaged, or refused by
 // the machine; and for waiting on builds. Leaves finding these to @juni/core.
-import { unreachable, type CacheProblem, type LockHolder } from '@juni/core';
-
-/** ` (pid 12: node hold.mjs)`, or nothing when the holders cannot be known. */
-export function holderWords(holders: readonly LockHolder[]): string {
-  if (holders.length === 0) return '';
-  return ` (${holders.map((h) => `pid ${h.pid}${h.command ? `: ${h.command}` : ''}`).join(', ')})`;
-}
+import { holdersWords, unreachable, type CacheProblem } from '@juni/core';
 
 export function describeCacheProblem(p: CacheProblem): { message: string; hint: string } {
   switch (p.reason) {
@@ -16,17 +10,17 @@ export function describeCacheProblem(p: CacheProblem): { message: string; hint: 
       switch (p.heldBy) {
         case 'database':
           return {
-            message: `the cache at ${p.file} is locked by another process${holderWords(p.holders)}; ${after}`,
+            message: `the cache at ${p.file} is locked by another process${holdersWords(p.holders)}; ${after}`,
             hint: `if that is juni, let it finish; otherwise end it, or build with another cache (JUNI_CACHE_DIR). ${raise}`,
           };
         case 'upkeep':
           return {
-            message: `juni clean or juni cache prune is still working on the cache${holderWords(p.holders)}; ${after}`,
+            message: `juni clean or juni cache prune is still working on the cache${holdersWords(p.holders)}; ${after}`,
             hint: `run the build again when it has finished. ${raise}`,
           };
         case 'builds':
           return {
-            message: `builds are still using the cache${holderWords(p.holders)}; ${after}`,
+            message: `builds are still using the cache${holdersWords(p.holders)}; ${after}`,
             hint: `run it again when they have finished. ${raise}`,
           };
         default:

@@ -39,3 +39,9 @@ function commandOf(pid: number): string {
     return '';
   }
 }
+
+/** ` (pid 12: node hold.mjs, pid 13)`, or nothing when the holders cannot be known. */
+export function holdersWords(holders: readonly LockHolder[]): string {
+  if (holders.length === 0) return '';
+  return ` (${holders.map((h) => `pid ${h.pid}${h.command ? `: ${h.command}` : ''}`).join(', ')})`;
+}

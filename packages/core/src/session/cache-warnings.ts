@@ -1,6 +1,6 @@
 // Owns the sentences a build says about its cache while it runs: waiting for another process, and
 // a damaged database moved aside. Leaves failures (data, worded by the CLI) to prepare.ts.
-import type { LockHolder } from '../cache/lock-holders.js';
+import { holdersWords } from '../cache/lock-holders.js';
 import type { CacheBusy, HealedCache } from '../cache/open-cache.js';
 
 export function waitingMessage(wait: Omit<CacheBusy, 'reason' | 'waitedMs'>, waitMs: number): string {
@@ -23,10 +23,4 @@ export function healedMessage(healed: HealedCache): string {
     `the cache database was damaged (${healed.cause}); moved it aside to ${healed.movedTo} ` +
     'and building without the cache (its stored results and artifacts are not trusted)'
   );
-}
-
-/** ` (pid 12: node hold.mjs, pid 13)`, or nothing when the holders cannot be known. */
-export function holdersWords(holders: readonly LockHolder[]): string {
-  if (holders.length === 0) return '';
-  return ` (${holders.map((h) => `pid ${h.pid}${h.command ? `: ${h.command}` : ''}`).join(', ')})`;
 }
