@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { lookupPath } from '../fs/path-kind.js';
 import { fileURLToPath } from 'node:url';
 import type { Manifest } from './types.js';
 import type { CheckedKind, CheckedPaths } from './validate.js';
@@ -89,13 +90,11 @@ function memoKey(source: string): string {
 }
 
 /** A FIFO or device that replaced a checked file is 'other': it matches nothing, so the manifest is checked again. */
+/** What the memo's checks need to know of a path (fs/path-kind.ts asks). */
 function kindOf(p: string): 'file' | 'dir' | 'other' | 'absent' {
-  try {
-    const s = statSync(p);
-    return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
-  } catch {
-    return 'absent';
-  }
+  const found = lookupPath(p);
+  if (!found.ok) return 'absent';
+  return found.kind === 'file' || found.kind === 'dir' ? found.kind : 'other';
 }
 
 function isDir(p: string): boolean {
