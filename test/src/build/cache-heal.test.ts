@@ -274,3 +274,32 @@ test('with JUNI_CACHE_WAIT=0 a held database is still named before the build giv
   assert.match(run.stdout, /waiting for the cache at .*cache\.db, which another process holds/);
   assert.doesNotMatch(run.stderr, /internal error/);
 });
+
+test('--dry-run and juni why only report a damaged database; the next build moves it aside', async (t) => {
+  const p = await standardProject(t);
+  const pip = new PipRuns(t);
+  await buildJson(p.dir, [], pip.env());
+  const db = p.path('.juni', 'cache.db');
+  rmSync(`${db}-wal`, { force: true });
+  rmSync(`${db}-shm`, { force: true });
+  damages.zeroed!(db);
+  const artifactsBefore = readdirSync(p.path('.juni', 'artifacts')).sort();
+  for (const args of [
+    ['build', '--dry-run'],
+    ['why', 'api'],
+  ]) {
+    const run = await juni(args, { cwd: p.dir });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /its database is damaged/);
+    assert.match(run.stderr, /hint: juni build moves it aside/);
+  }
+  assert.deepEqual(
+    readdirSync(p.path('.juni')).filter((f) => f.startsWith('cache.db.damaged-')),
+    [],
+    'nothing was moved aside',
+  );
+  assert.deepEqual(readdirSync(p.path('.juni', 'artifacts')).sort(), artifactsBefore, 'no artifact was removed');
+  const healed = await buildJson(p.dir, [], pip.env());
+  assert.equal(healed.run.code, 0, healed.run.stderr);
+  assert.match(healed.run.stderr, /moved it aside/);
+});

@@ -35,6 +35,11 @@ export interface CacheWaitOptions {
   /** Told once when a wait becomes noticeable: what is waited on, and who holds it. */
   onWait: (wait: Omit<CacheBusy, 'reason' | 'waitedMs'>) => void;
   signal?: AbortSignal | undefined;
+  /**
+   * Whether a damaged database is moved aside (default). `--dry-run` and `juni why` only read:
+   * they are told (the damage is thrown) and leave the healing to the next build.
+   */
+  heal?: boolean | undefined;
 }
 
 export type OpenedCache =
@@ -74,7 +79,7 @@ export async function openCacheForBuild(cacheDir: string, options: CacheWaitOpti
     shared.lock.release();
     if (opened.reason === 'cache-busy') return opened;
     // Once healed, a database that is still damaged is not ours to keep moving: report it as a bug would be.
-    if (attempt > 0) throw opened.error;
+    if (attempt > 0 || options.heal === false) throw opened.error;
     const exclusive = lockExclusive(cacheDir, lockWait('builds'));
     if (!exclusive.ok) return busy(lockFile, 'builds', exclusive);
     try {

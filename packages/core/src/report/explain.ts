@@ -40,7 +40,8 @@ export interface ExplainOptions extends PrepareOptions {
 
 /** Explains every selected node. Reads the cache and hashes inputs; writes only what planning writes. */
 export async function explainBuild(options: ExplainOptions): Promise<ExplainOutcome> {
-  const prepared = await preparePlan(options);
+  // An explanation reads: a damaged database is reported, and the next build heals it.
+  const prepared = await preparePlan({ ...options, heal: false });
   if (!prepared.ok) return prepared;
   const { db, plan, manifest, artifacts, stats } = prepared.prepared;
   try {

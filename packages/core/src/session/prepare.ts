@@ -36,6 +36,8 @@ export interface PrepareOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** Files juni's own output goes to (fs/own-output.ts): an entry that would pack one is refused. */
   ownOutput?: readonly OwnOutput[] | undefined;
+  /** False for commands that only read (explanations): a damaged database is reported, not moved aside. */
+  heal?: boolean | undefined;
 }
 
 export interface Prepared {
@@ -109,7 +111,7 @@ async function prepareOnce(options: PrepareOptions): Promise<PrepareResult> {
   ];
   if (unsafe.length > 0) return { ok: false, reason: 'unsafe-paths', diagnostics: unsafe };
   const hasher = await loadHasher();
-  const opened = await openCache(cacheDir, { env, emit, signal: options.signal });
+  const opened = await openCache(cacheDir, { env, emit, signal: options.signal, heal: options.heal });
   if (!opened.ok) return opened;
   const { db, artifacts, lock } = opened;
   // Each step runs even if the one before throws: a lock left held would keep clean out.
@@ -195,7 +197,12 @@ async function prepareOnce(options: PrepareOptions): Promise<PrepareResult> {
  */
 async function openCache(
   cacheDir: string,
-  options: { env: NodeJS.ProcessEnv; emit: (event: BuildEvent) => void; signal: AbortSignal | undefined },
+  options: {
+    env: NodeJS.ProcessEnv;
+    emit: (event: BuildEvent) => void;
+    signal: AbortSignal | undefined;
+    heal: boolean | undefined;
+  },
 ): Promise<Awaited<ReturnType<typeof openCacheForBuild>> | PrepareFailure> {
   const waitMs = cacheWaitMs(options.env);
   try {
@@ -203,6 +210,7 @@ async function openCache(
     const opened = await openCacheForBuild(cacheDir, {
       waitMs,
       signal: options.signal,
+      heal: options.heal,
       onWait: (wait) => options.emit({ type: 'warning', code: 'cache-wait', message: waitingMessage(wait, waitMs) }),
     });
     if (opened.ok && opened.healed)
@@ -212,6 +220,16 @@ async function openCache(
     // The machine's doing (permissions, a read-only or full disk), not a bug: say which folder.
     const io = systemError(error) ?? unusableDatabase(error);
     if (io) return { ok: false, reason: 'cache-unusable', dir: cacheDir, ...io };
+    // Only when told not to heal (an explanation): the next build moves it aside.
+    if (databaseProblem(error) === 'damaged') {
+      return {
+        ok: false,
+        reason: 'cache-unusable',
+        dir: cacheDir,
+        message: `its database is damaged (${(error as Error).message})`,
+        hint: 'juni build moves it aside and builds without the cache',
+      };
+    }
     throw error;
   }
 }
