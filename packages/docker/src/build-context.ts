@@ -45,7 +45,7 @@ export function imageInputs(
     all.map((f) => f.relPath),
     read.context.sources.map((s) => s.source),
   );
-  return { ...common, files: all.filter((f) => named.has(f.relPath)), sources: read.context.sources };
+  return { ...common, files: all.filter((f) => named.has(f.relPath)) };
 }
 
 /** The context's files after .dockerignore and `skip`, sorted (the Dockerfile among them if it is inside). */

@@ -1,7 +1,7 @@
 // Owns one build of an already loaded manifest with its renderer, shared by `juni build` and watch
 // mode, and the exit code of a build stopped by a signal. Leaves loading to load.ts.
 import type { DockerSupportHandle } from '@juni/docker';
-import { ownOutputFiles, runBuild, type BuildOutcome, type Manifest } from '@juni/core';
+import { runBuild, type BuildOutcome, type Manifest, type OwnOutput } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { reportJson } from '../render/json.js';
@@ -22,7 +22,7 @@ export async function buildOnce(
   args: BuildArgs,
   manifest: Manifest,
   io: Io,
-  options: { signal: AbortSignal; docker: DockerSupportHandle | undefined },
+  options: { signal: AbortSignal; docker: DockerSupportHandle | undefined; ownOutput: readonly OwnOutput[] },
 ): Promise<BuildOutcome> {
   const renderer = await rendererFor(args, io);
   const outcome = await runBuild({
@@ -36,8 +36,7 @@ export async function buildOnce(
     signal: options.signal,
     onEvent: (e) => renderer.onEvent(e),
     docker: options.docker,
-    // Looked up at each build: a watch session's log may be rotated between builds.
-    ownOutput: ownOutputFiles(),
+    ownOutput: options.ownOutput,
   });
   if (!outcome.ok && outcome.reason !== 'build-failed') {
     reportPrepareFailure(args, io, outcome);

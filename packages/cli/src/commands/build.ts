@@ -1,6 +1,7 @@
 // Owns `juni build`: load the manifest, run one build (or hand over to --watch or --dry-run), and
 // turn the outcome into an exit code (0 built, 1 a node failed, 2 bad usage or manifest).
 // Leaves building to @juni/core, loading to load.ts and repeating builds to watch.ts.
+import { ownOutputFiles } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { buildOnce, signalExitCode } from './build-once.js';
@@ -30,7 +31,11 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const outcome = await buildOnce(args, loaded.manifest, io, { signal: abort.signal, docker });
+    const outcome = await buildOnce(args, loaded.manifest, io, {
+      signal: abort.signal,
+      docker,
+      ownOutput: ownOutputFiles(),
+    });
     if (stoppedBy) return signalExitCode(stoppedBy);
     if (!outcome.ok && outcome.reason !== 'build-failed') return prepareFailureExitCode(outcome);
     return outcome.ok ? 0 : 1;

@@ -13,7 +13,7 @@ import {
 import type { CacheArgs, CleanArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { describeCacheProblem } from '../render/cache-words.js';
-import { formatBytes } from '../render/format.js';
+import { formatBytes, plural } from '../render/format.js';
 import { loadForBuild, usageError } from './load.js';
 
 /** How clean and prune wait for the builds using the cache: bounded, and said once. */
@@ -46,9 +46,7 @@ export async function cleanCommand(args: CleanArgs, io: Io): Promise<number> {
   const { zips, hadCache, placedUnknown } = cleaned.value ?? { zips: [], hadCache: false };
   if (placedUnknown !== undefined)
     io.stderr(`juni: the cache database was damaged (${placedUnknown}); the zips it placed were left in place`);
-  io.stdout(
-    `juni: removed ${zips.length} zip${zips.length === 1 ? '' : 's'}${hadCache ? ` and the cache (${cacheDir})` : ''}`,
-  );
+  io.stdout(`juni: removed ${plural(zips.length, 'zip')}${hadCache ? ` and the cache (${cacheDir})` : ''}`);
   return 0;
 }
 

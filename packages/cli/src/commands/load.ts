@@ -21,6 +21,7 @@ import type { Io } from '../io.js';
 import { describeCacheProblem } from '../render/cache-words.js';
 import { describeInputProblem } from '../render/input-problem-words.js';
 import { describeEnvironmentProblem } from '../render/environment-words.js';
+import { plural } from '../render/format.js';
 import { errorJson } from '../render/json.js';
 
 export type Loaded = { ok: true; manifest: Manifest } | { ok: false; exitCode: number };
@@ -83,9 +84,7 @@ function printDiagnostics(
   const diagnostics = sortDiagnostics(found.diagnostics);
   if (args.json) io.stdout(errorJson({ diagnostics }));
   for (const d of diagnostics) io.stderr(formatDiagnostic(d, found.source) + '\n');
-  io.stderr(
-    `juni: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${found.file}; nothing was built`,
-  );
+  io.stderr(`juni: ${plural(diagnostics.length, 'problem')} in ${found.file}; nothing was built`);
 }
 
 /** A usage error says what to do about it: `hint` is required. */

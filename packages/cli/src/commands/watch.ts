@@ -16,6 +16,7 @@ import {
 import type { DockerSupportHandle } from '@juni/docker';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
+import { plural } from '../render/format.js';
 import { buildOnce, signalExitCode } from './build-once.js';
 import { dockerFor, loadForBuild } from './load.js';
 
@@ -40,7 +41,10 @@ class WatchSession {
   #watched = new Set<string>();
   #ignore: string[] = [];
   #isInput: (absPath: string) => boolean = () => true;
-  /** The files this process's own output goes to: juni writing its log there is not an edit. */
+  /**
+   * The files this process's own output goes to (fixed for its life: a descriptor keeps its file
+   * through a rename): builds refuse to pack them, and juni writing its log there is not an edit.
+   */
   readonly #ownOutput: OwnOutput[] = ownOutputFiles();
   #pending = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
@@ -155,9 +159,7 @@ class WatchSession {
         .slice(0, 3)
         .map((c) => path.relative(io.cwd, c) || c)
         .join(', ');
-      io.stderr(
-        `juni: ${changes.length} change${changes.length === 1 ? '' : 's'} (${shown}${changes.length > 3 ? ', ...' : ''}); rebuilding`,
-      );
+      io.stderr(`juni: ${plural(changes.length, 'change')} (${shown}${changes.length > 3 ? ', ...' : ''}); rebuilding`);
     }
     // Validated again on every build, not only when the manifest changes: a deleted include or
     // requirements file is then reported at its line in the manifest, like any manifest problem.
@@ -171,7 +173,11 @@ class WatchSession {
     this.#docker ??= await dockerFor(this.#manifest);
     this.#abort = new AbortController();
     try {
-      await buildOnce(this.#args, this.#manifest, io, { signal: this.#abort.signal, docker: this.#docker });
+      await buildOnce(this.#args, this.#manifest, io, {
+        signal: this.#abort.signal,
+        docker: this.#docker,
+        ownOutput: this.#ownOutput,
+      });
     } catch (error) {
       // A bug in one build must not end the session; say so loudly and keep watching.
       io.stderr(`juni: internal error during the build (a bug in juni): ${(error as Error).stack ?? String(error)}`);

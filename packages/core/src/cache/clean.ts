@@ -4,17 +4,14 @@
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { isDamagedDatabaseName } from './database-problem.js';
-import { cachePaths } from './location.js';
+import { cachePaths, DATABASE_SUFFIXES } from './location.js';
 import { PlacedZips, removePlacedZips } from './placed-zips.js';
 import { StatCache } from './stat-cache.js';
 import { withDatabase, withUpkeepLock, type UpkeepOutcome, type UpkeepWait } from './upkeep.js';
 
 /** Every name juni creates directly inside a cache folder (and `cache.db.damaged-*`, see database-problem.ts). */
-export const CACHE_ENTRIES = [
-  'cache.db',
-  'cache.db-wal',
-  'cache.db-shm',
-  'cache.db-journal',
+const CACHE_ENTRIES = [
+  ...DATABASE_SUFFIXES.map((suffix) => `cache.db${suffix}`),
   'cache.db.suspect',
   'artifacts',
   'tmp',

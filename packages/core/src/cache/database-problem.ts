@@ -1,7 +1,7 @@
 // Owns telling a damaged or busy cache database from a bug, and moving a damaged one aside (kept
 // for inspection, never deleted). Leaves deciding when to heal to open-cache.ts.
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { cachePaths } from './location.js';
+import { cachePaths, DATABASE_SUFFIXES } from './location.js';
 
 /** `damaged`: not a database, or one SQLite or juni cannot trust. `busy`: another process holds its lock. */
 export type DatabaseProblem = 'damaged' | 'busy';
@@ -16,9 +16,6 @@ export function databaseProblem(error: unknown): DatabaseProblem | undefined {
   return undefined;
 }
 
-/** The files SQLite keeps for one database, by suffix. */
-const SUFFIXES = ['', '-wal', '-shm', '-journal'] as const;
-
 /**
  * Renames cache.db (and its -wal, -shm, -journal) to `cache.db.damaged-<time>`, so the next open
  * starts an empty one and the damaged file can still be opened with its WAL for inspection.
@@ -28,7 +25,7 @@ export function moveDamagedDatabase(cacheDir: string, now: Date = new Date()): s
   const database = cachePaths(cacheDir).database;
   const aside = `${database}.damaged-${now.toISOString().replace(/[:.]/g, '-')}`;
   // The database last: a reader that finds it also finds its WAL.
-  for (const suffix of [...SUFFIXES].reverse()) {
+  for (const suffix of [...DATABASE_SUFFIXES].reverse()) {
     if (existsSync(database + suffix)) renameSync(database + suffix, aside + suffix);
   }
   rmSync(cachePaths(cacheDir).suspect, { force: true });
@@ -46,6 +43,19 @@ export function markDatabaseSuspect(cacheDir: string): void {
   } catch {
     // The cache folder is gone (clean) or not writable: nothing left to heal, or nothing healable.
   }
+}
+
+/**
+ * Damage met after opening (deeper in cache.db than opening reads): marked, so the next build
+ * checks the whole file and moves it aside. The words for the failure; undefined for other errors.
+ */
+export function damagedMidBuild(cacheDir: string, error: unknown): { message: string; hint: string } | undefined {
+  if (databaseProblem(error) !== 'damaged') return undefined;
+  markDatabaseSuspect(cacheDir);
+  return {
+    message: `the cache database is damaged (${(error as Error).message}); the next build checks it and moves it aside`,
+    hint: 'build again',
+  };
 }
 
 /** Whether a name in the cache folder is a database moved aside by moveDamagedDatabase. */

@@ -2,7 +2,8 @@
 // refusing a file that is not the database juni made. Leaves the meaning of each table to
 // stat-cache.ts, results.ts and run-history.ts, and what to do with a damaged file to open-cache.ts.
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { makeFolder } from '../fs/make-folder.js';
 import { cachePaths } from './location.js';
 
 export type CacheDatabase = Database.Database;
@@ -44,12 +45,12 @@ CREATE TABLE IF NOT EXISTS run_nodes (
 `;
 
 /** A cache.db that a build found damaged past its first pages and that fails SQLite's integrity check. */
-export class DatabaseIntegrityError extends Error {
+class DatabaseIntegrityError extends Error {
   readonly code = 'JUNI_CACHE_INTEGRITY';
 }
 
 /** A cache.db that opens, but whose tables are not those its version promises. */
-export class DatabaseShapeError extends Error {
+class DatabaseShapeError extends Error {
   readonly code = 'JUNI_CACHE_SHAPE';
 }
 
@@ -65,7 +66,7 @@ export interface OpenDatabaseOptions {
  * process holds its write lock.
  */
 export function openCacheDatabase(cacheDir: string, options: OpenDatabaseOptions = {}): CacheDatabase {
-  mkdirSync(cacheDir, { recursive: true });
+  makeFolder(cacheDir);
   const db = new Database(cachePaths(cacheDir).database, { timeout: options.timeoutMs ?? 30_000 });
   try {
     db.pragma('journal_mode = WAL');

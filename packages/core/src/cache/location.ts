@@ -16,3 +16,12 @@ export function cachePaths(cacheDir: string): { database: string; suspect: strin
     lock: path.join(cacheDir, 'lock'),
   };
 }
+
+/** The files SQLite keeps for one database, by suffix: the database, its WAL, shared memory and journal. */
+export const DATABASE_SUFFIXES = ['', '-wal', '-shm', '-journal'] as const;
+
+/** cache.db and the files SQLite keeps beside it (what a lock may be held on, what moves with it). */
+export function databaseFiles(cacheDir: string): string[] {
+  const database = cachePaths(cacheDir).database;
+  return DATABASE_SUFFIXES.map((suffix) => database + suffix);
+}

@@ -10,7 +10,7 @@ import { lockExclusive, lockShared, type CacheLock, type LockWait } from './cach
 import { openCacheDatabase, type CacheDatabase } from './database.js';
 import { databaseProblem, moveDamagedDatabase } from './database-problem.js';
 import { lockHolders, type LockHolder } from './lock-holders.js';
-import { cachePaths } from './location.js';
+import { cachePaths, databaseFiles } from './location.js';
 import { inBuildWriteWaitMs, SAY_WAITING_AFTER_MS } from './wait-bound.js';
 
 /** Why the cache could not be used in time: `database` another process's write, `upkeep` a clean or prune, `builds` running builds. */
@@ -126,7 +126,7 @@ async function openWhenWritable(cacheDir: string, options: CacheWaitOptions): Pr
       if (problem !== 'busy') throw error;
     }
     const waited = performance.now() - started;
-    const holders = (): LockHolder[] => lockHolders([file, `${file}-wal`, `${file}-shm`]);
+    const holders = (): LockHolder[] => lockHolders(databaseFiles(cacheDir));
     const givingUp = waited >= options.waitMs || options.signal?.aborted === true;
     // Said before giving up too, so a short JUNI_CACHE_WAIT still names what was waited for.
     if (!told && (givingUp || waited >= SAY_WAITING_AFTER_MS)) {

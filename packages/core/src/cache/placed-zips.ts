@@ -1,6 +1,6 @@
 // Owns the record of every zip juni placed in an output folder (folder, file name, sha256): the
 // only files juni may later delete there, and deleting them. Leaves placing and cleaning to
-// build/output-folder.ts.
+// session/output-folder.ts.
 import { lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sha256ByStat } from '../fs/sha256-file.js';

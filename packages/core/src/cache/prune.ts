@@ -37,7 +37,6 @@ interface Row {
   last_used_at: number;
 }
 
-/** Sizes count each artifact once, however many results share it (equal zips are one file). */
 /** What the stored artifacts take, each counted once: one query, to decide whether to prune at all. */
 export function storedBytes(db: CacheDatabase): number {
   const row = db
@@ -48,6 +47,7 @@ export function storedBytes(db: CacheDatabase): number {
   return row?.bytes ?? 0;
 }
 
+/** Sizes count each artifact once, however many results share it (equal zips are one file). */
 export function cacheStats(db: CacheDatabase): CacheStats {
   const rows = db.prepare<[], Row>('SELECT key, kind, artifact, size_bytes, last_used_at FROM results').all();
   const seen = new Set<string>();
@@ -77,7 +77,7 @@ export function pruneCache(db: CacheDatabase, artifactsRoot: string, options: Pr
     .all();
   const refs = new Map<string, number>();
   for (const r of rows) refs.set(r.artifact, (refs.get(r.artifact) ?? 0) + 1);
-  let total = cacheStats(db).bytes;
+  let total = storedBytes(db);
   const evict: Row[] = [];
   for (const r of rows) {
     if (options.keep?.has(r.key)) continue;

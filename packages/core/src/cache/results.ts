@@ -19,7 +19,7 @@ export interface StoredResult {
   kind: string;
   name: string;
   output: NodeOutput;
-  /** The key's input breakdown (see build/node-key.ts), for "why did this rebuild". */
+  /** The key's input breakdown (see plan/node-key.ts), for "why did this rebuild". */
   inputs: unknown;
   durationMs: number;
 }

@@ -7,7 +7,7 @@ import { lockExclusive, type CacheLock } from './cache-lock.js';
 import { openCacheDatabase, type CacheDatabase } from './database.js';
 import { databaseProblem, unusableDatabase } from './database-problem.js';
 import { lockHolders, type LockHolder } from './lock-holders.js';
-import { cachePaths } from './location.js';
+import { cachePaths, databaseFiles } from './location.js';
 import type { CacheBusy } from './open-cache.js';
 import { cacheStats, pruneCache, type CacheStats, type PruneOptions, type PruneResult } from './prune.js';
 
@@ -131,7 +131,7 @@ export function problemOf(error: unknown, cacheDir: string, waitMs = 0): CachePr
         reason: 'cache-busy',
         file,
         heldBy: 'database',
-        holders: lockHolders([file, `${file}-wal`, `${file}-shm`]),
+        holders: lockHolders(databaseFiles(cacheDir)),
         waitedMs: waitMs,
       };
     case undefined: {

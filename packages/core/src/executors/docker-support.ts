@@ -30,8 +30,6 @@ export interface ImageInputs {
   bases: { ref: string; line: number }[];
   /** The context files the build reads, sorted: exactly what is sent to the engine. */
   files: ContextFile[];
-  /** The COPY/ADD/RUN --mount sources that named `files` (absent when the whole context counts). */
-  sources?: { source: string; line: number }[];
   /** Why every context file counts, when the Dockerfile's sources cannot be known. */
   wholeContext?: string | undefined;
   /** An image reference juni cannot resolve (e.g. `FROM python:${V%x}`): the image cannot be keyed. */

@@ -31,7 +31,7 @@ export function readRegularFileSync(absPath: string): Buffer {
   }
 }
 
-export async function openRegular(absPath: string): Promise<FileHandle> {
+async function openRegular(absPath: string): Promise<FileHandle> {
   const handle = await open(absPath, FLAGS);
   try {
     requireRegular(absPath, await handle.stat());

@@ -1,6 +1,6 @@
 // Owns turning a validated manifest into graph nodes and edges: one image node per build image,
 // one deps node per requirements file and settings, a node per layer and function.
-// Leaves keys (and merging installs whose inputs turn out equal) to build/plan.ts.
+// Leaves keys (and merging installs whose inputs turn out equal) to plan/plan.ts.
 import path from 'node:path';
 import type { EntrySpec, Manifest } from '../manifest/types.js';
 import type { BuildGraph, DepsNode, DepsSettings, FunctionNode, GraphNode, ImageNode, LayerNode } from './nodes.js';

@@ -1,5 +1,5 @@
 // Owns the build graph's node kinds: image -> deps -> layer/function, image -> layer/function
-// (lambda_lib/lambda_bin), layer -> function. Leaves keys to build/plan.ts and running to the scheduler.
+// (lambda_lib/lambda_bin), layer -> function. Leaves keys to plan/plan.ts and running to the scheduler.
 import type { Architecture, ExecutorKind, FunctionSpec, ImageSpec, LayerSpec } from '../manifest/types.js';
 
 /** How and where one pip install runs; every entry with equal settings and inputs shares it. */

@@ -38,7 +38,7 @@ export class ManifestMemo {
     }
     if (memo.key !== memoKey(source) || memo.manifest?.file !== file) return undefined;
     for (const [p, kind] of memo.checked) {
-      const now = kindOf(p);
+      const now = memoKind(p);
       if (kind === 'not-file' ? now === 'file' || now === 'other' : now !== kind) return undefined;
     }
     return memo.manifest;
@@ -89,14 +89,16 @@ function memoKey(source: string): string {
   return createHash('sha256').update(VALIDATOR_STAMP).update('\0').update(source).digest('hex');
 }
 
-/** A FIFO or device that replaced a checked file is 'other': it matches nothing, so the manifest is checked again. */
-/** What the memo's checks need to know of a path (fs/path-kind.ts asks). */
-function kindOf(p: string): 'file' | 'dir' | 'other' | 'absent' {
+/**
+ * What the memo's checks need to know of a path (fs/path-kind.ts asks). A FIFO or device that
+ * replaced a checked file is 'other': it matches nothing, so the manifest is checked again.
+ */
+function memoKind(p: string): 'file' | 'dir' | 'other' | 'absent' {
   const found = lookupPath(p);
   if (!found.ok) return 'absent';
   return found.kind === 'file' || found.kind === 'dir' ? found.kind : 'other';
 }
 
 function isDir(p: string): boolean {
-  return kindOf(p) === 'dir';
+  return memoKind(p) === 'dir';
 }

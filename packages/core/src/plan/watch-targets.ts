@@ -1,6 +1,7 @@
 // Owns the list of paths a build of the selected entries reads: what --watch watches. It asks
 // the same graph and selection as a build, so the two cannot disagree. Leaves watching to the CLI.
 import path from 'node:path';
+import { isWithin } from '../fs/real-path.js';
 import { buildGraph } from '../graph/build-graph.js';
 import { selectNodes } from '../graph/select.js';
 import type { Manifest } from '../manifest/types.js';
@@ -43,9 +44,9 @@ export function watchTargets(
   const filtered: FilteredFolder[] = [];
   const isInput = (absPath: string): boolean => {
     const abs = path.resolve(absPath);
-    if (ignore.some((dir) => within(dir, abs))) return false;
-    for (const p of whole) if (within(p, abs)) return true;
-    return filtered.some((f) => within(f.root, abs) && f.keep(path.relative(f.root, abs).split(path.sep).join('/')));
+    if (ignore.some((dir) => isWithin(abs, dir))) return false;
+    for (const p of whole) if (isWithin(abs, p)) return true;
+    return filtered.some((f) => isWithin(abs, f.root) && f.keep(path.relative(f.root, abs).split(path.sep).join('/')));
   };
   // External images are watched by nobody: their name is only needed to build the graph.
   const selected = selectNodes(buildGraph(manifest, { defaultImage: () => 'default' }), options.filter);
@@ -84,8 +85,4 @@ export function watchTargets(
     paths.add(p);
     whole.add(p);
   }
-}
-
-function within(parent: string, child: string): boolean {
-  return child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 }

@@ -4,9 +4,11 @@
 import type { ZipOutput } from '../cache/results.js';
 import type { FunctionNode } from '../graph/nodes.js';
 import type { NodeFailure } from './failures.js';
+import { LARGEST_INPUT_BYTES } from '../fs/input-problem.js';
 
 export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
-export const UNZIPPED_LIMIT = 262_144_000;
+/** A function with its layers, unzipped; also the most any one input may be (fs/input-problem.ts). */
+export const UNZIPPED_LIMIT = LARGEST_INPUT_BYTES;
 export const MAX_LAYERS = 5;
 
 export interface LimitFindings {

@@ -31,12 +31,12 @@ export class Demand {
       key: planned.key,
       kind: planned.node.kind,
       label: labelOf(planned),
-      need: this.needOf(planned),
+      need: this.#needOf(planned),
     });
   }
 
   /** What a cache lookup of this node must prove. */
-  needOf(planned: PlannedNode): CacheNeed {
+  #needOf(planned: PlannedNode): CacheNeed {
     const { kind, id } = planned.node;
     if (kind === 'layer' || kind === 'function' || this.#read.has(id)) return 'artifact';
     // An image's result is read for its ID even when its files are not.

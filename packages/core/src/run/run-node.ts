@@ -1,6 +1,6 @@
 // Owns running one node through the cache protocol, the same steps for every kind: look up and
 // verify, put a hit to use, else build, store and use. Leaves each kind's steps to its recipe.
-import { databaseProblem, markDatabaseSuspect } from '../cache/database-problem.js';
+import { damagedMidBuild } from '../cache/database-problem.js';
 import { systemError } from '../fs/system-error.js';
 import { labelOf, type PlannedNode } from '../plan/plan.js';
 import { unreachable } from '../unreachable.js';
@@ -17,7 +17,7 @@ export async function runNode(ctx: RunContext, planned: PlannedNode): Promise<No
   try {
     run = await runRecipe(ctx, planned, recipeOf(ctx, planned));
   } catch (error) {
-    const io = systemError(error) ?? damagedCache(ctx, error);
+    const io = systemError(error) ?? damagedMidBuild(ctx.artifacts.cacheDir, error);
     const e = error instanceof Error ? error : new Error(String(error));
     const failure = io
       ? { reason: 'io-error' as const, ...io }
@@ -30,20 +30,6 @@ export async function runNode(ctx: RunContext, planned: PlannedNode): Promise<No
     ctx.emit({ type: 'node-built', node: ref, durationMs: run.durationMs, outputs: run.outputs });
   }
   return run;
-}
-
-/**
- * Damage deeper in cache.db than opening reads: marked, so the next build checks the whole file
- * and moves it aside (database.ts); until then this node cannot use the cache.
- */
-function damagedCache(ctx: RunContext, error: unknown): { message: string; hint: string } | undefined {
-  if (databaseProblem(error) !== 'damaged') return undefined;
-  markDatabaseSuspect(ctx.artifacts.cacheDir);
-  return {
-    message:
-      `the cache database is damaged (${(error as Error).message}); ` + 'the next build checks it and moves it aside',
-    hint: 'build again',
-  };
 }
 
 function recipeOf(ctx: RunContext, planned: PlannedNode): NodeRecipe {

@@ -5,7 +5,7 @@ import type { BuildPlan } from '../plan/plan.js';
 import type { BuildEvent } from '../report/events.js';
 
 /** The warnings' code, for scripts reading `--json`'s `warnings`. */
-export const LEFTOVER_CODE = 'leftover-containers';
+const LEFTOVER_CODE = 'leftover-containers';
 
 /**
  * Removes leftovers when this build uses the engine (it plans an image node), so a build of only

@@ -8,7 +8,6 @@ import { openCacheForBuild, type CacheBusy } from '../cache/open-cache.js';
 import { cacheWaitMs } from '../cache/wait-bound.js';
 import { StatCache } from '../cache/stat-cache.js';
 import type { DockerSupport } from '../executors/docker-support.js';
-import { makeFolder } from '../fs/make-folder.js';
 import { systemError } from '../fs/system-error.js';
 import { FolderWalker } from '../fs/walk.js';
 import { InputProblemError, type InputProblem } from '../fs/input-problem.js';
@@ -206,7 +205,7 @@ async function openCache(
 ): Promise<Awaited<ReturnType<typeof openCacheForBuild>> | PrepareFailure> {
   const waitMs = cacheWaitMs(options.env);
   try {
-    makeFolder(cacheDir);
+    // Creates the folder too (taking its lock file first), with makeFolder's errors.
     const opened = await openCacheForBuild(cacheDir, {
       waitMs,
       signal: options.signal,

@@ -1,7 +1,7 @@
 // Owns one `juni build`, as a short recipe: plan, find what is needed, run the nodes through the
 // cache, report, place and clean zips, record the run. Leaves each step to its module.
 import os from 'node:os';
-import { databaseProblem, markDatabaseSuspect } from '../cache/database-problem.js';
+import { damagedMidBuild, databaseProblem, markDatabaseSuspect } from '../cache/database-problem.js';
 import { cachePaths } from '../cache/location.js';
 import { PlacedZips } from '../cache/placed-zips.js';
 import { DEFAULT_MAX_CACHE_BYTES, storedBytes } from '../cache/prune.js';
@@ -76,6 +76,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const session = prepared.prepared;
   let report: BuildReport;
   let overCap = false;
+  const maxBytes = maxCacheBytes(env);
   try {
     const { db, plan, artifacts, stats } = session;
     await removeLeftoverContainers(plan, options.docker, emit);
@@ -124,17 +125,13 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     // For `juni why`.
     recordRun(db, session.manifest.file, report);
     // Asked now, on the open database: most builds are under the cap and need no second open.
-    overCap = storedBytes(db) > maxCacheBytes(env);
+    overCap = storedBytes(db) > maxBytes;
   } catch (error) {
     const cacheDir = session.artifacts.cacheDir;
-    const problem = databaseProblem(error);
-    if (problem === 'damaged') {
-      // Met past what opening reads: the next build checks the whole file and moves it aside.
-      markDatabaseSuspect(cacheDir);
-      return { ok: false, reason: 'cache-unusable', dir: cacheDir, ...DAMAGED_MID_BUILD };
-    }
+    const damaged = damagedMidBuild(cacheDir, error);
+    if (damaged) return { ok: false, reason: 'cache-unusable', dir: cacheDir, ...damaged };
     // Another process took the database's write lock mid-build and kept it past the bound.
-    if (problem !== 'busy') throw error;
+    if (databaseProblem(error) !== 'busy') throw error;
     const file = cachePaths(cacheDir).database;
     const waitedMs = inBuildWriteWaitMs(cacheWaitMs(env));
     return { ok: false, reason: 'cache-busy', file, heldBy: 'database', holders: [], waitedMs };
@@ -142,7 +139,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     session.close();
   }
   // After close: pruning needs the exclusive lock, which this build's own shared lock would block.
-  if (overCap) pruneAfterBuild(session, env, emit);
+  if (overCap) pruneAfterBuild(session, maxBytes, emit);
   report.warnings = events.warnings;
   return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
 }
@@ -153,17 +150,11 @@ function maxCacheBytes(env: NodeJS.ProcessEnv): number {
   );
 }
 
-const DAMAGED_MID_BUILD = {
-  message: 'the cache database is damaged; the next build checks it and moves it aside',
-  hint: 'build again',
-};
-
 /**
  * Keeps the cache under its size cap, when no other build is using it (prune removes artifacts
  * a build may be reading); otherwise a later build does it.
  */
-function pruneAfterBuild(session: Prepared, env: NodeJS.ProcessEnv, emit: (e: BuildEvent) => void): void {
-  const maxBytes = maxCacheBytes(env);
+function pruneAfterBuild(session: Prepared, maxBytes: number, emit: (e: BuildEvent) => void): void {
   const keep = new Set(session.plan.nodes.map((p) => p.key));
   const cacheDir = session.artifacts.cacheDir;
   const pruned = pruneIfIdle(cacheDir, { maxBytes, keep });

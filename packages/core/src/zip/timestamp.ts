@@ -25,7 +25,7 @@ export function zipTime(env: NodeJS.ProcessEnv = process.env): ZipTime {
   return { date, label: utc.toISOString() };
 }
 
-/** Whole seconds, as the reproducible-builds spec defines the variable (build/environment.ts refuses anything else). */
+/** Whole seconds, as the reproducible-builds spec defines the variable (session/environment.ts refuses anything else). */
 export function isSourceDateEpoch(raw: string): boolean {
   return /^\d+$/.test(raw);
 }

@@ -1,6 +1,6 @@
 // Owns writing one deterministic zip from files and from already-compressed entries (copied raw
 // out of a dependency pack), compressing files on several threads and writing in sorted order.
-// Leaves choosing the entries to build/run-package.ts and the byte layout to zip-format.ts.
+// Leaves choosing the entries to run/zip-layout.ts and the byte layout to zip-format.ts.
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
