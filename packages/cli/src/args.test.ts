@@ -262,3 +262,19 @@ test('an empty --older-than (an unset shell variable) is a usage error, not "evi
     "--older-than must be a number of days, not '0x10'",
   );
 });
+
+test('an option a command does not read is refused, not ignored (juni clean --dry-run must not clean)', () => {
+  assert.equal(usageError(parseCommandLine(['clean', '--dry-run'])), "option '--dry-run' does not apply to juni clean");
+  assert.equal(usageError(parseCommandLine(['graph', '--watch'])), "option '--watch' does not apply to juni graph");
+  assert.equal(
+    usageError(parseCommandLine(['build', '--format', 'dot'])),
+    "option '--format' does not apply to juni build",
+  );
+  assert.equal(
+    usageError(parseCommandLine(['cache', 'stats', '--force'])),
+    "option '--force' does not apply to juni cache",
+  );
+  // What each command reads still parses.
+  assert.equal(parseCommandLine(['clean', '-m', 'x.yml', '--json']).command, 'clean');
+  assert.equal(parseCommandLine(['why', 'api', '--force', '-m', 'x.yml']).command, 'why');
+});

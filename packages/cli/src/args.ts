@@ -2,7 +2,7 @@
 // Leaves running commands to commands/.
 import { parseArgs } from 'node:util';
 import { parseShard, parseSize, type RemoteMode, type Shard } from '@juni/core';
-import { optionProblem, OPTIONS, usageOf } from './cli-options.js';
+import { optionProblem, OPTIONS, strayOption, usageOf } from './cli-options.js';
 
 export interface BuildArgs {
   command: 'build';
@@ -149,6 +149,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     rest.length > n
       ? usage(`unexpected argument '${rest[n] ?? ''}'`, 'options start with - or --; see the usage line below')
       : undefined;
+
+  const stray = strayOption(command, values);
+  if (stray !== undefined)
+    return usage(`option '--${stray}' does not apply to juni ${command}`, 'see the usage line below');
 
   switch (command) {
     case 'build':

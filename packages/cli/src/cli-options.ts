@@ -59,6 +59,37 @@ const USAGE: Record<string, string> = {
   clean: 'juni clean [-m FILE] [--json]',
   cache: 'juni cache stats | juni cache prune [--max-size SIZE] [--older-than DAYS]',
 };
+/**
+ * The options each command reads (besides --help and --version). Any other is refused: a flag a
+ * command ignores would do something else than asked (`juni clean --dry-run` would clean).
+ */
+const BUILD_ONLY: readonly OptionName[] = [
+  'skip-clean',
+  'concurrency',
+  'verbose',
+  'watch',
+  'dry-run',
+  'remote-cache',
+  'shard',
+];
+const SHARED: readonly OptionName[] = ['manifest', 'function', 'executor', 'json'];
+const APPLIES: Record<string, ReadonlySet<OptionName>> = {
+  build: new Set([...SHARED, 'force', ...BUILD_ONLY]),
+  why: new Set([...SHARED, 'force']),
+  graph: new Set([...SHARED, 'format']),
+  clean: new Set(['manifest', 'json']),
+  cache: new Set(['manifest', 'json', 'max-size', 'older-than']),
+};
+
+/** The first option given that `command` does not read; undefined for an unknown command. */
+export function strayOption(command: string, given: Readonly<Record<string, unknown>>): string | undefined {
+  const applies = APPLIES[command];
+  if (!applies) return undefined;
+  return Object.keys(given).find(
+    (k) => given[k] !== undefined && k !== 'help' && k !== 'version' && !applies.has(k as OptionName),
+  );
+}
+
 const ANY_COMMAND = 'juni build|why|graph|clean|cache [options]';
 
 /** The usage line of `command`, or of juni as a whole for an unknown or missing one. */

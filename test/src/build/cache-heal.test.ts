@@ -303,3 +303,23 @@ test('--dry-run and juni why only report a damaged database; the next build move
   assert.equal(healed.run.code, 0, healed.run.stderr);
   assert.match(healed.run.stderr, /moved it aside/);
 });
+
+test('--dry-run and juni why waiting on a held database say so; clean refuses a malformed JUNI_CACHE_WAIT', async (t) => {
+  const p = await standardProject(t);
+  await buildJson(p.dir);
+  await holdDatabase(t, p.path('.juni', 'cache.db'));
+  for (const args of [
+    ['build', '--dry-run'],
+    ['why', 'api'],
+  ]) {
+    const run = await juni(args, { cwd: p.dir, env: { JUNI_CACHE_WAIT: '2' } });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /juni: warning: waiting for the cache at .*cache\.db, which another process holds/);
+  }
+  for (const args of [['clean'], ['cache', 'stats']]) {
+    const run = await juni(args, { cwd: p.dir, env: { JUNI_CACHE_WAIT: '5m' } });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /JUNI_CACHE_WAIT/);
+  }
+  assert.equal(existsSync(p.path('.juni', 'cache.db')), true, 'the refused clean removed nothing');
+});

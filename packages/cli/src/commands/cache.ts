@@ -14,7 +14,7 @@ import type { CacheArgs, CleanArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { describeCacheProblem } from '../render/cache-words.js';
 import { formatBytes, plural } from '../render/format.js';
-import { loadForBuild, usageError } from './load.js';
+import { environmentIsUsable, loadForBuild, usageError } from './load.js';
 
 /** How clean and prune wait for the builds using the cache: bounded, and said once. */
 function upkeepWait(io: Io, cacheDir: string): { waitMs: number; onWait: (holders: LockHolder[]) => void } {
@@ -38,6 +38,8 @@ function reportProblem(args: { json: boolean }, io: Io, problem: CacheProblem): 
 
 /** Removes the zips juni placed (unchanged since) and the cache's own files; nothing else. */
 export async function cleanCommand(args: CleanArgs, io: Io): Promise<number> {
+  // JUNI_CACHE_WAIT and friends: a malformed value is refused here too, not silently replaced.
+  if (!environmentIsUsable(args, io)) return 2;
   const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
   const cacheDir = cacheDirFor(loaded.manifest);
@@ -51,6 +53,8 @@ export async function cleanCommand(args: CleanArgs, io: Io): Promise<number> {
 }
 
 export async function cacheCommand(args: CacheArgs, io: Io): Promise<number> {
+  // JUNI_CACHE_WAIT and friends: a malformed value is refused here too, not silently replaced.
+  if (!environmentIsUsable(args, io)) return 2;
   const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
   const cacheDir = cacheDirFor(loaded.manifest);

@@ -3,7 +3,7 @@
 import { explainBuild, type Manifest } from '@juni/core';
 import type { BuildArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { explanationsJson, printNode } from './explain-output.js';
+import { explanationsJson, printNode, warningsTo } from './explain-output.js';
 import { dockerFor, reportPrepareFailure } from './load.js';
 
 export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io): Promise<number> {
@@ -13,6 +13,7 @@ export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io)
     shard: args.shard,
     force: args.force,
     docker: await dockerFor(manifest),
+    onEvent: warningsTo(io),
   });
   if (!outcome.ok) return reportPrepareFailure(args, io, outcome);
   if (args.json) {

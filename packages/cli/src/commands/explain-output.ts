@@ -1,6 +1,6 @@
 // Owns printing explanations, shared by `juni build --dry-run` and `juni why`: the JSON shape
 // and one block per node. Leaves finding them to @juni/core.
-import type { NodeExplanation } from '@juni/core';
+import type { BuildEvent, NodeExplanation } from '@juni/core';
 import type { Io } from '../io.js';
 import { describeNote, describeReason } from '../render/reason-words.js';
 
@@ -30,4 +30,14 @@ export function reasonLines(node: NodeExplanation): string[] {
 export function printNode(io: Io, node: NodeExplanation, verb: string): void {
   io.stdout(`${node.kind} ${node.name}: ${verb}`);
   for (const line of reasonLines(node)) io.stdout(`  - ${line}`);
+}
+
+/**
+ * What planning says while it works (waiting for a busy cache, base images not checked), on
+ * stderr so --json stays one object: an explanation that waits must say why.
+ */
+export function warningsTo(io: Io): (event: BuildEvent) => void {
+  return (event) => {
+    if (event.type === 'warning') io.stderr(`juni: warning: ${event.message}`);
+  };
 }

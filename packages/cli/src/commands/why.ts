@@ -4,7 +4,7 @@ import { explainBuild } from '@juni/core';
 import type { WhyArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { describeNote } from '../render/reason-words.js';
-import { explanationsJson, printNode } from './explain-output.js';
+import { explanationsJson, printNode, warningsTo } from './explain-output.js';
 import { dockerFor, environmentIsUsable, loadForBuild, reportPrepareFailure, usageError } from './load.js';
 
 export async function whyCommand(args: WhyArgs, io: Io): Promise<number> {
@@ -18,7 +18,7 @@ export async function whyCommand(args: WhyArgs, io: Io): Promise<number> {
   }
   const docker = await dockerFor(manifest);
   // loadForBuild has applied --executor to the manifest.
-  const outcome = await explainBuild({ manifest, filter: args.name, docker });
+  const outcome = await explainBuild({ manifest, filter: args.name, docker, onEvent: warningsTo(io) });
   if (!outcome.ok) return reportPrepareFailure(args, io, outcome);
   // The entry first, then what it depends on (whose changes explain an "upstream changed").
   const nodes = [...outcome.nodes].sort((a, b) => Number(b.name === args.name) - Number(a.name === args.name));
