@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, after, test } from 'node:test';
 import { bufferSource, type ByteSource } from './byte-source.js';
-import { EM_X86_64, isElf, parseElf, readElf, readElfFile, type ElfFile } from './elf.js';
+import { EM_AARCH64, EM_X86_64, isElf, parseElf, readElf, readElfFile, type ElfFile } from './elf.js';
 
 const has = (tool: string) => {
   try {
@@ -158,6 +158,30 @@ test('without section headers (as sstrip leaves it) the program headers give the
   }
 });
 
+test('a big-endian aarch64 library without section headers, read through its program headers', () => {
+  for (const little of [true, false]) {
+    const result = readElf(craftElf({ little }));
+    assert.ok(result.ok, JSON.stringify(result));
+    const { endian, machine, machineName, needed, soname, runpath, versionNeeds } = result.elf;
+    const expected = { endian: little ? 'little' : 'big', machine: EM_AARCH64, machineName: 'aarch64' };
+    assert.deepEqual(
+      { endian, machine, machineName, needed, soname, runpath, versionNeeds },
+      {
+        ...expected,
+        needed: ['libz.so.1', 'libc.so.6'],
+        soname: 'libcrafted.so',
+        runpath: '$ORIGIN/lib',
+        versionNeeds: [],
+      },
+    );
+  }
+  // DT_STRTAB is an address; one outside every PT_LOAD segment leads nowhere in the file.
+  assert.deepEqual(readElf(craftElf({ little: false, strtabAddr: 0x10 })), {
+    ok: false,
+    problem: { reason: 'malformed', what: 'DT_STRTAB address' },
+  });
+});
+
 test('a truncated file is an error result at every length, never an exception', { skip: noGcc }, () => {
   const bytes = readFileSync(at('lib/librun.so'));
   for (let length = 0; length < bytes.length; length += 7) {
@@ -233,6 +257,61 @@ test("the running Python's extension modules match readelf", { skip: !X86_64 || 
     assertMatchesReadelf(file, elf);
   }
 });
+
+/**
+ * A minimal ELF64 shared library for aarch64, as sstrip would leave it: a PT_LOAD mapping the whole
+ * file at 0x400000, a PT_DYNAMIC and its string table, no section headers. gcc here makes neither
+ * big-endian nor aarch64 files.
+ */
+function craftElf(options: { little: boolean; strtabAddr?: number }): Buffer {
+  const base = 0x400000;
+  const strings = '\0libz.so.1\0libc.so.6\0libcrafted.so\0$ORIGIN/lib\0';
+  const str = (s: string) => strings.indexOf(`\0${s}\0`) + 1;
+  const [dynOff, strOff] = [64 + 2 * 56, 64 + 2 * 56 + 7 * 16];
+  const b = Buffer.alloc(strOff + strings.length);
+  const le = options.little;
+  const put = (width: number, at: number, v: number) => {
+    if (width === 2) return le ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at);
+    if (width === 4) return le ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at);
+    return le ? b.writeBigUInt64LE(BigInt(v), at) : b.writeBigUInt64BE(BigInt(v), at);
+  };
+  b.set([0x7f, 0x45, 0x4c, 0x46, 2, le ? 1 : 2, 1]);
+  const fields: [width: number, at: number, value: number][] = [
+    // e_type ET_DYN, e_machine, e_version, e_phoff, e_ehsize, e_phentsize, e_phnum, e_shentsize
+    [2, 16, 3],
+    [2, 18, EM_AARCH64],
+    [4, 20, 1],
+    [8, 32, 64],
+    [2, 52, 64],
+    [2, 54, 56],
+    [2, 56, 2],
+    [2, 58, 64],
+    // PT_LOAD of the whole file, then PT_DYNAMIC: p_type, p_offset, p_vaddr, p_filesz, p_memsz
+    [4, 64, 1],
+    [8, 72, 0],
+    [8, 80, base],
+    [8, 96, b.length],
+    [8, 104, b.length],
+    [4, 120, 2],
+    [8, 128, dynOff],
+    [8, 136, base + dynOff],
+    [8, 152, 7 * 16],
+    [8, 160, 7 * 16],
+  ];
+  const dynamic: [tag: number, value: number][] = [
+    [1, str('libz.so.1')],
+    [1, str('libc.so.6')],
+    [14, str('libcrafted.so')],
+    [29, str('$ORIGIN/lib')],
+    [5, options.strtabAddr ?? base + strOff],
+    [10, strings.length],
+    [0, 0],
+  ];
+  dynamic.forEach(([tag, value], i) => fields.push([8, dynOff + 16 * i, tag], [8, dynOff + 16 * i + 8, value]));
+  for (const [width, at, value] of fields) put(width, at, value);
+  b.write(strings, strOff, 'latin1');
+  return b;
+}
 
 /** Deterministic pseudo-random bytes, so a failure repeats. */
 function bytesFrom(seed: string, length: number): Buffer {

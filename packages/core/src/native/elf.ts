@@ -168,8 +168,12 @@ interface DynamicTags {
   verneednum?: number;
 }
 
+// Real dynamic sections hold a few dozen entries; a wild size must not make us read the whole file.
+const LARGEST_DYNAMIC = 1 << 20;
+
 function readDynamicTags(f: ElfFields, range: Range): DynamicTags {
   const entry = f.is64 ? 16 : 8;
+  if (range.size > LARGEST_DYNAMIC) throw new ElfFault({ reason: 'malformed', what: 'dynamic section size' });
   const bytes = f.bytes(range.offset, range.size - (range.size % entry), 'dynamic section');
   const tags: DynamicTags = { needed: [] };
   for (let at = 0; at + entry <= bytes.length; at += entry) {
