@@ -39,7 +39,9 @@ export type {
   LeftoverSweep,
   SentBytesCheck,
 } from './executors/docker-support.js';
-export type { ImageSpec } from './manifest/types.js';
+export type { ImageSpec, Architecture } from './manifest/types.js';
+export type { FoundLibrary, LibraryLookup, LibraryRequest } from './native/library-lookup.js';
+export { readElfFile, isElf, type ElfFile, type ElfResult } from './native/elf.js';
 export type { DepsNode } from './graph/nodes.js';
 export { LineSplitter } from './executors/line-splitter.js';
 export { watchTargets, type WatchTargets } from './plan/watch-targets.js';

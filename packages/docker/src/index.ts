@@ -1,6 +1,15 @@
 // Owns @juni/docker's public surface: a DockerSupport (core's contract) backed by dockerode.
 // Leaves the build graph and caching to @juni/core.
-import type { ContextFile, DockerSupport, ImageSpec, ImageTask, InstallRequest, SentBytesCheck } from '@juni/core';
+import type {
+  ContextFile,
+  DockerSupport,
+  ImageSpec,
+  ImageTask,
+  InstallRequest,
+  LibraryRequest,
+  SentBytesCheck,
+} from '@juni/core';
+import { findLibraries } from './image-libraries.js';
 import { imageInputs } from './build-context.js';
 import { ContainerTracker, PROJECT_LABEL } from './containers.js';
 import { Engine } from './engine.js';
@@ -67,6 +76,10 @@ export function createDockerSupport(options: DockerSupportOptions = {}): DockerS
     async installDeps(request: InstallRequest) {
       const e = await engine.ready();
       return e.ok ? installInContainer(e.docker, tracker, request) : e;
+    },
+    async findLibraries(imageId: string, request: LibraryRequest, task: ImageTask) {
+      const e = await engine.ready();
+      return e.ok ? findLibraries(e.docker, tracker, imageId, request, task) : e;
     },
     removeAllContainers: () => tracker.removeAll(),
   };

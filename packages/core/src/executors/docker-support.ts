@@ -3,6 +3,7 @@
 import type { NodeFailure } from '../report/failures.js';
 import type { ImageSpec } from '../manifest/types.js';
 import type { Executor } from './executor.js';
+import type { LibraryLookup, LibraryRequest } from '../native/library-lookup.js';
 
 export type ImageResult =
   /** `onBuild`: the image's ONBUILD triggers, which run in a build that starts from it. */
@@ -94,4 +95,11 @@ export interface DockerSupport extends Executor {
     target: string,
     task: ImageTask,
   ): Promise<{ ok: true } | { ok: false; failure: NodeFailure }>;
+  /**
+   * Looks `request.sonames` up in the image as its dynamic loader would: the ld.so.cache entries for
+   * the architecture, then LD_LIBRARY_PATH and the usual library folders. With `request.dest`, copies
+   * each found library (symlinks resolved) to `dest/<soname>`. One short-lived container, no network,
+   * always removed.
+   */
+  findLibraries(imageId: string, request: LibraryRequest, task: ImageTask): Promise<LibraryLookup>;
 }
