@@ -41,7 +41,9 @@ export type {
 } from './executors/docker-support.js';
 export type { ImageSpec, Architecture } from './manifest/types.js';
 export type { FoundLibrary, LibraryLookup, LibraryRequest } from './native/library-lookup.js';
-export { readElfFile, isElf, type ElfFile, type ElfResult } from './native/elf.js';
+export { readElfFile, isElf, machineWords, type ElfFile, type ElfResult } from './native/elf.js';
+export type { NativeFinding, NativeJudged } from './report/failures.js';
+export type { BundledLibrary } from './cache/node-output.js';
 export type { DepsNode } from './graph/nodes.js';
 export { LineSplitter } from './executors/line-splitter.js';
 export { watchTargets, type WatchTargets } from './plan/watch-targets.js';

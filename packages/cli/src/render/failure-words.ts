@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { unreachable, type NodeFailure } from '@juni/core';
 import { formatBytes } from './format.js';
+import { describeNative, nativeDetails } from './native-words.js';
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -24,6 +25,8 @@ export function describeFailure(failure: NodeFailure): string {
       return describeInputChange(failure);
     case 'lambda-limit':
       return describeLimit(failure);
+    case 'native-libs':
+      return describeNative(failure);
     case 'python-missing':
     case 'pip-missing':
     case 'unexpected-error':
@@ -110,6 +113,9 @@ export function failureDetails(failure: NodeFailure): string[] {
       if (failure.limit === 'unzipped') {
         lines.push(...failure.contributors.map((c) => `  ${formatBytes(c.bytes).padStart(10)}  ${c.name}`));
       }
+      break;
+    case 'native-libs':
+      lines.splice(0, 1, describeNative({ ...failure, problems: [] }) + ':', ...nativeDetails(failure));
       break;
     case 'unexpected-error':
       lines.push(

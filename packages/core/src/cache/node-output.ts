@@ -1,5 +1,18 @@
 // Owns the shapes of what a node produces (a zip, a pack, a tree, an image), as stored with its
 // result. Leaves storing them to results.ts and reading them back safely to result-shape.ts.
+import type { ElfSummary } from '../native/elf-summary.js';
+
+export type { ElfSummary } from '../native/elf-summary.js';
+
+/** A library `native_libs: bundle` copied into a zip. */
+export interface BundledLibrary {
+  soname: string;
+  /** Where it was found: a path in the build image, or on the host for the local executor. */
+  from: string;
+  /** Its path in the zip (the soname at a function's root, or under a layer's lib/). */
+  path: string;
+  bytes: number;
+}
 
 /** What a layer or function produced: one zip, stored content-addressed. */
 export interface ZipOutput {
@@ -10,6 +23,10 @@ export interface ZipOutput {
   unzippedBytes: number;
   /** The largest top-level packages or folders, biggest first (for "what to trim"). */
   contributors: { name: string; bytes: number }[];
+  /** What native_libs: bundle added (absent: nothing). */
+  bundled?: BundledLibrary[];
+  /** A layer's: the names of the files in its lib/ (/opt/lib), which functions listing it can load. */
+  libNames?: string[];
 }
 
 /** One file of an installed tree (path relative to the tree, '/'-separated). */
@@ -17,6 +34,8 @@ export interface TreeFile {
   path: string;
   size: number;
   exec: boolean;
+  /** Set when the file is ELF (an install's files are read once, when installed). */
+  elf?: ElfSummary;
 }
 
 /** A file of a packed tree: where its compressed data sits in the pack. */

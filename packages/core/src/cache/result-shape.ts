@@ -1,7 +1,15 @@
 // Owns reading a stored result's output back from its JSON: a row another version, a crash or a
 // hand edit left malformed is refused here, so nothing downstream trusts a shape it cannot have.
 // Leaves what to do with a refused row (drop it, rebuild) to results.ts.
-import type { NodeOutput, PackedTreeFile, TreeFile, TreeOutput, ZipOutput } from './node-output.js';
+import type {
+  BundledLibrary,
+  ElfSummary,
+  NodeOutput,
+  PackedTreeFile,
+  TreeFile,
+  TreeOutput,
+  ZipOutput,
+} from './node-output.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,8 +27,37 @@ function isTreePath(v: unknown): v is string {
   return v.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isOptionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+
+function isElfSummary(v: unknown): v is ElfSummary {
+  return (
+    isObject(v) &&
+    isCount(v.machine) &&
+    (v.class === 32 || v.class === 64) &&
+    typeof v.type === 'string' &&
+    isStrings(v.needed) &&
+    isOptionalString(v.rpath) &&
+    isOptionalString(v.runpath) &&
+    isOptionalString(v.glibc) &&
+    isOptionalString(v.unreadable)
+  );
+}
+
 function isTreeFile(v: unknown): v is TreeFile {
-  return isObject(v) && isTreePath(v.path) && isCount(v.size) && typeof v.exec === 'boolean';
+  return (
+    isObject(v) &&
+    isTreePath(v.path) &&
+    isCount(v.size) &&
+    typeof v.exec === 'boolean' &&
+    (v.elf === undefined || isElfSummary(v.elf))
+  );
+}
+
+function isBundled(v: unknown): v is BundledLibrary {
+  return (
+    isObject(v) && typeof v.soname === 'string' && typeof v.from === 'string' && isTreePath(v.path) && isCount(v.bytes)
+  );
 }
 
 function isPackedTreeFile(v: unknown): v is PackedTreeFile {
@@ -44,7 +81,9 @@ function isZip(v: Json): v is Json & ZipOutput {
     isCount(v.bytes) &&
     isCount(v.unzippedBytes) &&
     Array.isArray(v.contributors) &&
-    v.contributors.every((c) => isObject(c) && typeof c.name === 'string' && isCount(c.bytes))
+    v.contributors.every((c) => isObject(c) && typeof c.name === 'string' && isCount(c.bytes)) &&
+    (v.bundled === undefined || (Array.isArray(v.bundled) && v.bundled.every(isBundled))) &&
+    (v.libNames === undefined || isStrings(v.libNames))
   );
 }
 

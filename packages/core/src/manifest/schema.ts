@@ -2,7 +2,7 @@
 // which keys juniper ignored, and what makes a name a safe zip name. Leaves checking values to validate.ts.
 
 /** Keys shared by `global:` and every entry (the entry's value overrides the global one). */
-const SETTINGS = ['image', 'executor', 'network', 'exclude', 'keep'] as const;
+const SETTINGS = ['image', 'executor', 'network', 'exclude', 'keep', 'native_libs', 'runtime_libs'] as const;
 
 export const TOP_KEYS = ['global', 'functions', 'layers', 'images', 'package'] as const;
 export const GLOBAL_KEYS = [...SETTINGS, 'output', 'pipconf', 'python', 'architecture', 'allow_outside'] as const;
@@ -42,6 +42,7 @@ export const JUNIPER_KEYS: Record<string, string> = {
 
 export const EXECUTORS = ['local', 'docker'] as const;
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
+export const NATIVE_LIBS_MODES = ['check', 'bundle', 'off'] as const;
 
 /** Lambda's current default when only `architecture` is given. */
 export const DEFAULT_PYTHON = '3.12';

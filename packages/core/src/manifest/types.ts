@@ -3,6 +3,11 @@
 
 export type ExecutorKind = 'local' | 'docker';
 export type Architecture = 'x86_64' | 'arm64';
+/**
+ * What a build does about the shared libraries the zip's ELF files need: `check` refuses a zip
+ * that needs one Lambda lacks, `bundle` copies them in from where the build ran, `off` looks not.
+ */
+export type NativeLibsMode = 'check' | 'bundle' | 'off';
 
 import type { Diagnostic, SourcePos } from '../diagnostics.js';
 
@@ -35,6 +40,9 @@ export interface BuildSettings {
   network: string | undefined;
   exclude: string[];
   keep: string[];
+  nativeLibs: NativeLibsMode;
+  /** Sonames the runtime provides beyond juni's list (custom runtimes, container images); global ones first. */
+  runtimeLibs: string[];
 }
 
 export interface EntrySpec {

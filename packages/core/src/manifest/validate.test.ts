@@ -92,6 +92,8 @@ test('a valid manifest: paths resolved against its folder, global settings inher
     network: undefined,
     exclude: ['*.md'],
     keep: [],
+    nativeLibs: 'check',
+    runtimeLibs: [],
   });
   const [api] = manifest.functions;
   assert.ok(api);
@@ -101,6 +103,8 @@ test('a valid manifest: paths resolved against its folder, global settings inher
     network: undefined,
     exclude: ['*.md', 'tests'],
     keep: [],
+    nativeLibs: 'check',
+    runtimeLibs: [],
   });
   assert.deepEqual(api.layers, ['base']);
   assert.deepEqual(

@@ -9,6 +9,7 @@ import { PathChecker, type CheckedPaths } from './path-checks.js';
 import { YamlResolver } from './resolve-yaml.js';
 import {
   ARCHITECTURES,
+  NATIVE_LIBS_MODES,
   DEFAULT_PYTHON,
   EXECUTORS,
   FUNCTION_KEYS,
@@ -205,7 +206,27 @@ class ManifestValidator {
       network: r.string(r.get(map, 'network'), `${where}.network`) ?? inherited?.network,
       exclude: [...(inherited?.exclude ?? []), ...(list('exclude') ?? [])],
       keep: [...(inherited?.keep ?? []), ...(list('keep') ?? [])],
+      nativeLibs:
+        r.oneOf(r.get(map, 'native_libs'), `${where}.native_libs`, NATIVE_LIBS_MODES) ?? inherited?.nativeLibs ?? 'check',
+      runtimeLibs: [...(inherited?.runtimeLibs ?? []), ...this.#sonames(map, `${where}.runtime_libs`)],
     };
+  }
+
+  /** `runtime_libs:` items are sonames the loader looks up by name (`libfoo.so.1`), never paths. */
+  #sonames(map: YMap | undefined, what: string): string[] {
+    const r = this.#r;
+    const out: string[] = [];
+    for (const item of r.stringList(r.get(map, 'runtime_libs'), what) ?? []) {
+      if (/^[^/\\\s]+\.so(\.[0-9A-Za-z_]+)*$/.test(item.value)) out.push(item.value);
+      else {
+        r.report(
+          item.node,
+          `${what} lists '${item.value}', which is not a library's soname`,
+          'write the name the loader looks for, as readelf -d shows it (NEEDED): libfoo.so.1',
+        );
+      }
+    }
+    return out;
   }
 
   #entries(

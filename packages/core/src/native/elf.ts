@@ -29,6 +29,11 @@ const MACHINE_NAMES: ReadonlyMap<number, string> = new Map([
   [243, 'riscv'],
 ]);
 
+/** `x86_64`, `aarch64`... or `machine 243` for one without a common name. */
+export function machineWords(machine: number): string {
+  return MACHINE_NAMES.get(machine) ?? `machine ${machine}`;
+}
+
 const TYPES = ['none', 'rel', 'exec', 'dyn', 'core'] as const;
 /** e_type. A position-independent executable is `dyn`, like a shared library. */
 export type ElfType = (typeof TYPES)[number] | 'other';

@@ -21,6 +21,10 @@ import type { ZipTime } from '../zip/timestamp.js';
 import { COMPRESSOR } from '../zip/compress.js';
 import { ImageRefs, onBuildReadsContext, uncheckedWarning } from './image-refs.js';
 import { keyOf, makeBreakdown, type KeyBreakdown } from './node-key.js';
+import { ELF_SUMMARY_VERSION } from '../native/elf-summary.js';
+import { hostLibrariesId } from '../native/host-libraries.js';
+import { NATIVE_RULES } from '../native/resolve.js';
+import { nativeTarget, targetKey, type NativeTarget } from '../native/target.js';
 import { requirementsClosure, requirementsRole } from './requirements-files.js';
 
 /** A file placed in a zip; `archivePath` is relative to the entry's root (before a layer's python/). */
@@ -41,6 +45,8 @@ export interface PlannedNode {
   resolved?: ImageResult;
   /** For images built from a Dockerfile: the context files the build reads (all that is sent). */
   contextFiles?: ContextFile[];
+  /** For layers and functions not set to `native_libs: off`: the runtime their ELF files are judged against. */
+  native?: NativeTarget;
 }
 
 /** How messages name a node: `function api`, `deps requirements.txt`. */
@@ -239,6 +245,8 @@ function depsBreakdown(
       interpreter: local === undefined ? null : local.ok ? local.description : `unavailable: ${local.reason}`,
       // Its pack's entries are copied into zips as compressed bytes.
       compressor: COMPRESSOR,
+      // Its files' ELF summaries are stored with it: a new reader reads them again.
+      elf: ELF_SUMMARY_VERSION,
     },
     files,
     upstream,
@@ -292,6 +300,9 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   if (node.depsId) upstream.deps = planned.get(node.depsId)!.key;
   if (node.imageId) upstream.image = planned.get(node.imageId)!.key;
   if (node.kind === 'function') for (const id of node.layerIds) upstream[id] = planned.get(id)!.key;
+  const { nativeLibs, runtimeLibs, executor } = spec.settings;
+  const native =
+    nativeLibs === 'off' ? undefined : nativeTarget(ctx.manifest.python, ctx.manifest.architecture, runtimeLibs);
   const breakdown = makeBreakdown(node.kind, {
     // The name keeps statuses and explanations per entry; equal zips still share one stored file.
     config: {
@@ -301,11 +312,20 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
       compressor: COMPRESSOR,
       exclude: spec.settings.exclude,
       keep: spec.settings.keep,
+      native: native
+        ? {
+            mode: nativeLibs,
+            rules: NATIVE_RULES,
+            ...targetKey(native),
+            // Bundled from this machine: its libraries are inputs, so another machine's zip differs by key.
+            ...(nativeLibs === 'bundle' && executor === 'local' ? { host: hostLibrariesId(ctx.hasher) } : {}),
+          }
+        : 'off',
     },
     files: fileHashes,
     upstream,
   });
-  return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files };
+  return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files, ...(native ? { native } : {}) };
 }
 
 /** Refuses, before it is hashed, a file no Lambda package can hold or that juni's own output is growing. */

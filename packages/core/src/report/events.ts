@@ -1,5 +1,6 @@
 // Owns the typed events a build emits; the CLI renders them (listr2, plain lines or JSON).
 // Leaves rendering to packages/cli: core never prints.
+import type { BundledLibrary } from '../cache/node-output.js';
 import type { NodeFailure } from './failures.js';
 
 export type NodeKind = 'image' | 'deps' | 'layer' | 'function';
@@ -16,6 +17,8 @@ export interface OutputFile {
   path: string;
   sha256: string;
   bytes: number;
+  /** The libraries native_libs: bundle copied into this zip, when it copied any. */
+  bundled?: BundledLibrary[];
 }
 
 export type BuildEvent =

@@ -1,5 +1,7 @@
 // Owns the typed reasons a node can fail: data (paths, names, counts), never sentences with CLI
 // flags. Leaves detecting them to the executors and runners, and wording them to the CLI.
+import type { Architecture } from '../manifest/types.js';
+import type { NativeProblem } from '../native/resolve.js';
 
 /** Why a layer or function breaks one of Lambda's limits (the zip would not deploy). */
 export type LambdaLimit =
@@ -9,6 +11,19 @@ export type LambdaLimit =
   | { limit: 'layers'; layers: number; allowed: number }
   /** The function with its layers unzips to more than Lambda allows. */
   | { limit: 'unzipped'; bytes: number; allowed: number; contributors: { name: string; bytes: number }[] };
+
+/** A native-library problem of one zip file, with where the build's machine has a missing library. */
+export type NativeFinding = NativeProblem & { foundAt?: string };
+
+/** What the zip was judged against, for the words of a native-libs failure. */
+export interface NativeJudged {
+  architecture: Architecture;
+  python: string | undefined;
+  /** The runtime's OS and glibc, when `python:` is set. */
+  os: { name: string; glibc: string } | undefined;
+  /** Where missing libraries were looked for: the build image (its reference) or this machine. */
+  searched: { where: 'image'; ref: string } | { where: 'host' } | { where: 'nowhere'; why: string };
+}
 
 export type NodeFailure =
   /** pip exited non-zero or was killed; `logTail` is its last lines. */
@@ -40,6 +55,18 @@ export type NodeFailure =
   | { reason: 'image-build-failed'; message: string; logTail: string[] }
   | { reason: 'container-failed'; message: string }
   | ({ reason: 'lambda-limit'; entry: string } & LambdaLimit)
+  /**
+   * The zip's ELF files would not load on Lambda: a needed library found nowhere, another
+   * architecture, a newer glibc, another Python. Nothing was written for the entry.
+   */
+  | {
+      reason: 'native-libs';
+      entry: string;
+      kind: 'function' | 'layer';
+      mode: 'check' | 'bundle';
+      judged: NativeJudged;
+      problems: NativeFinding[];
+    }
   /** The machine refused a file operation (permissions, a full disk); `message` names the path. */
   | { reason: 'io-error'; message: string; hint: string }
   | { reason: 'aborted' }

@@ -5,6 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { PackOutput, TreeFile, TreeOutput } from '../cache/results.js';
 import { FolderWalker } from '../fs/walk.js';
+import { inspectFile } from '../native/elf-summary.js';
 import type { DepsNode } from '../graph/nodes.js';
 import type { PlannedNode } from '../plan/plan.js';
 import { writePack } from '../zip/pack.js';
@@ -96,7 +97,11 @@ async function packTree(
     tempPack,
     output: {
       type: 'pack',
-      files: files.map((f, i) => ({ ...f, ...written.entries[i]! })),
+      files: files.map((f, i) => {
+        // Read once here, while the tree is loose: zips judge their native libraries from this record.
+        const elf = inspectFile(path.join(root, f.path), f.size);
+        return { ...f, ...written.entries[i]!, ...(elf ? { elf } : {}) };
+      }),
       bytes: tree.bytes,
       pack: { sha256: written.sha256, bytes: written.bytes },
     },

@@ -8,11 +8,22 @@ import { labelOf, type PlannedNode } from '../plan/plan.js';
 import { checkLambdaLimits, type LimitFindings } from '../report/lambda-limits.js';
 import { writeZip } from '../zip/zip-writer.js';
 import type { Built, NodeRecipe, RunContext, Used } from './run-context.js';
+import { settleNativeLibs } from './native-libs.js';
 import { contributorsOf, zipSources } from './zip-layout.js';
 
 type PackageContext = Pick<
   RunContext,
-  'plan' | 'cache' | 'artifacts' | 'upstream' | 'compressor' | 'time' | 'output' | 'manifestDir'
+  | 'plan'
+  | 'cache'
+  | 'artifacts'
+  | 'upstream'
+  | 'compressor'
+  | 'time'
+  | 'output'
+  | 'manifestDir'
+  | 'executors'
+  | 'signal'
+  | 'emit'
 >;
 
 export function packageRecipe(ctx: PackageContext, planned: PlannedNode, node: PackageNode): NodeRecipe {
@@ -35,10 +46,12 @@ function checkLimits(ctx: PackageContext, node: FunctionNode, result: StoredResu
 
 async function build(ctx: PackageContext, planned: PlannedNode, node: PackageNode): Promise<Built> {
   for (const id of [node.depsId, node.imageId]) if (id !== undefined) await loadUpstream(ctx, id);
+  const settled = await settleNativeLibs(ctx, planned, node, zipSources(ctx.artifacts, ctx.upstream, planned, node));
+  if (!settled.ok) return settled;
+  const { sources, bundled, libNames } = settled;
   const temp = ctx.artifacts.tempPath('zip');
-  const sources = zipSources(ctx.artifacts, ctx.upstream, planned, node);
   const toCompress = sources.reduce((n, s) => n + (s.kind === 'file' ? s.size : 0), 0);
-  const written = await writeZip(sources, temp, ctx.time, ctx.compressor.for(toCompress));
+  const written = await writeZip(sources, temp, ctx.time, ctx.compressor.for(toCompress)).finally(settled.cleanup);
   if (!written.ok) {
     // writeZip leaves nothing at `temp` when it returns a problem.
     const problem = written.problem;
@@ -50,7 +63,14 @@ async function build(ctx: PackageContext, planned: PlannedNode, node: PackageNod
     const { entries, overFourGiB } = problem;
     return { ok: false, failure: { reason: 'lambda-limit', limit: 'zip64', entry: node.name, entries, overFourGiB } };
   }
-  const output: ZipOutput = { type: 'zip', sha256: written.sha256, bytes: written.bytes, ...contributorsOf(sources) };
+  const output: ZipOutput = {
+    type: 'zip',
+    sha256: written.sha256,
+    bytes: written.bytes,
+    ...contributorsOf(sources),
+    ...(bundled.length > 0 ? { bundled } : {}),
+    ...(libNames ? { libNames } : {}),
+  };
   const result = { key: planned.key, kind: node.kind, name: node.name, output, inputs: planned.breakdown };
   return { ok: true, result, artifact: temp };
 }
@@ -81,7 +101,9 @@ async function place(
   if (placed.state === 'corrupt') return undefined;
   const rel = path.relative(ctx.manifestDir, placed.path).split(path.sep).join('/');
   return {
-    outputs: [{ path: rel, sha256: zip.sha256, bytes: zip.bytes }],
+    outputs: [
+      { path: rel, sha256: zip.sha256, bytes: zip.bytes, ...(zip.bundled?.length ? { bundled: zip.bundled } : {}) },
+    ],
     bytesWritten: placed.state === 'written' ? zip.bytes : 0,
   };
 }

@@ -2,6 +2,7 @@
 // from (an install's pack, an image's lambda files, the includes). Leaves writing to zip/.
 import path from 'node:path';
 import type { ArtifactStore } from '../cache/artifacts.js';
+import type { ElfSummary } from '../cache/node-output.js';
 import type { StoredResult, ZipOutput } from '../cache/results.js';
 import type { PackageNode } from '../graph/nodes.js';
 import type { PlannedNode } from '../plan/plan.js';
@@ -10,6 +11,13 @@ import { compareBytes, type ZipSource } from '../zip/zip-writer.js';
 
 /** The results of upstream nodes this build, by node id: what a zip copies from. */
 export type UpstreamResults = ReadonlyMap<string, StoredResult>;
+
+/** A zip's entries, and the ELF summaries its install recorded for the entries it copies. */
+export interface ZipLayout {
+  sources: ZipSource[];
+  /** Archive path -> summary, for the entries from the install's pack (read when it was installed). */
+  packedElf: Map<string, ElfSummary>;
+}
 
 /**
  * juniper's layout: the pip tree (copied raw from its pack), the image's lambda files, then the
@@ -20,7 +28,8 @@ export function zipSources(
   upstream: UpstreamResults,
   planned: PlannedNode,
   node: PackageNode,
-): ZipSource[] {
+): ZipLayout {
+  const packedElf = new Map<string, ElfSummary>();
   const root = node.kind === 'layer' ? 'python/' : '';
   const byPath = new Map<string, ZipSource>();
   if (node.depsId) {
@@ -31,6 +40,7 @@ export function zipSources(
     for (const f of stored.output.files) {
       if (!keepFile(f.path)) continue;
       const archivePath = root + f.path;
+      if (f.elf) packedElf.set(archivePath, f.elf);
       const { offset, compressedSize, size, crc32, method } = f;
       byPath.set(archivePath, {
         kind: 'packed',
@@ -66,7 +76,8 @@ export function zipSources(
       xxh64,
     });
   }
-  return [...byPath.values()].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
+  const sources = [...byPath.values()].sort((a, b) => compareBytes(a.archivePath, b.archivePath));
+  return { sources, packedElf };
 }
 
 /** Unzipped size, and the biggest packages or folders (python/<pkg> for layers). */

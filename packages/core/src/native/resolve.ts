@@ -1,0 +1,106 @@
+// Owns judging a zip's ELF files as Lambda's loader will meet them: each needed library is looked
+// for where the loader looks (RPATH, LD_LIBRARY_PATH's /var/task, /var/task/lib and /opt/lib,
+// RUNPATH, the runtime's own libraries), and each file's architecture, glibc and Python tag is
+// checked against the target. Pure: the files' summaries come in, findings go out.
+import path from 'node:path/posix';
+import type { ElfSummary } from './elf-summary.js';
+import { MACHINE_OF, type NativeTarget } from './target.js';
+import { compareVersions } from './elf-versions.js';
+
+/** One file of the zip, by its path in the zip, with its ELF summary when it is one. */
+export interface ZipFileView {
+  path: string;
+  elf?: ElfSummary | undefined;
+}
+
+/** What the zip and its surroundings hold, as the loader sees them on Lambda. */
+export interface LoaderView {
+  /** A function's zip is unpacked at /var/task, a layer's at /opt. */
+  mount: '/var/task' | '/opt';
+  files: readonly ZipFileView[];
+  /** For a function: names of the files in the `lib/` folder of each layer it lists (/opt/lib). */
+  layerLibs: readonly string[];
+}
+
+export type NativeProblem =
+  | { problem: 'missing'; file: string; soname: string }
+  | { problem: 'wrong-architecture'; file: string; machine: number; bits: 32 | 64 }
+  | { problem: 'glibc'; file: string; needs: string; has: string }
+  | { problem: 'python-tag'; file: string; built: string };
+
+/** Bumped when the judging changes, so zips judged by older rules are judged again. */
+export const NATIVE_RULES = 1;
+
+const numbers = (version: string): number[] => version.split('.').map(Number);
+
+/** Lambda's LD_LIBRARY_PATH, after the runtime's own folders (whose libraries are `provided`). */
+const LIBRARY_PATH = ['/var/task', '/var/task/lib', '/opt/lib'];
+
+/** Every problem the loader (or Python's import) would meet, in file order. */
+export function judgeZip(view: LoaderView, target: NativeTarget): NativeProblem[] {
+  const dirs = folderIndex(view);
+  const problems: NativeProblem[] = [];
+  for (const file of view.files) {
+    const tag = pythonTagProblem(file.path, target);
+    if (tag) problems.push(tag);
+    const elf = file.elf;
+    // Object files, core dumps and unreadable files are never mapped by the loader.
+    if (!elf || elf.unreadable !== undefined || (elf.type !== 'dyn' && elf.type !== 'exec')) continue;
+    if (elf.machine !== MACHINE_OF[target.architecture] || elf.class !== 64) {
+      problems.push({ problem: 'wrong-architecture', file: file.path, machine: elf.machine, bits: elf.class });
+      continue; // its needs are another machine's
+    }
+    if (target.os && elf.glibc !== undefined && compareVersions(numbers(elf.glibc), numbers(target.os.glibc)) > 0)
+      problems.push({ problem: 'glibc', file: file.path, needs: elf.glibc, has: target.os.glibc });
+    const searched = searchPath(`${view.mount}/${file.path}`, elf);
+    for (const soname of elf.needed) {
+      // A path in DT_NEEDED is opened as is; juni cannot know the machine's files outside the zip.
+      if (soname.includes('/') || target.provided.has(soname)) continue;
+      if (!searched.some((dir) => dirs.get(dir)?.has(soname)))
+        problems.push({ problem: 'missing', file: file.path, soname });
+    }
+  }
+  return problems;
+}
+
+/** Folder on Lambda -> the names of the files in it that this view knows of. */
+function folderIndex(view: LoaderView): Map<string, Set<string>> {
+  const dirs = new Map<string, Set<string>>();
+  const add = (abs: string): void => {
+    const dir = path.dirname(abs);
+    let names = dirs.get(dir);
+    if (!names) dirs.set(dir, (names = new Set()));
+    names.add(path.basename(abs));
+  };
+  for (const f of view.files) add(`${view.mount}/${f.path}`);
+  for (const name of view.layerLibs) add(`/opt/lib/${name}`);
+  return dirs;
+}
+
+/**
+ * The folders the loader searches for one file's needs: its DT_RPATH (ignored when it has a
+ * DT_RUNPATH), LD_LIBRARY_PATH, its DT_RUNPATH. `$ORIGIN` is the file's own folder; entries with
+ * other tokens ($LIB, $PLATFORM) name folders juni cannot know and are skipped.
+ */
+function searchPath(at: string, elf: ElfSummary): string[] {
+  const origin = path.dirname(at);
+  const expand = (list: string | undefined): string[] =>
+    (list ?? '')
+      .split(':')
+      .filter((d) => d !== '')
+      .map((d) => d.replace(/\$(ORIGIN\b|\{ORIGIN\})/g, origin))
+      .filter((d) => d.startsWith('/') && !d.includes('$'))
+      .map((d) => path.normalize(d).replace(/(.)\/$/, '$1'));
+  return [...(elf.runpath === undefined ? expand(elf.rpath) : []), ...LIBRARY_PATH, ...expand(elf.runpath)];
+}
+
+// CPython's extension suffix: name.cpython-311-x86_64-linux-gnu.so (a `d` or `t` may follow the version).
+const CPYTHON_TAG = /\.cpython-3(\d+)[a-z]*-[^/]*\.so$/;
+
+/** An extension module built for another Python than the target cannot be imported by it. */
+function pythonTagProblem(file: string, target: NativeTarget): NativeProblem | undefined {
+  if (target.python === undefined) return undefined;
+  const minor = CPYTHON_TAG.exec(file)?.[1];
+  if (minor === undefined || `3.${minor}` === target.python) return undefined;
+  return { problem: 'python-tag', file, built: `3.${minor}` };
+}
