@@ -40,11 +40,6 @@ function osOf(python: string): LambdaOs {
 }
 
 /** A target's identity for node keys: a change of target or list rebuilds the zips it judged. */
-export function targetKey(target: NativeTarget): Record<string, unknown> {
-  return {
-    architecture: target.architecture,
-    python: target.python ?? null,
-    glibc: target.os?.glibc ?? null,
-    provided: [...target.provided].sort(),
-  };
+export function targetKey(target: NativeTarget): { glibc: string | undefined; provided: string[] } {
+  return { glibc: target.os?.glibc, provided: [...target.provided].sort() };
 }

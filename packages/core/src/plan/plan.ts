@@ -14,7 +14,7 @@ import { selectNodes } from '../graph/select.js';
 import { shardGraph, type Shard } from '../graph/shard.js';
 import type { FileHasher } from '../hash/file-hasher.js';
 import type { Hasher } from '../hash/xxhash.js';
-import type { Manifest } from '../manifest/types.js';
+import type { BuildSettings, Manifest } from '../manifest/types.js';
 import { unreachable } from '../unreachable.js';
 import { makePathFilter } from '../zip/exclusions.js';
 import type { ZipTime } from '../zip/timestamp.js';
@@ -300,9 +300,8 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   if (node.depsId) upstream.deps = planned.get(node.depsId)!.key;
   if (node.imageId) upstream.image = planned.get(node.imageId)!.key;
   if (node.kind === 'function') for (const id of node.layerIds) upstream[id] = planned.get(id)!.key;
-  const { nativeLibs, runtimeLibs, executor } = spec.settings;
-  const native =
-    nativeLibs === 'off' ? undefined : nativeTarget(ctx.manifest.python, ctx.manifest.architecture, runtimeLibs);
+  const { nativeLibs, runtimeLibs } = spec.settings;
+  const target = nativeTarget(ctx.manifest.python, ctx.manifest.architecture, runtimeLibs);
   const breakdown = makeBreakdown(node.kind, {
     // The name keeps statuses and explanations per entry; equal zips still share one stored file.
     config: {
@@ -312,20 +311,36 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
       compressor: COMPRESSOR,
       exclude: spec.settings.exclude,
       keep: spec.settings.keep,
-      native: native
-        ? {
-            mode: nativeLibs,
-            rules: NATIVE_RULES,
-            ...targetKey(native),
-            // Bundled from this machine: its libraries are inputs, so another machine's zip differs by key.
-            ...(nativeLibs === 'bundle' && executor === 'local' ? { host: hostLibrariesId(ctx.hasher) } : {}),
-          }
-        : 'off',
+      native_libs: nativeLibs,
+      ...nativeConfig(ctx.hasher, target, spec.settings),
     },
     files: fileHashes,
     upstream,
   });
-  return { node, key: keyOf(ctx.hasher, breakdown), breakdown, files, ...(native ? { native } : {}) };
+  return {
+    node,
+    key: keyOf(ctx.hasher, breakdown),
+    breakdown,
+    files,
+    ...(nativeLibs === 'off' ? {} : { native: target }),
+  };
+}
+
+/**
+ * What a zip's native-library judgement depends on (kept with native_libs: off too, so turning it
+ * on is one change), one setting per key so `juni why` names the one that changed: the target, the user's runtime_libs, juni's rules and runtime list (as a hash),
+ * and for a local bundle this machine's libraries (its zip differs from another machine's by key).
+ */
+function nativeConfig(hasher: Hasher, target: NativeTarget, settings: BuildSettings): Record<string, unknown> {
+  const { glibc, provided } = targetKey(target);
+  return {
+    native_target: `${target.architecture}, python ${target.python ?? 'unset'}, glibc ${glibc ?? 'unknown'}`,
+    runtime_libs: [...settings.runtimeLibs].sort(),
+    native_rules: `${NATIVE_RULES}/${hasher.string(JSON.stringify(provided))}`,
+    ...(settings.nativeLibs === 'bundle' && settings.executor === 'local'
+      ? { host_libraries: hostLibrariesId(hasher) }
+      : {}),
+  };
 }
 
 /** Refuses, before it is hashed, a file no Lambda package can hold or that juni's own output is growing. */
