@@ -93,3 +93,45 @@ test('failures that are data are worded by the CLI, with its flags', () => {
   });
   assert.match(zip64[0]!, /^big: the zip would hold 70000 files, which needs ZIP64/);
 });
+
+test("failureDetails: a zip that would not load names each file's problem, where the image has a missing library, and both fixes", () => {
+  const judged = {
+    architecture: 'x86_64' as const,
+    python: '3.11',
+    os: { name: 'Amazon Linux 2', glibc: '2.26' },
+    searched: { where: 'image' as const, ref: 'builder' },
+  };
+  const failure = {
+    reason: 'native-libs' as const,
+    entry: 'api',
+    kind: 'function' as const,
+    mode: 'check' as const,
+    judged,
+    problems: [
+      {
+        problem: 'missing' as const,
+        file: 'y.cpython-311-x86_64-linux-gnu.so',
+        soname: 'libyaml-0.so.2',
+        foundAt: '/usr/lib/x86_64-linux-gnu/libyaml-0.so.2',
+      },
+      { problem: 'missing' as const, file: 'y.cpython-311-x86_64-linux-gnu.so', soname: 'libnowhere.so.1' },
+      { problem: 'glibc' as const, file: 'g.so', needs: '2.28', has: '2.26' },
+    ],
+  };
+  assert.deepEqual(failureDetails(failure), [
+    'function api would not load on Lambda:',
+    "  y.cpython-311-x86_64-linux-gnu.so needs libyaml-0.so.2, which neither the zip, its layers nor Lambda's " +
+      'python3.11 runtime has; the build image has it at /usr/lib/x86_64-linux-gnu/libyaml-0.so.2',
+    "  y.cpython-311-x86_64-linux-gnu.so needs libnowhere.so.1, which neither the zip, its layers nor Lambda's " +
+      'python3.11 runtime has, nor the build image (builder)',
+    "  g.so needs glibc 2.28; Lambda's python3.11 runtime (Amazon Linux 2) has glibc 2.26",
+    "  hint: copy them into the zip the juniper way, in the build image's Dockerfile:",
+    '          RUN mkdir -p /var/task/lambda_lib && cp /usr/lib/x86_64-linux-gnu/libyaml-0.so.2 /var/task/lambda_lib/',
+    '        or let juni copy them (and what they need): native_libs: bundle (under functions.api, or global)',
+    '  hint: install the missing libraries in the build image (or put them in the zip), or, when the runtime you ' +
+      'deploy to has them (a custom runtime or container image), list them: runtime_libs: [soname, ...]',
+    "  hint: build in an image whose glibc is no newer than the runtime's (the AWS SAM build image for the target " +
+      'Python), or use wheels tagged for that glibc (manylinux2014)',
+    '  hint: to package it unchecked, set native_libs: off for api',
+  ]);
+});
