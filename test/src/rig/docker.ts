@@ -57,6 +57,11 @@ export class EngineLog {
     return this.#events(['type=container', 'event=start', `label=dev.juni.project=${dir}`, 'label=dev.juni.role=pip']);
   }
 
+  /** Every container juni created for the project in `dir` since the mark, whatever its role. */
+  containersCreated(dir: string): number {
+    return this.#events(['type=container', 'event=create', `label=dev.juni.project=${dir}`]);
+  }
+
   #events(filters: string[]): number {
     const until = (Date.now() / 1000 + 0.001).toFixed(3);
     return execFileSync(
