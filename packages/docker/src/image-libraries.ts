@@ -165,26 +165,34 @@ type Run = { ok: true; stdout: string[] } | { ok: false; failure: NodeFailure };
 async function runToEnd(docker: Docker, container: Docker.Container, task: ImageTask): Promise<Run> {
   // Attached before the start, so no output is missed; the engine multiplexes both streams on it.
   const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  const ended = new Promise<void>((resolve) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', () => resolve());
-  });
-  (docker.modem as { demuxStream(s: NodeJS.ReadableStream, o: Writable, e: Writable): void }).demuxStream(
-    stream,
-    collect(stdout),
-    collect(stderr),
-  );
-  await container.start();
-  const exit = (await container.wait()) as { StatusCode: number };
-  await ended;
-  if (task.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
-  const errText = Buffer.concat(stderr).toString('utf8').trim();
-  if (exit.StatusCode !== 0)
-    return failed(`the library lookup exited with ${exit.StatusCode}${errText ? `: ${errText}` : ''}`);
-  return { ok: true, stdout: Buffer.concat(stdout).toString('utf8').split('\n') };
+  try {
+    // An abort while the container was being created found nothing to remove: nothing runs now.
+    if (task.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
+    (docker.modem as { demuxStream(s: NodeJS.ReadableStream, o: Writable, e: Writable): void }).demuxStream(
+      stream,
+      collect(stdout),
+      collect(stderr),
+    );
+    await container.start();
+    const exit = (await container.wait()) as { StatusCode: number };
+    // The output is complete only once the stream has ended, which follows the exit.
+    await ended;
+    if (task.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
+    const errText = Buffer.concat(stderr).toString('utf8').trim();
+    if (exit.StatusCode !== 0)
+      return failed(`the library lookup exited with ${exit.StatusCode}${errText ? `: ${errText}` : ''}`);
+    return { ok: true, stdout: Buffer.concat(stdout).toString('utf8').split('\n') };
+  } finally {
+    // A container that never started (or failed to) leaves its attach socket open, holding the process.
+    (stream as unknown as { destroy(): void }).destroy();
+  }
 }
 
 function collect(into: Buffer[]): Writable {

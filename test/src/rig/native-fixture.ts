@@ -1,14 +1,25 @@
 // Owns the native-library tests' inputs: local sdists of C extensions (one linking the image's
 // libyaml, one shipping its own helper library beside it), their pip.conf, and ELF files crafted
 // with the host's gcc. Leaves projects and temp folders to project.ts, engines to docker.ts.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 
 /** Built by test/docker/provision.sh: the base image plus gcc, the Python headers and libyaml. */
 export const NATIVE_IMAGE = process.env.JUNI_NATIVE_IMAGE ?? 'juni-test/native:bookworm';
+
+/** True when the engine has NATIVE_IMAGE; in CI, otherwise the test fails (as requireDocker). */
+export function requireNativeImage(t: TestContext): boolean {
+  if (spawnSync('docker', ['image', 'inspect', NATIVE_IMAGE], { stdio: 'ignore' }).status === 0) return true;
+  const why = `no Docker engine with the image ${NATIVE_IMAGE} (run: bash test/docker/provision.sh)`;
+  if (process.env.CI) throw new Error(`Docker tests are required in CI: ${why}`);
+  process.stderr.write(`\n*** SKIPPING Docker test "${t.name}": ${why} ***\n\n`);
+  t.skip(why);
+  return false;
+}
 
 /** Where the sdists go inside a project (pip.conf's find-links, relative to the project). */
 export const SDISTS = 'sdists';
