@@ -191,3 +191,25 @@ test('an image the engine lacks is a container failure naming the image', async 
     assert.ok('message' in result.failure && result.failure.message.includes(r.image), JSON.stringify(result));
   }
 });
+
+test("a lookup script that fails is a container failure carrying the script's stderr", async (t) => {
+  if (!ready(t)) return;
+  const tag = `juni-test/native-libs-${process.pid}:no-od`;
+  t.after(() => removeImage(tag));
+  execFileSync('docker', ['build', '-q', '-t', tag, '-'], {
+    input: `FROM ${NATIVE_IMAGE}\nRUN rm /usr/bin/od\n`,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  const r = rig(t, imageId(tag));
+  const result = await r.find({ sonames: [YAML] });
+  assert.deepEqual(result, {
+    ok: false,
+    failure: {
+      reason: 'container-failed',
+      message: 'the library lookup exited with 3: the image has no od, which the library lookup needs',
+    },
+  });
+  assert.equal(r.starts(), 1);
+  assert.deepEqual(r.left(), []);
+});
