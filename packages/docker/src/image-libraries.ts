@@ -108,6 +108,7 @@ const failed = (message: string): { ok: false; failure: NodeFailure } => ({
  * no network that is always removed; with `request.dest`, copies each found library's real file to
  * `dest/<soname>` (mode 0644, written under a temporary name, then renamed). Sonames not found are
  * absent from `found`; a soname that is not a plain file name is refused before any container runs.
+ * Throws only what the host's file system throws while writing the copies (core reports those).
  */
 export async function findLibraries(
   docker: Docker,
@@ -147,11 +148,19 @@ export async function findLibraries(
     return { ok: true, found };
   } catch (error) {
     if (task.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
+    // Writing the copies is the host's business: core words a refused write (io-error) for every kind.
+    if (isHostFileError(error)) throw error;
     return failed(`the library lookup container for image ${imageId} failed: ${messageOf(error)}`);
   } finally {
     task.signal.removeEventListener('abort', abort);
     if (container) await tracker.remove(container);
   }
+}
+
+/** A file-system error on this machine (it names a path), as opposed to the engine's or its socket's. */
+function isHostFileError(error: unknown): boolean {
+  const e = error as NodeJS.ErrnoException | undefined;
+  return typeof e?.syscall === 'string' && typeof e.path === 'string';
 }
 
 function lookupArguments(architecture: Architecture): string[] {

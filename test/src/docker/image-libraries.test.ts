@@ -213,3 +213,12 @@ test("a lookup script that fails is a container failure carrying the script's st
   assert.equal(r.starts(), 1);
   assert.deepEqual(r.left(), []);
 });
+
+test('a copy the host refuses to write throws its file-system error, and the container is still removed', async (t) => {
+  if (!ready(t)) return;
+  const r = rig(t);
+  const blocker = path.join(r.dir, 'a-file');
+  writeFileSync(blocker, 'not a folder');
+  await assert.rejects(r.find({ sonames: [YAML], dest: path.join(blocker, 'libs') }), { code: 'ENOTDIR' });
+  assert.deepEqual(r.left(), []);
+});
