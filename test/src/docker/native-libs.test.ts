@@ -150,6 +150,7 @@ test('bundle: the function and layer zips hold libyaml; both import in the plain
   const log = new EngineLog();
   const again = await buildJson(p.dir);
   assert.deepEqual(statuses(again.report), {
+    [`image:${NATIVE_IMAGE}`]: 'cached',
     'deps:requirements.txt': 'cached',
     api: 'cached',
     base: 'cached',
