@@ -8,7 +8,16 @@ const DIR = '/proj';
 const pos = { line: 1, column: 1 };
 
 function settings(over: Partial<BuildSettings> = {}): BuildSettings {
-  return { executor: 'docker', image: undefined, network: undefined, exclude: [], keep: [], nativeLibs: 'check', runtimeLibs: [], ...over };
+  return {
+    executor: 'docker',
+    image: undefined,
+    network: undefined,
+    exclude: [],
+    keep: [],
+    nativeLibs: 'check',
+    runtimeLibs: [],
+    ...over,
+  };
 }
 
 function fn(name: string, over: { requirements?: string; layers?: string[]; settings?: Partial<BuildSettings> } = {}) {

@@ -8,7 +8,15 @@ const entry = (name: string, requirements?: string): Omit<EntrySpec, 'kind'> => 
   name,
   requirements: requirements && `/proj/${requirements}`,
   includes: [],
-  settings: { executor: 'docker', image: undefined, network: undefined, exclude: [], keep: [], nativeLibs: 'check', runtimeLibs: [] },
+  settings: {
+    executor: 'docker',
+    image: undefined,
+    network: undefined,
+    exclude: [],
+    keep: [],
+    nativeLibs: 'check',
+    runtimeLibs: [],
+  },
   pos,
 });
 

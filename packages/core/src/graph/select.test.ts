@@ -10,7 +10,15 @@ const base = (name: string, requirements: string | undefined): Omit<EntrySpec, '
   name,
   requirements: requirements && `/proj/${requirements}`,
   includes: [],
-  settings: { executor: 'docker', image: undefined, network: undefined, exclude: [], keep: [], nativeLibs: 'check', runtimeLibs: [] },
+  settings: {
+    executor: 'docker',
+    image: undefined,
+    network: undefined,
+    exclude: [],
+    keep: [],
+    nativeLibs: 'check',
+    runtimeLibs: [],
+  },
   pos,
 });
 const fn = (name: string, requirements?: string, layers: string[] = []): FunctionSpec => ({

@@ -10,7 +10,15 @@ const base = (name: string, requirements?: string, image?: string): Omit<EntrySp
   name,
   requirements: requirements && `/proj/${requirements}`,
   includes: [],
-  settings: { executor: 'docker', image, network: undefined, exclude: [], keep: [], nativeLibs: 'check', runtimeLibs: [] },
+  settings: {
+    executor: 'docker',
+    image,
+    network: undefined,
+    exclude: [],
+    keep: [],
+    nativeLibs: 'check',
+    runtimeLibs: [],
+  },
   pos,
 });
 const fn = (name: string, o: { requirements?: string; image?: string; layers?: string[] } = {}): FunctionSpec => ({

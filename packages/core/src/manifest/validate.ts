@@ -207,7 +207,9 @@ class ManifestValidator {
       exclude: [...(inherited?.exclude ?? []), ...(list('exclude') ?? [])],
       keep: [...(inherited?.keep ?? []), ...(list('keep') ?? [])],
       nativeLibs:
-        r.oneOf(r.get(map, 'native_libs'), `${where}.native_libs`, NATIVE_LIBS_MODES) ?? inherited?.nativeLibs ?? 'check',
+        r.oneOf(r.get(map, 'native_libs'), `${where}.native_libs`, NATIVE_LIBS_MODES) ??
+        inherited?.nativeLibs ??
+        'check',
       runtimeLibs: [...(inherited?.runtimeLibs ?? []), ...this.#sonames(map, `${where}.runtime_libs`)],
     };
   }
