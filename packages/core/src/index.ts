@@ -40,7 +40,7 @@ export type {
   SentBytesCheck,
 } from './executors/docker-support.js';
 export type { ImageSpec, Architecture } from './manifest/types.js';
-export type { FoundLibrary, LibraryLookup, LibraryRequest } from './native/library-lookup.js';
+export { refusedSoname, type FoundLibrary, type LibraryLookup, type LibraryRequest } from './native/library-lookup.js';
 export { readElfFile, isElf, machineWords, type ElfFile, type ElfResult } from './native/elf.js';
 export type { NativeFinding, NativeJudged } from './report/failures.js';
 export type { BundledLibrary } from './cache/node-output.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFound, refusedSoname } from './image-libraries.js';
+import { refusedSoname } from '@juni/core';
+import { parseFound } from './image-libraries.js';
 
 test('refusedSoname lets file names through and refuses paths, options, hidden names and control characters', () => {
   for (const ok of ['libyaml-0.so.2', 'ld-linux-x86-64.so.2', 'libstdc++.so.6', 'lib with space.so', 'lib$x.so'])

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
+import { refusedSoname } from '@juni/core';
 import type { Architecture, FoundLibrary, ImageTask, LibraryLookup, LibraryRequest, NodeFailure } from '@juni/core';
 import type { ContainerTracker } from './containers.js';
 import { messageOf } from './engine.js';
@@ -72,17 +73,6 @@ for so in "$@"; do
   printf 'found\t%s\t%s\t%s\n' "$so" "$p" "$real"
 done
 `;
-
-/** Why `soname` cannot be looked up: a soname is a file name, and it reaches a shell as an argument. */
-export function refusedSoname(soname: string): string | undefined {
-  if (soname === '') return 'it is empty';
-  if (soname.includes('/')) return 'it is a path, not a file name';
-  if (soname.startsWith('-') || soname.startsWith('.')) return `it starts with "${soname[0]}"`;
-  // Tabs and newlines would break the script's output lines; no real soname has control characters.
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(soname)) return 'it has control characters';
-  return undefined;
-}
 
 /** The script's `found` lines, for the sonames that were asked for only. */
 export function parseFound(stdout: readonly string[], sonames: readonly string[]): FoundLibrary[] {
@@ -245,7 +235,11 @@ async function writeOneFile(archive: NodeJS.ReadableStream, to: string): Promise
   extract.on('entry', (header, stream, next) => {
     if (header.type === 'file' && !wrote) {
       wrote = true;
-      stream.pipe(createWriteStream(temp, { mode: 0o644 })).on('finish', next);
+      // A write that fails (a full disk) fails the extraction, not the process.
+      pipeline(stream, createWriteStream(temp, { mode: 0o644 })).then(
+        () => next(),
+        (error: Error) => extract.destroy(error),
+      );
       return;
     }
     stream.resume();

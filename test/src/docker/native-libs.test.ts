@@ -122,12 +122,14 @@ test('bundle: the function and layer zips hold libyaml; both import in the plain
   const entries =
     'layers:\n  base:\n    requirements: ./requirements.txt\n' +
     'functions:\n  api:\n    requirements: ./requirements.txt\n    include: [./handler.py]\n' +
-    '  thin:\n    layers: [base]\n    include: [./handler.py]\n';
+    // thin installs the extensions too, and finds libyaml in its layer's lib/ (/opt/lib): it bundles nothing.
+    '  thin:\n    layers: [base]\n    requirements: ./requirements.txt\n    include: [./handler.py]\n';
   const p = await nativeProject(t, `  image: ${NATIVE_IMAGE}\n  native_libs: bundle\n`, entries);
   const first = await buildJson(p.dir);
   assert.equal(first.run.code, 0, first.run.stderr);
   assert.ok(zipNames(p.path('dist/api.zip')).includes('libyaml-0.so.2'));
   assert.ok(zipNames(p.path('dist/base.zip')).includes('lib/libyaml-0.so.2'));
+  assert.ok(zipNames(p.path('dist/thin.zip')).includes(EXT));
   assert.ok(!zipNames(p.path('dist/thin.zip')).includes('libyaml-0.so.2'), 'thin finds it in its layer');
   const bundledOf = (name: string) =>
     (

@@ -50,7 +50,8 @@ const GLIBC = /^GLIBC_(\d+(?:\.\d+)*)$/;
 export function highestGlibc(needs: VersionNeed[]): string | undefined {
   let best: number[] | undefined;
   for (const { versions } of needs) {
-    for (const { name } of versions) {
+    // A weak need (VER_FLG_WEAK) does not stop the loader when the library lacks the version.
+    for (const { name } of versions.filter((v) => !v.weak)) {
       const parts = GLIBC.exec(name)?.[1]?.split('.').map(Number);
       if (parts !== undefined && (best === undefined || compareVersions(parts, best) > 0)) best = parts;
     }

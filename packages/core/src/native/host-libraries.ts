@@ -2,12 +2,13 @@
 // ran here): the ld.so.cache, then the usual folders; and copying them out for native_libs: bundle.
 // Leaves deciding which are needed to resolve.ts, and the build image's libraries to packages/docker.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readRegularFileSync } from '../fs/read-regular.js';
 import type { Hasher } from '../hash/xxhash.js';
 import type { Architecture } from '../manifest/types.js';
-import type { FoundLibrary, LibraryLookup, LibraryRequest } from './library-lookup.js';
+import { readElfFile } from './elf.js';
+import { refusedSoname, type FoundLibrary, type LibraryLookup, type LibraryRequest } from './library-lookup.js';
+import { MACHINE_OF } from './target.js';
 
 /** The architecture this process runs on, as a target names it; undefined for any other. */
 export function hostArchitecture(arch: string = process.arch): Architecture | undefined {
@@ -37,6 +38,19 @@ function ldconfigCache(architecture: Architecture): Map<string, string> {
   return new Map();
 }
 
+/** `at` with its links resolved, when it is a regular ELF file of the architecture; else undefined. */
+function libraryAt(at: string, architecture: Architecture): { at: string; realPath: string } | undefined {
+  try {
+    const realPath = realpathSync(at);
+    if (!statSync(realPath).isFile()) return undefined;
+    const elf = readElfFile(realPath);
+    // The loader skips a file of another machine and goes on searching: so does this.
+    return elf.ok && elf.elf.machine === MACHINE_OF[architecture] ? { at, realPath } : undefined;
+  } catch {
+    return undefined; // a dangling link or an unreadable file: the loader would not load it either
+  }
+}
+
 /**
  * Looks the sonames up on this machine. Only a host of the target's architecture is searched: a
  * library of another machine could never be bundled, and saying "this machine has it" would mislead.
@@ -56,15 +70,13 @@ export function findHostLibraries(request: LibraryRequest): LibraryLookup {
   ];
   const found: FoundLibrary[] = [];
   for (const soname of request.sonames) {
-    if (soname.includes('/')) continue;
-    const at = cache.get(soname) ?? folders.map((d) => path.join(d, soname)).find((p) => existsSync(p));
-    if (at === undefined) continue;
-    let realPath: string;
-    try {
-      realPath = realpathSync(at);
-    } catch {
-      continue; // a dangling link in the cache: the loader would not find it either
-    }
+    if (refusedSoname(soname) !== undefined) continue;
+    const candidates = [cache.get(soname), ...folders.map((d) => path.join(d, soname))];
+    const hit = candidates
+      .map((at) => (at === undefined ? undefined : libraryAt(at, architecture)))
+      .find((h) => h !== undefined);
+    if (hit === undefined) continue;
+    const { at, realPath } = hit;
     const library: FoundLibrary = { soname, path: at, realPath };
     if (dest !== undefined) {
       mkdirSync(dest, { recursive: true });
@@ -78,13 +90,21 @@ export function findHostLibraries(request: LibraryRequest): LibraryLookup {
 }
 
 /**
- * What identifies this machine's libraries for a key: the hash of its ld.so.cache (rewritten by
- * every package install that adds or updates a library), or 'none' where there is none.
+ * What identifies this machine's libraries for a key: every library its ld.so.cache lists for the
+ * architecture, by path, resolved file, size, time and inode, so a security update that replaces a
+ * library's bytes behind the same name changes it. Libraries outside the cache (a /usr/local/lib
+ * without ldconfig run) are not covered. One ldconfig run and a stat per library (~1,000 here).
  */
-export function hostLibrariesId(hasher: Hasher): string {
-  try {
-    return hasher.bytes(readRegularFileSync('/etc/ld.so.cache'));
-  } catch {
-    return 'none';
+export function hostLibrariesId(hasher: Hasher, architecture: Architecture): string {
+  const lines: string[] = [];
+  for (const [soname, at] of [...ldconfigCache(architecture)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    try {
+      const real = realpathSync(at);
+      const st = statSync(real);
+      lines.push(`${soname}=${at}>${real}:${st.size}:${st.mtimeMs}:${st.ino}`);
+    } catch {
+      lines.push(`${soname}=${at}>gone`);
+    }
   }
+  return hasher.string(lines.join('\n'));
 }

@@ -26,3 +26,14 @@ export interface LibraryRequest {
 
 /** Sonames not found are simply absent from `found`. */
 export type LibraryLookup = { ok: true; found: FoundLibrary[] } | { ok: false; failure: NodeFailure };
+
+/** Why `soname` cannot be looked up: a soname is a file name, and it reaches a shell as an argument. */
+export function refusedSoname(soname: string): string | undefined {
+  if (soname === '') return 'it is empty';
+  if (soname.includes('/')) return 'it is a path, not a file name';
+  if (soname.startsWith('-') || soname.startsWith('.')) return `it starts with "${soname[0]}"`;
+  // Tabs and newlines would break the script's output lines; no real soname has control characters.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(soname)) return 'it has control characters';
+  return undefined;
+}

@@ -109,3 +109,24 @@ test("a Python outside the table gets the nearest runtime's OS", () => {
   assert.equal(nativeTarget('3.6', 'x86_64', []).os?.glibc, '2.26');
   assert.equal(nativeTarget('3.10', 'x86_64', []).os?.name, 'Amazon Linux 2');
 });
+
+test("a grafted library without an RPATH finds its sibling through the RPATH of what loaded it (glibc's loader chain)", () => {
+  const files = (ext: ElfSummary): ZipFileView[] => [
+    { path: 'pkg/_ext.so', elf: ext },
+    { path: 'pkg.libs/libA-h1.so', elf: so(['libB-h2.so']) },
+    { path: 'pkg.libs/libB-h2.so', elf: so(['libc.so.6']) },
+  ];
+  assert.deepEqual(judgeZip(fn(files(so(['libA-h1.so'], { rpath: '$ORIGIN/../pkg.libs' }))), t312), []);
+  // A DT_RUNPATH is the file's own: what it loads does not search it.
+  assert.deepEqual(judgeZip(fn(files(so(['libA-h1.so'], { runpath: '$ORIGIN/../pkg.libs' }))), t312), [
+    { problem: 'missing', file: 'pkg.libs/libA-h1.so', soname: 'libB-h2.so' },
+  ]);
+  // Two levels down: ext -> libA -> libB -> libC, all found through the extension's RPATH.
+  const deep: ZipFileView[] = [
+    { path: 'pkg/_ext.so', elf: so(['libA-h1.so'], { rpath: '$ORIGIN/../pkg.libs' }) },
+    { path: 'pkg.libs/libA-h1.so', elf: so(['libB-h2.so']) },
+    { path: 'pkg.libs/libB-h2.so', elf: so(['libC-h3.so']) },
+    { path: 'pkg.libs/libC-h3.so', elf: so([]) },
+  ];
+  assert.deepEqual(judgeZip(fn(deep), t312), []);
+});

@@ -36,10 +36,14 @@ const numbers = (version: string): number[] => version.split('.').map(Number);
 /** Lambda's LD_LIBRARY_PATH, after the runtime's own folders (whose libraries are `provided`). */
 const LIBRARY_PATH = ['/var/task', '/var/task/lib', '/opt/lib'];
 
+/** A file the loader maps: a shared object or executable of some machine, readable. */
+type Loadable = ZipFileView & { elf: ElfSummary };
+
 /** Every problem the loader (or Python's import) would meet, in file order. */
 export function judgeZip(view: LoaderView, target: NativeTarget): NativeProblem[] {
   const dirs = folderIndex(view);
   const problems: NativeProblem[] = [];
+  const loadable: Loadable[] = [];
   for (const file of view.files) {
     const tag = pythonTagProblem(file.path, target);
     if (tag) problems.push(tag);
@@ -52,15 +56,69 @@ export function judgeZip(view: LoaderView, target: NativeTarget): NativeProblem[
     }
     if (target.os && elf.glibc !== undefined && compareVersions(numbers(elf.glibc), numbers(target.os.glibc)) > 0)
       problems.push({ problem: 'glibc', file: file.path, needs: elf.glibc, has: target.os.glibc });
-    const searched = searchPath(`${view.mount}/${file.path}`, elf);
-    for (const soname of elf.needed) {
+    loadable.push({ ...file, elf });
+  }
+  const searched = searchPaths(view.mount, loadable, dirs);
+  for (const file of loadable) {
+    for (const soname of file.elf.needed) {
       // A path in DT_NEEDED is opened as is; juni cannot know the machine's files outside the zip.
       if (soname.includes('/') || target.provided.has(soname)) continue;
-      if (!searched.some((dir) => dirs.get(dir)?.has(soname)))
+      if (find(searched.get(file.path)!, soname, dirs) === undefined)
         problems.push({ problem: 'missing', file: file.path, soname });
     }
   }
   return problems;
+}
+
+/** Where `soname` is found along `path` (absolute folders), or undefined. */
+function find(path: readonly string[], soname: string, dirs: ReadonlyMap<string, Set<string>>): string | undefined {
+  const dir = path.find((d) => dirs.get(d)?.has(soname));
+  return dir === undefined ? undefined : `${dir}/${soname}`;
+}
+
+/**
+ * Each file's search path, as glibc's loader builds it when the file asks for a library: without a
+ * DT_RUNPATH, its own DT_RPATH and then the DT_RPATH of every object that loaded it, up the chain
+ * (auditwheel gives a grafted library no RPATH of its own when it had none: its needs are found
+ * through the extension's); then LD_LIBRARY_PATH; then its DT_RUNPATH. Which object loads which is
+ * followed through the zip until nothing changes.
+ */
+function searchPaths(
+  mount: string,
+  files: readonly Loadable[],
+  dirs: ReadonlyMap<string, Set<string>>,
+): Map<string, string[]> {
+  const at = (f: Loadable): string => `${mount}/${f.path}`;
+  const byAbs = new Map(files.map((f) => [at(f), f]));
+  const own = new Map(files.map((f) => [f.path, f.elf.runpath === undefined ? expand(f.elf.rpath, at(f)) : []]));
+  const inherited = new Map<string, Set<string>>(files.map((f) => [f.path, new Set()]));
+  const pathOf = (f: Loadable): string[] => [
+    ...(f.elf.runpath === undefined ? [...own.get(f.path)!, ...inherited.get(f.path)!] : []),
+    ...LIBRARY_PATH,
+    ...expand(f.elf.runpath, at(f)),
+  ];
+  // Each round carries RPATHs one more level down the chain; a chain is never longer than the zip.
+  for (let round = 0, changed = true; changed && round <= files.length; round++) {
+    changed = false;
+    for (const loader of files) {
+      // An object with a DT_RUNPATH contributes no DT_RPATH, but passes on what loaded it.
+      const chain = [...own.get(loader.path)!, ...inherited.get(loader.path)!];
+      if (chain.length === 0) continue;
+      for (const soname of loader.elf.needed) {
+        const found = find(pathOf(loader), soname, dirs);
+        const loaded = found === undefined ? undefined : byAbs.get(found);
+        if (!loaded || loaded === loader) continue;
+        const into = inherited.get(loaded.path)!;
+        for (const dir of chain) {
+          if (!into.has(dir)) {
+            into.add(dir);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return new Map(files.map((f) => [f.path, pathOf(f)]));
 }
 
 /** Folder on Lambda -> the names of the files in it that this view knows of. */
@@ -78,20 +136,17 @@ function folderIndex(view: LoaderView): Map<string, Set<string>> {
 }
 
 /**
- * The folders the loader searches for one file's needs: its DT_RPATH (ignored when it has a
- * DT_RUNPATH), LD_LIBRARY_PATH, its DT_RUNPATH. `$ORIGIN` is the file's own folder; entries with
+ * A DT_RPATH or DT_RUNPATH as absolute folders. `$ORIGIN` is the file's own folder; entries with
  * other tokens ($LIB, $PLATFORM) name folders juni cannot know and are skipped.
  */
-function searchPath(at: string, elf: ElfSummary): string[] {
+function expand(list: string | undefined, at: string): string[] {
   const origin = path.dirname(at);
-  const expand = (list: string | undefined): string[] =>
-    (list ?? '')
-      .split(':')
-      .filter((d) => d !== '')
-      .map((d) => d.replace(/\$(ORIGIN\b|\{ORIGIN\})/g, origin))
-      .filter((d) => d.startsWith('/') && !d.includes('$'))
-      .map((d) => path.normalize(d).replace(/(.)\/$/, '$1'));
-  return [...(elf.runpath === undefined ? expand(elf.rpath) : []), ...LIBRARY_PATH, ...expand(elf.runpath)];
+  return (list ?? '')
+    .split(':')
+    .filter((d) => d !== '')
+    .map((d) => d.replace(/\$(ORIGIN\b|\{ORIGIN\})/g, origin))
+    .filter((d) => d.startsWith('/') && !d.includes('$'))
+    .map((d) => path.normalize(d).replace(/(.)\/$/, '$1'));
 }
 
 // CPython's extension suffix: name.cpython-311-x86_64-linux-gnu.so (a `d` or `t` may follow the version).

@@ -14,7 +14,7 @@ import { selectNodes } from '../graph/select.js';
 import { shardGraph, type Shard } from '../graph/shard.js';
 import type { FileHasher } from '../hash/file-hasher.js';
 import type { Hasher } from '../hash/xxhash.js';
-import type { BuildSettings, Manifest } from '../manifest/types.js';
+import type { Architecture, BuildSettings, Manifest } from '../manifest/types.js';
 import { unreachable } from '../unreachable.js';
 import { makePathFilter } from '../zip/exclusions.js';
 import type { ZipTime } from '../zip/timestamp.js';
@@ -326,6 +326,15 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   };
 }
 
+const hostIds = new Map<string, string>();
+
+/** This machine's libraries' identity, found once per process and architecture (one ldconfig run). */
+function hostLibraries(hasher: Hasher, architecture: Architecture): string {
+  let id = hostIds.get(architecture);
+  if (id === undefined) hostIds.set(architecture, (id = hostLibrariesId(hasher, architecture)));
+  return id;
+}
+
 /**
  * What a zip's native-library judgement depends on (kept with native_libs: off too, so turning it
  * on is one change), one setting per key so `juni why` names the one that changed: the target, the user's runtime_libs, juni's rules and runtime list (as a hash),
@@ -338,7 +347,7 @@ function nativeConfig(hasher: Hasher, target: NativeTarget, settings: BuildSetti
     runtime_libs: [...settings.runtimeLibs].sort(),
     native_rules: `${NATIVE_RULES}/${hasher.string(JSON.stringify(provided))}`,
     ...(settings.nativeLibs === 'bundle' && settings.executor === 'local'
-      ? { host_libraries: hostLibrariesId(hasher) }
+      ? { host_libraries: hostLibraries(hasher, target.architecture) }
       : {}),
   };
 }

@@ -76,6 +76,12 @@ export async function findDemand(plan: BuildPlan, cache: Cache, options: { force
     if (node.imageId) read.add(node.imageId);
   }
   const onEngine = new Set<string>();
+  // A zip that bundles native libraries copies them out of its build image: the engine must have it.
+  for (const { node } of plan.nodes) {
+    if (node.kind !== 'function' && node.kind !== 'layer') continue;
+    if (node.imageId && read.has(node.imageId) && node.spec.settings.nativeLibs === 'bundle')
+      onEngine.add(node.imageId);
+  }
   for (const p of plan.nodes) {
     const imageId = p.node.kind === 'deps' ? p.node.settings.imageId : undefined;
     if (imageId === undefined || !read.has(p.node.id)) continue;

@@ -8,7 +8,7 @@ import type { StoredResult } from '../cache/results.js';
 import type { PackageNode } from '../graph/nodes.js';
 import { inspectFile, mayBeElf } from '../native/elf-summary.js';
 import { findHostLibraries, hostArchitecture } from '../native/host-libraries.js';
-import type { LibraryLookup, LibraryRequest } from '../native/library-lookup.js';
+import { refusedSoname, type LibraryLookup, type LibraryRequest } from '../native/library-lookup.js';
 import { judgeZip, type NativeProblem, type ZipFileView } from '../native/resolve.js';
 import type { NativeTarget } from '../native/target.js';
 import type { PlannedNode } from '../plan/plan.js';
@@ -129,8 +129,10 @@ function namesUnderLib(sources: readonly ZipSource[]): string[] {
     .sort(compareBytes);
 }
 
+/** The missing sonames worth looking for: a name no file can have (`..`, a path) stays missing. */
 function missingNames(problems: readonly NativeProblem[]): string[] {
-  return [...new Set(problems.flatMap((p) => (p.problem === 'missing' ? [p.soname] : [])))];
+  const names = problems.flatMap((p) => (p.problem === 'missing' ? [p.soname] : []));
+  return [...new Set(names)].filter((soname) => refusedSoname(soname) === undefined);
 }
 
 function librarySource(
@@ -167,10 +169,18 @@ async function failureOf(
 ): Promise<NodeFailure> {
   const foundAt = new Map<string, string>();
   const missing = missingNames(problems);
+  let searched = source.searched;
   // After a bundle round every missing one was looked for already, and not found.
   if (mode === 'check' && missing.length > 0 && source.find) {
     const located = await source.find({ sonames: missing, architecture: target.architecture });
     if (located.ok) for (const lib of located.found) foundAt.set(lib.soname, lib.path);
+    else if (located.failure.reason === 'aborted') return located.failure;
+    // A lookup that failed proves nothing about the image: say so rather than "it has none".
+    else
+      searched = {
+        where: 'nowhere',
+        why: 'message' in located.failure ? located.failure.message : located.failure.reason,
+      };
   }
   const findings: NativeFinding[] = problems.map((p) => {
     const at = p.problem === 'missing' ? foundAt.get(p.soname) : undefined;
@@ -182,7 +192,7 @@ async function failureOf(
     entry: node.name,
     kind: node.kind,
     mode,
-    judged: { architecture: target.architecture, python: target.python, os, searched: source.searched },
+    judged: { architecture: target.architecture, python: target.python, os, searched },
     problems: findings,
   };
 }
