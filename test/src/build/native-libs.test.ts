@@ -45,7 +45,8 @@ async function yamlProject(t: TestContext, settings = '', extra: Record<string, 
   await p.wheel({ name: 'yamlext', files: { [EXT]: ext } });
   p.write(
     'manifest.yml',
-    `global:\n  executor: local\n  pipconf: ./pip.conf\n${settings}functions:\n  api:\n    requirements: ./requirements.txt\n    include: [./src/handler.py]\n`,
+    `global:\n  executor: local\n  pipconf: ./pip.conf\n${settings}` +
+      'functions:\n  api:\n    requirements: ./requirements.txt\n    include: [./src/handler.py]\n',
   );
   return p;
 }
@@ -73,7 +74,7 @@ test('check (the default): a .so needing a library Lambda lacks fails the entry,
   ]);
 });
 
-test('bundle copies the library (the file, under its soname) to the zip root; --json lists it; a no-op build installs and bundles nothing', async (t) => {
+test('bundle copies the library (the file, under its soname) to the zip root; --json lists it; a no-op installs nothing', async (t) => {
   const p = await yamlProject(t, '  native_libs: bundle\n');
   const pip = new PipRuns(t);
   const first = await buildJson(p.dir, [], pip.env());
@@ -110,7 +111,8 @@ test("juniper's way (the library in the zip) and runtime_libs both pass; native_
   writeFileSync(copy.path('src/libyaml-0.so.2'), readFileSync(realpathSync(hostLibyaml())));
   copy.write(
     'manifest.yml',
-    'global:\n  executor: local\n  pipconf: ./pip.conf\nfunctions:\n  api:\n    requirements: ./requirements.txt\n    include: [./src/handler.py, ./src/libyaml-0.so.2]\n',
+    'global:\n  executor: local\n  pipconf: ./pip.conf\nfunctions:\n  api:\n    requirements: ./requirements.txt\n' +
+      '    include: [./src/handler.py, ./src/libyaml-0.so.2]\n',
   );
   assert.equal((await juni(['build'], { cwd: copy.dir })).code, 0);
 
@@ -178,7 +180,8 @@ test('another architecture, a newer glibc than python 3.12 has, and an extension
   writeFileSync(p.path('old.cpython-311-x86_64-linux-gnu.so'), plain);
   p.write(
     'manifest.yml',
-    'global:\n  executor: local\n  python: "3.12"\nfunctions:\n  api:\n    include: [./h.py, ./arm.so, ./new.so, ./old.cpython-311-x86_64-linux-gnu.so]\n',
+    'global:\n  executor: local\n  python: "3.12"\nfunctions:\n  api:\n' +
+      '    include: [./h.py, ./arm.so, ./new.so, ./old.cpython-311-x86_64-linux-gnu.so]\n',
   );
   const run = await juni(['build'], { cwd: p.dir });
   assert.equal(run.code, 1, run.stderr);

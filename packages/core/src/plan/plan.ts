@@ -337,7 +337,8 @@ function hostLibraries(hasher: Hasher, architecture: Architecture): string {
 
 /**
  * What a zip's native-library judgement depends on (kept with native_libs: off too, so turning it
- * on is one change), one setting per key so `juni why` names the one that changed: the target, the user's runtime_libs, juni's rules and runtime list (as a hash),
+ * on is one change), one setting per key so `juni why` names the one that changed: the target,
+ * the user's runtime_libs, juni's rules and runtime list (as a hash),
  * and for a local bundle this machine's libraries (its zip differs from another machine's by key).
  */
 function nativeConfig(hasher: Hasher, target: NativeTarget, settings: BuildSettings): Record<string, unknown> {
