@@ -153,6 +153,35 @@ test('a layer bundles into its lib/ (/opt/lib), and a function listing it finds 
   assert.match(refused.stdout + refused.stderr, /function api would not load on Lambda/);
 });
 
+test("a layer some function lists may rely on another layer's lib/: the function judges it, naming the layer", async (t) => {
+  const p = await yamlProject(t);
+  p.write('requirements-py.txt', 'yamlext2\n');
+  await p.wheel({
+    name: 'yamlext2',
+    files: { 'yamlext2.abi3.so': gccShared(p.dir, 'ext2.so', YAML_C, [hostLibyaml()]) },
+  });
+  const manifest = (apiLayers: string): string =>
+    [
+      'global:\n  executor: local\n  pipconf: ./pip.conf',
+      'layers:\n  libs:\n    requirements: ./requirements.txt\n    native_libs: bundle',
+      '  py:\n    requirements: ./requirements-py.txt',
+      `functions:\n  api:\n    layers: [${apiLayers}]\n    include: [./src/handler.py]`,
+      '',
+    ].join('\n');
+  // py needs libyaml, which only libs has: together they load.
+  p.write('manifest.yml', manifest('libs, py'));
+  const together = await juni(['build'], { cwd: p.dir });
+  assert.equal(together.code, 0, together.stdout + together.stderr);
+  assert.deepEqual(zipNames(p.path('dist/py.zip')), ['python/yamlext2.abi3.so']);
+
+  // Without libs, the function that lists py is refused, naming py's file.
+  p.write('manifest.yml', manifest('py'));
+  const alone = await juni(['build'], { cwd: p.dir });
+  assert.equal(alone.code, 1);
+  assert.match(alone.stdout + alone.stderr, /layer py: python\/yamlext2\.abi3\.so needs libyaml-0\.so\.2/);
+  assert.match(alone.stdout + alone.stderr, /function api would not load on Lambda/);
+});
+
 test("an $ORIGIN RPATH to the package's own .libs folder (auditwheel's layout) is not flagged", async (t) => {
   const p = tempProject(t, { 'pip.conf': PIP_CONF, 'requirements.txt': 'originext\n', 'h.py': 'x = 1\n' });
   const helper = gccShared(p.dir, 'libhelper.so.1', 'int helper(void) { return 1; }\n', ['-Wl,-soname,libhelper.so.1']);

@@ -27,6 +27,11 @@ export interface ZipOutput {
   bundled?: BundledLibrary[];
   /** A layer's: the names of the files in its lib/ (/opt/lib), which functions listing it can load. */
   libNames?: string[];
+  /**
+   * A layer's: needs its files have that the layer alone does not meet, left to the functions
+   * that list it (another layer's lib/ may hold them). Only when some function lists the layer.
+   */
+  deferred?: { file: string; soname: string }[];
 }
 
 /** One file of an installed tree (path relative to the tree, '/'-separated). */

@@ -83,7 +83,10 @@ function isZip(v: Json): v is Json & ZipOutput {
     Array.isArray(v.contributors) &&
     v.contributors.every((c) => isObject(c) && typeof c.name === 'string' && isCount(c.bytes)) &&
     (v.bundled === undefined || (Array.isArray(v.bundled) && v.bundled.every(isBundled))) &&
-    (v.libNames === undefined || isStrings(v.libNames))
+    (v.libNames === undefined || isStrings(v.libNames)) &&
+    (v.deferred === undefined ||
+      (Array.isArray(v.deferred) &&
+        v.deferred.every((d) => isObject(d) && typeof d.file === 'string' && typeof d.soname === 'string')))
   );
 }
 

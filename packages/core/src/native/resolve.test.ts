@@ -130,3 +130,12 @@ test("a grafted library without an RPATH finds its sibling through the RPATH of 
   ];
   assert.deepEqual(judgeZip(fn(deep), t312), []);
 });
+
+test("a layer's deferred needs are met by any listed layer's lib/ or the function's root and lib/, else named with the layer", () => {
+  const deferred = [{ file: 'layer py: python/x.so', soname: 'libyaml-0.so.2' }];
+  assert.deepEqual(judgeZip({ ...fn([], ['libyaml-0.so.2']), deferred }, t312), []);
+  assert.deepEqual(judgeZip({ ...fn([{ path: 'lib/libyaml-0.so.2' }]), deferred }, t312), []);
+  assert.deepEqual(judgeZip({ ...fn([{ path: 'pkg/libyaml-0.so.2' }]), deferred }, t312), [
+    { problem: 'missing', file: 'layer py: python/x.so', soname: 'libyaml-0.so.2' },
+  ]);
+});

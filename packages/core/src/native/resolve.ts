@@ -20,6 +20,19 @@ export interface LoaderView {
   files: readonly ZipFileView[];
   /** For a function: names of the files in the `lib/` folder of each layer it lists (/opt/lib). */
   layerLibs: readonly string[];
+  /**
+   * For a function: needs of its layers' files that each layer alone could not meet (a library in
+   * another layer's lib/ or the function's zip), each named with its layer: judged here, where all
+   * of /opt/lib and /var/task are known.
+   */
+  deferred?: readonly DeferredNeed[];
+}
+
+/** A need a layer leaves to the functions that list it. */
+export interface DeferredNeed {
+  /** `layer base: python/x.so`: the file, as the function's messages name it. */
+  file: string;
+  soname: string;
 }
 
 export type NativeProblem =
@@ -66,6 +79,11 @@ export function judgeZip(view: LoaderView, target: NativeTarget): NativeProblem[
       if (find(searched.get(file.path)!, soname, dirs) === undefined)
         problems.push({ problem: 'missing', file: file.path, soname });
     }
+  }
+  // A layer's file is not in this zip: only LD_LIBRARY_PATH and the runtime serve it here.
+  for (const need of view.deferred ?? []) {
+    if (!target.provided.has(need.soname) && find(LIBRARY_PATH, need.soname, dirs) === undefined)
+      problems.push({ problem: 'missing', file: need.file, soname: need.soname });
   }
   return problems;
 }

@@ -47,6 +47,8 @@ export interface PlannedNode {
   contextFiles?: ContextFile[];
   /** For layers and functions not set to `native_libs: off`: the runtime their ELF files are judged against. */
   native?: NativeTarget;
+  /** For a layer some function lists: needs it cannot meet alone are left to those functions. */
+  listedLayer?: boolean;
 }
 
 /** How messages name a node: `function api`, `deps requirements.txt`. */
@@ -302,6 +304,8 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   if (node.kind === 'function') for (const id of node.layerIds) upstream[id] = planned.get(id)!.key;
   const { nativeLibs, runtimeLibs } = spec.settings;
   const target = nativeTarget(ctx.manifest.python, ctx.manifest.architecture, runtimeLibs);
+  // A layer some function lists leaves what it cannot meet alone to those functions (resolve.ts).
+  const listed = node.kind === 'layer' && ctx.manifest.functions.some((f) => f.layers.includes(node.name));
   const breakdown = makeBreakdown(node.kind, {
     // The name keeps statuses and explanations per entry; equal zips still share one stored file.
     config: {
@@ -313,6 +317,7 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
       keep: spec.settings.keep,
       native_libs: nativeLibs,
       ...nativeConfig(ctx.hasher, target, spec.settings),
+      ...(node.kind === 'layer' ? { native_scope: listed ? 'with the functions that list it' : 'alone' } : {}),
     },
     files: fileHashes,
     upstream,
@@ -323,6 +328,7 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
     breakdown,
     files,
     ...(nativeLibs === 'off' ? {} : { native: target }),
+    ...(listed ? { listedLayer: true } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import type { PackageNode } from '../graph/nodes.js';
 import { inspectFile, mayBeElf } from '../native/elf-summary.js';
 import { findHostLibraries, hostArchitecture } from '../native/host-libraries.js';
 import { refusedSoname, type LibraryLookup, type LibraryRequest } from '../native/library-lookup.js';
-import { judgeZip, type NativeProblem, type ZipFileView } from '../native/resolve.js';
+import { judgeZip, type DeferredNeed, type NativeProblem, type ZipFileView } from '../native/resolve.js';
 import type { NativeTarget } from '../native/target.js';
 import type { PlannedNode } from '../plan/plan.js';
 import type { NativeFinding, NativeJudged, NodeFailure } from '../report/failures.js';
@@ -20,7 +20,15 @@ import type { ZipLayout } from './zip-layout.js';
 type NativeContext = Pick<RunContext, 'executors' | 'upstream' | 'artifacts' | 'plan' | 'signal' | 'emit'>;
 
 export type SettledLibs =
-  | { ok: true; sources: ZipSource[]; bundled: BundledLibrary[]; libNames: string[] | undefined; cleanup: () => void }
+  | {
+      ok: true;
+      sources: ZipSource[];
+      bundled: BundledLibrary[];
+      libNames: string[] | undefined;
+      /** A listed layer's needs left to its functions (empty otherwise). */
+      deferred: DeferredNeed[];
+      cleanup: () => void;
+    }
   | { ok: false; failure: NodeFailure };
 
 /** Where missing libraries are looked for: the build's own machine, as the build saw it. */
@@ -46,14 +54,17 @@ export async function settleNativeLibs(
   const target = planned.native;
   const mode = node.spec.settings.nativeLibs;
   if (target === undefined || mode === 'off')
-    return { ok: true, sources: layout.sources, bundled: [], libNames, cleanup: () => undefined };
+    return { ok: true, sources: layout.sources, bundled: [], libNames, deferred: [], cleanup: () => undefined };
 
   const files = layout.sources.map((s) => viewOf(s, layout.packedElf));
   warnUnreadable(ctx, planned, files);
   const mount = node.kind === 'layer' ? ('/opt' as const) : ('/var/task' as const);
   const layerLibs =
     node.kind === 'function' ? node.layerIds.flatMap((id) => zipOf(ctx.upstream.get(id))?.libNames ?? []) : [];
-  const judge = (): NativeProblem[] => judgeZip({ mount, files, layerLibs }, target);
+  // A function judges what its layers left to it; a listed layer collects what it leaves (below).
+  const inherited = node.kind === 'function' ? deferredOf(ctx, node.layerIds) : [];
+  const leftOver: DeferredNeed[] = [];
+  const judge = (): NativeProblem[] => judgeZip({ mount, files, layerLibs, deferred: inherited }, target);
   let problems = judge();
   const source = librarySource(ctx, planned, node, target);
   const sources = [...layout.sources];
@@ -85,6 +96,11 @@ export async function settleNativeLibs(
         problems = judge();
       }
     }
+    // A layer a function lists may rely on another layer's lib/: those functions judge what is left.
+    if (planned.listedLayer) {
+      leftOver.push(...problems.flatMap((p) => (p.problem === 'missing' ? [{ file: p.file, soname: p.soname }] : [])));
+      problems = problems.filter((p) => p.problem !== 'missing');
+    }
     if (problems.length > 0) {
       cleanup();
       return { ok: false, failure: await failureOf(node, mode, target, source, problems) };
@@ -100,8 +116,20 @@ export async function settleNativeLibs(
     sources,
     bundled,
     libNames: node.kind === 'layer' ? namesUnderLib(sources) : undefined,
+    deferred: leftOver,
     cleanup,
   };
+}
+
+/** What the function's layers left to it, each file named with its layer. */
+function deferredOf(ctx: NativeContext, layerIds: readonly string[]): DeferredNeed[] {
+  return layerIds.flatMap((id) => {
+    const name = ctx.plan.byId.get(id)?.node.name ?? id;
+    return (zipOf(ctx.upstream.get(id))?.deferred ?? []).map((d) => ({
+      file: `layer ${name}: ${d.file}`,
+      soname: d.soname,
+    }));
+  });
 }
 
 function viewOf(source: ZipSource, packedElf: ReadonlyMap<string, ElfSummary>): ZipFileView {

@@ -48,7 +48,7 @@ async function build(ctx: PackageContext, planned: PlannedNode, node: PackageNod
   for (const id of [node.depsId, node.imageId]) if (id !== undefined) await loadUpstream(ctx, id);
   const settled = await settleNativeLibs(ctx, planned, node, zipSources(ctx.artifacts, ctx.upstream, planned, node));
   if (!settled.ok) return settled;
-  const { sources, bundled, libNames } = settled;
+  const { sources, bundled, libNames, deferred } = settled;
   const temp = ctx.artifacts.tempPath('zip');
   const toCompress = sources.reduce((n, s) => n + (s.kind === 'file' ? s.size : 0), 0);
   const written = await writeZip(sources, temp, ctx.time, ctx.compressor.for(toCompress)).finally(settled.cleanup);
@@ -70,6 +70,7 @@ async function build(ctx: PackageContext, planned: PlannedNode, node: PackageNod
     ...contributorsOf(sources),
     ...(bundled.length > 0 ? { bundled } : {}),
     ...(libNames ? { libNames } : {}),
+    ...(deferred.length > 0 ? { deferred } : {}),
   };
   const result = { key: planned.key, kind: node.kind, name: node.name, output, inputs: planned.breakdown };
   return { ok: true, result, artifact: temp };
