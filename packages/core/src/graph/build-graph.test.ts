@@ -1,70 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BuildSettings, FunctionSpec, ImageSpec, LayerSpec, Manifest } from '../manifest/types.js';
+import type { Manifest } from '../manifest/types.js';
 import { buildGraph } from './build-graph.js';
+import { DIR, fn, image, layer, manifest } from './test-manifest.js';
 import { upstreamOf, type BuildGraph, type DepsNode, type FunctionNode, type ImageNode } from './nodes.js';
-
-const DIR = '/proj';
-const pos = { line: 1, column: 1 };
-
-function settings(over: Partial<BuildSettings> = {}): BuildSettings {
-  return {
-    executor: 'docker',
-    image: undefined,
-    network: undefined,
-    exclude: [],
-    keep: [],
-    nativeLibs: 'check',
-    runtimeLibs: [],
-    ...over,
-  };
-}
-
-function fn(name: string, over: { requirements?: string; layers?: string[]; settings?: Partial<BuildSettings> } = {}) {
-  const spec: FunctionSpec = {
-    kind: 'function',
-    name,
-    requirements: over.requirements === undefined ? undefined : `${DIR}/${over.requirements}`,
-    includes: [],
-    settings: settings(over.settings),
-    pos,
-    layers: over.layers ?? [],
-  };
-  return spec;
-}
-
-function layer(name: string, over: { requirements?: string; settings?: Partial<BuildSettings> } = {}) {
-  const spec: LayerSpec = {
-    kind: 'layer',
-    name,
-    requirements: over.requirements === undefined ? undefined : `${DIR}/${over.requirements}`,
-    includes: [],
-    settings: settings(over.settings),
-    pos,
-  };
-  return spec;
-}
-
-function image(name: string, tag?: string): ImageSpec {
-  return { name, dockerfile: `${DIR}/${name}/Dockerfile`, context: DIR, args: {}, target: undefined, tag };
-}
-
-function manifest(parts: Partial<Pick<Manifest, 'functions' | 'layers' | 'images' | 'python'>>): Manifest {
-  return {
-    file: `${DIR}/manifest.yml`,
-    dir: DIR,
-    output: `${DIR}/dist`,
-    outputSpec: { spec: './dist', pos },
-    allowOutside: [],
-    pipconf: undefined,
-    python: undefined,
-    architecture: undefined,
-    functions: [],
-    layers: [],
-    images: [],
-    ...parts,
-  };
-}
 
 const defaultImage = (python: string | undefined) => `sam-build:${python ?? 'default'}`;
 const graphOf = (m: Manifest) => buildGraph(m, { defaultImage });

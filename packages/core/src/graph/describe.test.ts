@@ -1,45 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EntrySpec, Manifest } from '../manifest/types.js';
 import { describeGraph } from './describe.js';
+import { fn, layer, manifest } from './test-manifest.js';
 
-const pos = { line: 1, column: 1 };
-const entry = (name: string, requirements?: string): Omit<EntrySpec, 'kind'> => ({
-  name,
-  requirements: requirements && `/proj/${requirements}`,
-  includes: [],
-  settings: {
-    executor: 'docker',
-    image: undefined,
-    network: undefined,
-    exclude: [],
-    keep: [],
-    nativeLibs: 'check',
-    runtimeLibs: [],
-  },
-  pos,
-});
-
-const manifest: Manifest = {
-  file: '/proj/manifest.yml',
-  dir: '/proj',
-  output: '/proj/dist',
-  outputSpec: { spec: './dist', pos },
-  allowOutside: [],
-  pipconf: undefined,
+const graphManifest = manifest({
   python: '3.11',
   architecture: 'arm64',
-  images: [],
-  layers: [{ ...entry('base', 'base.txt'), kind: 'layer' }],
-  functions: [
-    { ...entry('api'), kind: 'function', layers: ['base'] },
-    { ...entry('worker', 'requirements.txt'), kind: 'function', layers: [] },
-  ],
-};
+  layers: [layer('base', { requirements: 'base.txt' })],
+  functions: [fn('api', { layers: ['base'] }), fn('worker', { requirements: 'requirements.txt' })],
+});
 const defaultImage = (python: string | undefined) => `public.ecr.aws/sam/build-python${python ?? ''}`;
 
 test('describeGraph lists every node (id, kind, name) and an edge from each upstream node', () => {
-  const description = describeGraph(manifest, { defaultImage });
+  const description = describeGraph(graphManifest, { defaultImage });
   assert.ok(description);
   const image = 'image:external:public.ecr.aws/sam/build-python3.11';
   const names = Object.fromEntries(description.nodes.map((n) => [n.id, `${n.kind} ${n.name}`]));
@@ -69,12 +42,12 @@ test('describeGraph lists every node (id, kind, name) and an edge from each upst
 });
 
 test('describeGraph with a filter keeps the selection and its upstream; no match gives undefined', () => {
-  const description = describeGraph(manifest, { defaultImage, filter: 'api' });
+  const description = describeGraph(graphManifest, { defaultImage, filter: 'api' });
   assert.ok(description);
   assert.deepEqual(
     description.nodes.map((n) => n.id).filter((id) => !id.startsWith('deps:')),
     ['image:external:public.ecr.aws/sam/build-python3.11', 'layer:base', 'function:api'],
   );
   assert.ok(description.edges.every((e) => !e.to.includes('worker') && !e.from.includes('requirements.txt')));
-  assert.equal(describeGraph(manifest, { defaultImage, filter: 'nothing' }), undefined);
+  assert.equal(describeGraph(graphManifest, { defaultImage, filter: 'nothing' }), undefined);
 });

@@ -1,52 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EntrySpec, FunctionSpec, LayerSpec, Manifest } from '../manifest/types.js';
 import { buildGraph } from './build-graph.js';
 import type { DepsNode } from './nodes.js';
 import { selectNodes } from './select.js';
-
-const pos = { line: 1, column: 1 };
-const base = (name: string, requirements: string | undefined): Omit<EntrySpec, 'kind'> => ({
-  name,
-  requirements: requirements && `/proj/${requirements}`,
-  includes: [],
-  settings: {
-    executor: 'docker',
-    image: undefined,
-    network: undefined,
-    exclude: [],
-    keep: [],
-    nativeLibs: 'check',
-    runtimeLibs: [],
-  },
-  pos,
-});
-const fn = (name: string, requirements?: string, layers: string[] = []): FunctionSpec => ({
-  ...base(name, requirements),
-  kind: 'function',
-  layers,
-});
-const layer = (name: string, requirements?: string): LayerSpec => ({ ...base(name, requirements), kind: 'layer' });
+import { fn, layer, manifest } from './test-manifest.js';
 
 /** api-users and api-admin share an install and the `common` layer; worker has its own install. */
 const graph = buildGraph(
-  {
-    file: '/proj/manifest.yml',
-    dir: '/proj',
-    output: '/proj/dist',
-    outputSpec: { spec: './dist', pos },
-    allowOutside: [],
-    pipconf: undefined,
-    python: undefined,
-    architecture: undefined,
-    images: [],
-    layers: [layer('common', 'common.txt'), layer('unused')],
+  manifest({
+    layers: [layer('common', { requirements: 'common.txt' }), layer('unused')],
     functions: [
-      fn('api-users', 'requirements.txt', ['common']),
-      fn('api-admin', 'requirements.txt', ['common']),
-      fn('worker', 'worker.txt'),
+      fn('api-users', { requirements: 'requirements.txt', layers: ['common'] }),
+      fn('api-admin', { requirements: 'requirements.txt', layers: ['common'] }),
+      fn('worker', { requirements: 'worker.txt' }),
     ],
-  } satisfies Manifest,
+  }),
   { defaultImage: () => 'python:3.12' },
 );
 

@@ -1,32 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EntrySpec, FunctionSpec, ImageSpec, LayerSpec } from '../manifest/types.js';
+import type { ImageSpec } from '../manifest/types.js';
 import { buildGraph } from './build-graph.js';
 import { upstreamOf, type BuildGraph } from './nodes.js';
 import { parseShard, shardGraph } from './shard.js';
+import { fn, layer, manifest } from './test-manifest.js';
 
-const pos = { line: 1, column: 1 };
-const base = (name: string, requirements?: string, image?: string): Omit<EntrySpec, 'kind'> => ({
-  name,
-  requirements: requirements && `/proj/${requirements}`,
-  includes: [],
-  settings: {
-    executor: 'docker',
-    image,
-    network: undefined,
-    exclude: [],
-    keep: [],
-    nativeLibs: 'check',
-    runtimeLibs: [],
-  },
-  pos,
-});
-const fn = (name: string, o: { requirements?: string; image?: string; layers?: string[] } = {}): FunctionSpec => ({
-  ...base(name, o.requirements, o.image),
-  kind: 'function',
-  layers: o.layers ?? [],
-});
-const layer = (name: string): LayerSpec => ({ ...base(name), kind: 'layer' });
 const img: ImageSpec = {
   name: 'img',
   dockerfile: '/proj/Dockerfile',
@@ -41,15 +20,7 @@ const img: ImageSpec = {
  * image); e and f only share the external default image, which ties nothing.
  */
 const graph = buildGraph(
-  {
-    file: '/proj/manifest.yml',
-    dir: '/proj',
-    output: '/proj/dist',
-    outputSpec: { spec: './dist', pos },
-    allowOutside: [],
-    pipconf: undefined,
-    python: undefined,
-    architecture: undefined,
+  manifest({
     images: [img],
     layers: [layer('L')],
     functions: [
@@ -59,10 +30,10 @@ const graph = buildGraph(
       fn('d', { layers: ['L'] }),
       fn('e'),
       fn('f'),
-      fn('g', { image: 'img' }),
-      fn('h', { image: 'img' }),
+      fn('g', { settings: { image: 'img' } }),
+      fn('h', { settings: { image: 'img' } }),
     ],
-  },
+  }),
   { defaultImage: () => 'python:3.12' },
 );
 
