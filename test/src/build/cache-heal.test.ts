@@ -100,10 +100,13 @@ test('a stored result of garbage or null is dropped with a warning and only its 
   assert.equal(pip.runs().length, 2);
 });
 
-/** A second process holding cache.db's write lock (as a sqlite3 shell in a transaction would). */
-async function holdDatabase(t: TestContext, file: string): Promise<ChildProcess> {
+/**
+ * A second process that opens the SQLite file `file`, runs `sql` (it keeps a transaction open) and
+ * holds it until the test ends; resolved once it holds.
+ */
+async function holdSqlite(t: TestContext, file: string, sql: string): Promise<ChildProcess> {
   const script =
-    "const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN EXCLUSIVE');" +
+    `const D = require('better-sqlite3'); const db = new D(process.argv[1]); ${sql};` +
     "console.log('held'); setInterval(() => {}, 1000);";
   const holder = spawn(process.execPath, ['-e', script, file], { cwd: path.join(REPO, 'test') });
   t.after(() => holder.kill('SIGKILL'));
@@ -113,6 +116,9 @@ async function holdDatabase(t: TestContext, file: string): Promise<ChildProcess>
   });
   return holder;
 }
+
+/** A second process holding cache.db's write lock (as a sqlite3 shell in a transaction would). */
+const holdDatabase = (t: TestContext, file: string) => holdSqlite(t, file, "db.exec('BEGIN EXCLUSIVE')");
 
 test('a database another process keeps locked is waited for, visibly, then the build fails clearly', async (t) => {
   const p = await standardProject(t);
@@ -176,18 +182,8 @@ test('stats, prune and clean on a damaged database say so, with the path and a h
 });
 
 /** A second process holding `.juni/lock` shared, as a running build does. */
-async function holdLockShared(t: TestContext, file: string): Promise<ChildProcess> {
-  const script =
-    "const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN');" +
-    "db.prepare('SELECT count(*) FROM sqlite_master').get(); console.log('held'); setInterval(() => {}, 1000);";
-  const holder = spawn(process.execPath, ['-e', script, file], { cwd: path.join(REPO, 'test') });
-  t.after(() => holder.kill('SIGKILL'));
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout.on('data', () => resolve());
-    holder.on('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
-  });
-  return holder;
-}
+const holdLockShared = (t: TestContext, file: string) =>
+  holdSqlite(t, file, "db.exec('BEGIN'); db.prepare('SELECT count(*) FROM sqlite_master').get()");
 
 test('JUNI_CACHE_WAIT=0 builds a fresh cache, and cleans an old one with no lock file without waiting', async (t) => {
   const p = await standardProject(t);

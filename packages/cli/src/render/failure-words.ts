@@ -115,7 +115,7 @@ export function failureDetails(failure: NodeFailure): string[] {
       }
       break;
     case 'native-libs':
-      lines.splice(0, 1, describeNative({ ...failure, problems: [] }) + ':', ...nativeDetails(failure));
+      lines.splice(0, 1, ...nativeDetails(failure));
       break;
     case 'unexpected-error':
       lines.push(

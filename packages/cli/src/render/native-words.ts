@@ -34,18 +34,19 @@ export function findingWords(finding: NativeFinding, judged: NativeJudged, mode:
   }
 }
 
+const headOf = (failure: NativeFailure): string => `${failure.kind} ${failure.entry} would not load on Lambda`;
+
 /** The summary line: the entry, its first problem and how many more. */
 export function describeNative(failure: NativeFailure): string {
   const [first, ...rest] = failure.problems;
   const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
-  const head = `${failure.kind} ${failure.entry} would not load on Lambda`;
-  return first ? `${head}: ${findingWords(first, failure.judged, failure.mode)}${more}` : head;
+  return first ? `${headOf(failure)}: ${findingWords(first, failure.judged, failure.mode)}${more}` : headOf(failure);
 }
 
-/** Every problem, then one hint per kind of problem. */
+/** The entry, then every problem, then one hint per kind of problem. */
 export function nativeDetails(failure: NativeFailure): string[] {
   const { judged, mode, entry, kind } = failure;
-  const lines = failure.problems.map((p) => `  ${findingWords(p, judged, mode)}`);
+  const lines = [`${headOf(failure)}:`, ...failure.problems.map((p) => `  ${findingWords(p, judged, mode)}`)];
   const setting = `native_libs: bundle (under ${kind === 'function' ? 'functions' : 'layers'}.${entry}, or global)`;
   const missing = failure.problems.filter((p) => p.problem === 'missing');
   const located = missing.filter((p) => p.foundAt !== undefined);

@@ -12,7 +12,7 @@ export type {
   TreeOutput,
   ZipOutput,
 } from './node-output.js';
-import type { NodeOutput } from './node-output.js';
+import type { NodeOutput, ZipOutput } from './node-output.js';
 
 export interface StoredResult {
   key: string;
@@ -22,6 +22,11 @@ export interface StoredResult {
   /** The key's input breakdown (see plan/node-key.ts), for "why did this rebuild". */
   inputs: unknown;
   durationMs: number;
+}
+
+/** The zip a layer or function produced, or undefined for any other result (or none). */
+export function zipOutputOf(result: StoredResult | undefined): ZipOutput | undefined {
+  return result?.output.type === 'zip' ? result.output : undefined;
 }
 
 interface Row {

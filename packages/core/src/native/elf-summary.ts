@@ -1,9 +1,9 @@
 // Owns the little an ELF file's record keeps of it (machine, needs, search paths, glibc), and
 // reading it from a file once: the summary is stored with the install or zip it belongs to, so a
 // later build judges the file without opening it. Leaves the judging to resolve.ts.
-import { closeSync, readSync } from 'node:fs';
-import { openRegularSync } from '../fs/read-regular.js';
-import { ELF_MAGIC_LENGTH, isElf, readElfFile, type ElfFile, type ElfProblem } from './elf.js';
+import { InputProblemError } from '../fs/input-problem.js';
+import { withFileSource } from './byte-source.js';
+import { parseElf, type ElfFile, type ElfProblem, type ElfResult } from './elf.js';
 
 /** Bumped when a summary gains or changes a field: installs summarised by an older reader are redone. */
 export const ELF_SUMMARY_VERSION = 1;
@@ -53,20 +53,22 @@ function problemWords(problem: ElfProblem): string {
 const SMALLEST_ELF = 52;
 
 /**
- * The summary of the file at `absPath` when it is an ELF file, else undefined. One small read for
- * a file that is not ELF; a few bounded reads for one that is.
+ * The summary of the file at `absPath` when it is an ELF file, else undefined: one open, one
+ * 16-byte read for a file that is not ELF, a few bounded reads for one that is. A file that is no
+ * longer there or no longer regular (changed since planning) is undefined too: the zip writer
+ * refuses it by name, as an input that changed.
  */
 export function inspectFile(absPath: string, size: number): ElfSummary | undefined {
   if (size < SMALLEST_ELF) return undefined;
-  const fd = openRegularSync(absPath);
-  const head = Buffer.alloc(ELF_MAGIC_LENGTH);
+  let read: ElfResult;
   try {
-    if (readSync(fd, head, 0, ELF_MAGIC_LENGTH, 0) < ELF_MAGIC_LENGTH || !isElf(head)) return undefined;
-  } finally {
-    closeSync(fd);
+    read = withFileSource(absPath, parseElf);
+  } catch (error) {
+    if (error instanceof InputProblemError || (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
-  const read = readElfFile(absPath);
   if (read.ok) return summarize(read.elf);
+  if (read.problem.reason === 'not-elf') return undefined;
   return { machine: 0, class: 64, type: 'other', needed: [], unreadable: problemWords(read.problem) };
 }
 

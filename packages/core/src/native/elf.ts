@@ -61,10 +61,7 @@ export interface ElfFile {
 
 export type ElfResult = { ok: true; elf: ElfFile } | { ok: false; problem: ElfProblem };
 
-/** How many leading bytes `isElf` needs. */
-export const ELF_MAGIC_LENGTH = 4;
-
-/** Whether these (first) bytes start with the ELF magic; false for fewer than ELF_MAGIC_LENGTH bytes. */
+/** Whether these (first) bytes start with the ELF magic; false for fewer than 4 bytes. */
 export function isElf(bytes: Uint8Array): boolean {
   return bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
 }

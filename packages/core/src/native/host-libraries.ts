@@ -96,6 +96,15 @@ export function findHostLibraries(request: LibraryRequest): LibraryLookup {
  * without ldconfig run) are not covered. One ldconfig run and a stat per library (~1,000 here).
  */
 export function hostLibrariesId(hasher: Hasher, architecture: Architecture): string {
+  let id = hostIds.get(architecture);
+  if (id === undefined) hostIds.set(architecture, (id = describeHostLibraries(hasher, architecture)));
+  return id;
+}
+
+// Once per process: a build plans every zip with the same machine (a --watch session keeps it).
+const hostIds = new Map<Architecture, string>();
+
+function describeHostLibraries(hasher: Hasher, architecture: Architecture): string {
   const lines: string[] = [];
   for (const [soname, at] of [...ldconfigCache(architecture)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     try {

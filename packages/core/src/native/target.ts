@@ -38,8 +38,3 @@ function osOf(python: string): LambdaOs {
   const clamped = Math.min(Math.max(minor, known[0]!), known[known.length - 1]!);
   return PYTHON_RUNTIMES.get(clamped)!;
 }
-
-/** A target's identity for node keys: a change of target or list rebuilds the zips it judged. */
-export function targetKey(target: NativeTarget): { glibc: string | undefined; provided: string[] } {
-  return { glibc: target.os?.glibc, provided: [...target.provided].sort() };
-}

@@ -14,7 +14,7 @@ import { selectNodes } from '../graph/select.js';
 import { shardGraph, type Shard } from '../graph/shard.js';
 import type { FileHasher } from '../hash/file-hasher.js';
 import type { Hasher } from '../hash/xxhash.js';
-import type { Architecture, BuildSettings, Manifest } from '../manifest/types.js';
+import type { BuildSettings, Manifest } from '../manifest/types.js';
 import { unreachable } from '../unreachable.js';
 import { makePathFilter } from '../zip/exclusions.js';
 import type { ZipTime } from '../zip/timestamp.js';
@@ -24,7 +24,7 @@ import { keyOf, makeBreakdown, type KeyBreakdown } from './node-key.js';
 import { ELF_SUMMARY_VERSION } from '../native/elf-summary.js';
 import { hostLibrariesId } from '../native/host-libraries.js';
 import { NATIVE_RULES } from '../native/resolve.js';
-import { nativeTarget, targetKey, type NativeTarget } from '../native/target.js';
+import { nativeTarget, type NativeTarget } from '../native/target.js';
 import { requirementsClosure, requirementsRole } from './requirements-files.js';
 
 /** A file placed in a zip; `archivePath` is relative to the entry's root (before a layer's python/). */
@@ -332,15 +332,6 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
   };
 }
 
-const hostIds = new Map<string, string>();
-
-/** This machine's libraries' identity, found once per process and architecture (one ldconfig run). */
-function hostLibraries(hasher: Hasher, architecture: Architecture): string {
-  let id = hostIds.get(architecture);
-  if (id === undefined) hostIds.set(architecture, (id = hostLibrariesId(hasher, architecture)));
-  return id;
-}
-
 /**
  * What a zip's native-library judgement depends on (kept with native_libs: off too, so turning it
  * on is one change), one setting per key so `juni why` names the one that changed: the target,
@@ -348,13 +339,14 @@ function hostLibraries(hasher: Hasher, architecture: Architecture): string {
  * and for a local bundle this machine's libraries (its zip differs from another machine's by key).
  */
 function nativeConfig(hasher: Hasher, target: NativeTarget, settings: BuildSettings): Record<string, unknown> {
-  const { glibc, provided } = targetKey(target);
+  const glibc = target.os?.glibc;
+  const provided = [...target.provided].sort();
   return {
     native_target: `${target.architecture}, python ${target.python ?? 'unset'}, glibc ${glibc ?? 'unknown'}`,
     runtime_libs: [...settings.runtimeLibs].sort(),
     native_rules: `${NATIVE_RULES}/${hasher.string(JSON.stringify(provided))}`,
     ...(settings.nativeLibs === 'bundle' && settings.executor === 'local'
-      ? { host_libraries: hostLibraries(hasher, target.architecture) }
+      ? { host_libraries: hostLibrariesId(hasher, target.architecture) }
       : {}),
   };
 }

@@ -3,8 +3,8 @@
 // where the build ran (the build image, or this machine for the local executor), with what those
 // libraries need in turn. Leaves finding libraries to packages/docker and native/host-libraries.ts.
 import { rmSync, statSync } from 'node:fs';
-import type { BundledLibrary, ElfSummary, ZipOutput } from '../cache/node-output.js';
-import type { StoredResult } from '../cache/results.js';
+import type { BundledLibrary, ElfSummary } from '../cache/node-output.js';
+import { zipOutputOf } from '../cache/results.js';
 import type { PackageNode } from '../graph/nodes.js';
 import { inspectFile, mayBeElf } from '../native/elf-summary.js';
 import { findHostLibraries, hostArchitecture } from '../native/host-libraries.js';
@@ -14,7 +14,7 @@ import type { NativeTarget } from '../native/target.js';
 import type { PlannedNode } from '../plan/plan.js';
 import type { NativeFinding, NativeJudged, NodeFailure } from '../report/failures.js';
 import { compareBytes, type ZipSource } from '../zip/zip-writer.js';
-import { refOf, type RunContext } from './run-context.js';
+import { refOf, taskOf, type RunContext } from './run-context.js';
 import type { ZipLayout } from './zip-layout.js';
 
 type NativeContext = Pick<RunContext, 'executors' | 'upstream' | 'artifacts' | 'plan' | 'signal' | 'emit'>;
@@ -50,82 +50,74 @@ export async function settleNativeLibs(
   node: PackageNode,
   layout: ZipLayout,
 ): Promise<SettledLibs> {
-  const libNames = node.kind === 'layer' ? namesUnderLib(layout.sources) : undefined;
   const target = planned.native;
   const mode = node.spec.settings.nativeLibs;
-  if (target === undefined || mode === 'off')
-    return { ok: true, sources: layout.sources, bundled: [], libNames, deferred: [], cleanup: () => undefined };
+  const settled = (sources: ZipSource[], bundled: BundledLibrary[], deferred: DeferredNeed[], cleanup: () => void) => ({
+    ok: true as const,
+    sources,
+    bundled,
+    libNames: node.kind === 'layer' ? namesUnderLib(sources) : undefined,
+    deferred,
+    cleanup,
+  });
+  if (target === undefined || mode === 'off') return settled(layout.sources, [], [], () => undefined);
 
   const files = layout.sources.map((s) => viewOf(s, layout.packedElf));
   warnUnreadable(ctx, planned, files);
   const mount = node.kind === 'layer' ? ('/opt' as const) : ('/var/task' as const);
   const layerLibs =
-    node.kind === 'function' ? node.layerIds.flatMap((id) => zipOf(ctx.upstream.get(id))?.libNames ?? []) : [];
-  // A function judges what its layers left to it; a listed layer collects what it leaves (below).
-  const inherited = node.kind === 'function' ? deferredOf(ctx, node.layerIds) : [];
-  const leftOver: DeferredNeed[] = [];
-  const judge = (): NativeProblem[] => judgeZip({ mount, files, layerLibs, deferred: inherited }, target);
-  let problems = judge();
+    node.kind === 'function' ? node.layerIds.flatMap((id) => zipOutputOf(ctx.upstream.get(id))?.libNames ?? []) : [];
+  // A function judges what its layers left to it.
+  const deferred = node.kind === 'function' ? deferredOf(ctx, node.layerIds) : [];
+  const judge = (): NativeProblem[] => judgeZip({ mount, files, layerLibs, deferred }, target);
   const source = librarySource(ctx, planned, node, target);
   const sources = [...layout.sources];
   const bundled: BundledLibrary[] = [];
   const dest = ctx.artifacts.tempPath('libs');
   const cleanup = (): void => rmSync(dest, { recursive: true, force: true });
+  let kept = false;
   try {
-    if (mode === 'bundle' && source.find) {
-      const tried = new Set<string>();
-      for (let round = 0; round < MOST_ROUNDS; round++) {
-        const wanted = missingNames(problems).filter((soname) => !tried.has(soname));
-        if (wanted.length === 0) break;
-        for (const soname of wanted) tried.add(soname);
-        const got = await source.find({ sonames: wanted, architecture: target.architecture, dest });
-        if (!got.ok) {
-          cleanup();
-          return got;
-        }
-        for (const lib of got.found) {
-          if (lib.copy === undefined) continue;
-          // Where juniper's lambda_lib files go: a function's root (/var/task), a layer's lib/ (/opt/lib).
-          const archivePath = (node.kind === 'layer' ? 'lib/' : '') + lib.soname;
-          const size = statSync(lib.copy).size;
-          ctx.emit({ type: 'log', node: refOf(planned), line: `bundling ${lib.soname} from ${lib.path}` });
-          sources.push({ kind: 'file', archivePath, absPath: lib.copy, size, exec: false });
-          files.push({ path: archivePath, elf: inspectFile(lib.copy, size) });
-          bundled.push({ soname: lib.soname, from: lib.path, path: archivePath, bytes: size });
-        }
-        problems = judge();
+    let problems = judge();
+    // Each round bundles what is missing, then judges again: the bundled libraries' own needs.
+    for (let round = 0, tried = new Set<string>(); mode === 'bundle' && source.find && round < MOST_ROUNDS; round++) {
+      const wanted = missingNames(problems).filter((soname) => !tried.has(soname));
+      if (wanted.length === 0) break;
+      for (const soname of wanted) tried.add(soname);
+      const got = await source.find({ sonames: wanted, architecture: target.architecture, dest });
+      if (!got.ok) return got;
+      for (const lib of got.found) {
+        if (lib.copy === undefined) continue;
+        // Where juniper's lambda_lib files go: a function's root (/var/task), a layer's lib/ (/opt/lib).
+        const archivePath = (node.kind === 'layer' ? 'lib/' : '') + lib.soname;
+        const size = statSync(lib.copy).size;
+        ctx.emit({ type: 'log', node: refOf(planned), line: `bundling ${lib.soname} from ${lib.path}` });
+        sources.push({ kind: 'file', archivePath, absPath: lib.copy, size, exec: false });
+        files.push({ path: archivePath, elf: inspectFile(lib.copy, size) });
+        bundled.push({ soname: lib.soname, from: lib.path, path: archivePath, bytes: size });
       }
+      problems = judge();
     }
     // A layer a function lists may rely on another layer's lib/: those functions judge what is left.
-    if (planned.listedLayer) {
-      leftOver.push(...problems.flatMap((p) => (p.problem === 'missing' ? [{ file: p.file, soname: p.soname }] : [])));
-      problems = problems.filter((p) => p.problem !== 'missing');
-    }
-    if (problems.length > 0) {
-      cleanup();
-      return { ok: false, failure: await failureOf(node, mode, target, source, problems) };
-    }
-  } catch (error) {
-    cleanup();
-    throw error;
+    const leftOver = planned.listedLayer
+      ? problems.flatMap((p) => (p.problem === 'missing' ? [{ file: p.file, soname: p.soname }] : []))
+      : [];
+    if (leftOver.length > 0) problems = problems.filter((p) => p.problem !== 'missing');
+    if (problems.length > 0) return { ok: false, failure: await failureOf(node, mode, target, source, problems) };
+    sources.sort((a, b) => compareBytes(a.archivePath, b.archivePath));
+    bundled.sort((a, b) => compareBytes(a.path, b.path));
+    kept = true;
+    return settled(sources, bundled, leftOver, cleanup);
+  } finally {
+    // The copies live until the zip is written (the caller cleans up then), and not a moment longer otherwise.
+    if (!kept) cleanup();
   }
-  sources.sort((a, b) => compareBytes(a.archivePath, b.archivePath));
-  bundled.sort((a, b) => compareBytes(a.path, b.path));
-  return {
-    ok: true,
-    sources,
-    bundled,
-    libNames: node.kind === 'layer' ? namesUnderLib(sources) : undefined,
-    deferred: leftOver,
-    cleanup,
-  };
 }
 
 /** What the function's layers left to it, each file named with its layer. */
 function deferredOf(ctx: NativeContext, layerIds: readonly string[]): DeferredNeed[] {
   return layerIds.flatMap((id) => {
     const name = ctx.plan.byId.get(id)?.node.name ?? id;
-    return (zipOf(ctx.upstream.get(id))?.deferred ?? []).map((d) => ({
+    return (zipOutputOf(ctx.upstream.get(id))?.deferred ?? []).map((d) => ({
       file: `layer ${name}: ${d.file}`,
       soname: d.soname,
     }));
@@ -145,9 +137,6 @@ function warnUnreadable(ctx: NativeContext, planned: PlannedNode, files: readonl
     ctx.emit({ type: 'warning', node: refOf(planned), message });
   }
 }
-
-const zipOf = (result: StoredResult | undefined): ZipOutput | undefined =>
-  result?.output.type === 'zip' ? result.output : undefined;
 
 /** The files directly in a layer's lib/, which Lambda puts on the loader's path as /opt/lib. */
 function namesUnderLib(sources: readonly ZipSource[]): string[] {
@@ -183,7 +172,7 @@ function librarySource(
   if (!docker || image?.output.type !== 'image' || ref === undefined)
     return { searched: { where: 'nowhere', why: 'the build image is not available' } };
   const imageId = image.output.imageId;
-  const task = { signal: ctx.signal, onLog: (line: string) => ctx.emit({ type: 'log', node: refOf(planned), line }) };
+  const task = taskOf(ctx, planned);
   return { searched: { where: 'image', ref }, find: (request) => docker.findLibraries(imageId, request, task) };
 }
 

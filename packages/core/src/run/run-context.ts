@@ -3,7 +3,7 @@
 import type { ArtifactStore } from '../cache/artifacts.js';
 import type { Cache } from '../cache/cache.js';
 import type { StoredResult } from '../cache/results.js';
-import type { DockerSupport } from '../executors/docker-support.js';
+import type { DockerSupport, ImageTask } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import type { Hasher } from '../hash/xxhash.js';
 import type { BuildPlan, PlannedNode } from '../plan/plan.js';
@@ -93,4 +93,10 @@ export interface NodeRecipe {
 export function refOf(planned: PlannedNode): NodeRef {
   const { id, kind, name } = planned.node;
   return { id, kind, name, key: planned.key };
+}
+
+/** What the engine side gets to run a step for this node: the build's signal, and its log lines as events. */
+export function taskOf(ctx: Pick<RunContext, 'signal' | 'emit'>, planned: PlannedNode): ImageTask {
+  const node = refOf(planned);
+  return { signal: ctx.signal, onLog: (line) => ctx.emit({ type: 'log', node, line }) };
 }

@@ -6,7 +6,7 @@ import type { DockerSupport } from '../executors/docker-support.js';
 import type { ImageNode } from '../graph/nodes.js';
 import type { PlannedNode } from '../plan/plan.js';
 import type { Built, NodeRecipe, RunContext, Used } from './run-context.js';
-import { refOf } from './run-context.js';
+import { taskOf } from './run-context.js';
 import { describeTree } from './run-deps.js';
 
 type ImageContext = Pick<RunContext, 'executors' | 'artifacts' | 'hasher' | 'demand' | 'imageIds' | 'signal' | 'emit'>;
@@ -47,8 +47,7 @@ async function use(
 }
 
 async function build(ctx: ImageContext, docker: DockerSupport, planned: PlannedNode, node: ImageNode): Promise<Built> {
-  const ref = refOf(planned);
-  const task = { signal: ctx.signal, onLog: (line: string) => ctx.emit({ type: 'log', node: ref, line }) };
+  const task = taskOf(ctx, planned);
   let image = planned.resolved;
   if (!image && node.source.type === 'dockerfile') {
     // What is sent is checked against the key as it streams: an edit mid-build is never stored.

@@ -2,7 +2,7 @@
 // the output folder, or place the stored one; a function's only within Lambda's limits. Leaves the
 // zip format to zip/, the output folder to session/output-folder.ts and caching to run-node.ts.
 import path from 'node:path';
-import type { StoredResult, ZipOutput } from '../cache/results.js';
+import { zipOutputOf, type StoredResult, type ZipOutput } from '../cache/results.js';
 import type { FunctionNode, PackageNode } from '../graph/nodes.js';
 import { labelOf, type PlannedNode } from '../plan/plan.js';
 import { checkLambdaLimits, type LimitFindings } from '../report/lambda-limits.js';
@@ -37,11 +37,9 @@ export function packageRecipe(ctx: PackageContext, planned: PlannedNode, node: P
 
 /** Lambda's limits on the function's zip with its layers' zips, which ran before it. */
 function checkLimits(ctx: PackageContext, node: FunctionNode, result: StoredResult): LimitFindings {
-  const zipOf = (r: StoredResult | undefined): ZipOutput | undefined =>
-    r?.output.type === 'zip' ? r.output : undefined;
-  const zip = zipOf(result);
+  const zip = zipOutputOf(result);
   if (!zip) return { warnings: [], failure: undefined };
-  return checkLambdaLimits(node, zip, (id) => zipOf(ctx.upstream.get(id)));
+  return checkLambdaLimits(node, zip, (id) => zipOutputOf(ctx.upstream.get(id)));
 }
 
 async function build(ctx: PackageContext, planned: PlannedNode, node: PackageNode): Promise<Built> {
