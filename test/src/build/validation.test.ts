@@ -199,12 +199,21 @@ test('a malformed environment variable the build depends on stops it before anyt
     ],
     [{}, ['build', '--remote-cache', 'readwrite'], /--remote-cache readwrite needs a server, and none is set/],
     [{ SOURCE_DATE_EPOCH: 'x' }, ['why', 'api'], /SOURCE_DATE_EPOCH must be whole seconds/],
+    // Values of the right form that Node, SQLite or the zip format cannot hold: refused, not a crash.
+    [{ SOURCE_DATE_EPOCH: '99999999999999' }, ['build'], /SOURCE_DATE_EPOCH must be whole seconds.*\n.*2107/],
+    [{ JUNI_CACHE_WAIT: '3000000' }, ['clean'], /JUNI_CACHE_WAIT must be a number of seconds from 0 to 86400/],
+    [
+      { JUNI_REMOTE_CACHE_URL: 'http://user:p%zz@127.0.0.1:9' },
+      ['build'],
+      /JUNI_REMOTE_CACHE_URL must be an http:\/\/ or https:\/\/ address with a host, not 'http:\/\/\*\*\*@127\.0\.0\.1:9'/,
+    ],
   ];
   for (const [env, args, expected] of cases) {
     const run = await juni(args, { cwd: p.dir, env });
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
     assert.match(run.stderr, expected);
     assert.match(run.stderr, /hint: /);
+    assert.doesNotMatch(run.stderr, /internal error|p%zz/);
   }
   const json = await juni(['build', '--json'], {
     cwd: p.dir,

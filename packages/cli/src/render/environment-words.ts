@@ -13,7 +13,9 @@ export function describeEnvironmentProblem(p: EnvironmentProblem): { message: st
     case 'epoch-seconds':
       return {
         message: `${p.variable} must be whole seconds since 1970-01-01 UTC, not '${p.value}'`,
-        hint: 'e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or unset it for 1980-01-01',
+        hint:
+          'e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or unset it for 1980-01-01; ' +
+          'at most 4354819199 (2107, the last year a zip can hold)',
       };
     case 'size':
       return {
@@ -22,13 +24,13 @@ export function describeEnvironmentProblem(p: EnvironmentProblem): { message: st
       };
     case 'seconds':
       return {
-        message: `${p.variable} must be a number of seconds, like 60 or 0.5, not '${p.value}'`,
+        message: `${p.variable} must be a number of seconds from 0 to 86400 (a day), like 60 or 0.5, not '${p.value}'`,
         hint: 'unset it for the default of 300 s',
       };
     case 'http-url':
       return {
-        message: `${p.variable} must be an http:// or https:// address, not '${p.value}'`,
-        hint: 'e.g. http://127.0.0.1:3000 for a server on this machine',
+        message: `${p.variable} must be an http:// or https:// address with a host, not '${p.value}'`,
+        hint: 'e.g. http://127.0.0.1:3000 for a server on this machine; percent-encode a password (% as %25)',
       };
     default:
       return unreachable(p.expected);

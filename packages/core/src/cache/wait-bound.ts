@@ -2,14 +2,17 @@
 // when it says that it is waiting. Leaves the waiting to cache-lock.ts and open-cache.ts.
 
 /** Long enough for a cold build to finish before `juni clean` gives up on it; bounded so CI never hangs. */
-export const DEFAULT_CACHE_WAIT_MS = 300_000;
+const DEFAULT_CACHE_WAIT_MS = 300_000;
 
 /** Short waits (another build's write) pass without a word; longer ones are named. */
 export const SAY_WAITING_AFTER_MS = 1_000;
 
-/** Whether `value` is a valid JUNI_CACHE_WAIT: whole or decimal seconds, 0 or more. */
+/** A day: longer is a mistake, and SQLite refuses busy timeouts over 2^31 ms (24.8 days) outright. */
+export const LONGEST_CACHE_WAIT_S = 86_400;
+
+/** Whether `value` is a valid JUNI_CACHE_WAIT: whole or decimal seconds, 0 to a day. */
 export function isCacheWait(value: string): boolean {
-  return /^\d+(\.\d+)?$/.test(value.trim());
+  return /^\d+(\.\d+)?$/.test(value.trim()) && Number(value) <= LONGEST_CACHE_WAIT_S;
 }
 
 /** JUNI_CACHE_WAIT in milliseconds, or the default when it is unset or malformed (builds refuse malformed). */
@@ -22,7 +25,7 @@ export function cacheWaitMs(env: NodeJS.ProcessEnv): number {
  * How long one write waits for another process's inside a build. SQLite waits in place, blocking
  * the event loop (Ctrl-C cannot run), so this stays short whatever JUNI_CACHE_WAIT says.
  */
-export const IN_BUILD_WRITE_WAIT_MS = 30_000;
+const IN_BUILD_WRITE_WAIT_MS = 30_000;
 
 /** The busy timeout of a build's database: JUNI_CACHE_WAIT, capped at IN_BUILD_WRITE_WAIT_MS. */
 export function inBuildWriteWaitMs(waitMs: number): number {

@@ -2,8 +2,9 @@
 // malformed value would otherwise be ignored and silently change the result (the reproducible-
 // builds spec asks a build to fail on a malformed SOURCE_DATE_EPOCH rather than guess).
 // Leaves wording the problems to the CLI.
-import { remoteCacheUrl, type RemoteMode } from '../cache/remote/config.js';
+import { remoteCacheUrl, splitCredentials, type RemoteMode } from '../cache/remote/config.js';
 import { parseSize } from '../cache/size.js';
+import { redactCredentials } from '../redact.js';
 import { isCacheWait } from '../cache/wait-bound.js';
 import { isSourceDateEpoch } from '../zip/timestamp.js';
 
@@ -36,8 +37,14 @@ export function environmentProblems(
     problems.push({ problem: 'malformed', variable: 'JUNI_CACHE_WAIT', value: wait, expected: 'seconds' });
   }
   const remote = remoteCacheUrl(env);
-  if (remote && remote.url !== '' && !/^https?:\/\/[^/\s]+/.test(remote.url)) {
-    problems.push({ problem: 'malformed', variable: remote.variable, value: remote.url, expected: 'http-url' });
+  if (remote && remote.url !== '' && !splitCredentials(remote.url)) {
+    // The address may carry a password: the problem, which is printed, never does.
+    problems.push({
+      problem: 'malformed',
+      variable: remote.variable,
+      value: redactCredentials(remote.url),
+      expected: 'http-url',
+    });
   }
   if ((options.remoteMode === 'read' || options.remoteMode === 'readwrite') && !remote?.url) {
     problems.push({ problem: 'no-remote-server', mode: options.remoteMode });

@@ -27,5 +27,8 @@ export function zipTime(env: NodeJS.ProcessEnv = process.env): ZipTime {
 
 /** Whole seconds, as the reproducible-builds spec defines the variable (session/environment.ts refuses anything else). */
 export function isSourceDateEpoch(raw: string): boolean {
-  return /^\d+$/.test(raw);
+  return /^\d+$/.test(raw) && Number(raw) <= LAST_DOS_SECOND;
 }
+
+/** 2107-12-31 23:59:59 UTC: a zip's DOS date counts years from 1980 in 7 bits. */
+export const LAST_DOS_SECOND = 4_354_819_199;

@@ -36,7 +36,10 @@ export function remoteConfig(env: NodeJS.ProcessEnv, mode: RemoteMode | undefine
   if (!url || effective === 'off') return undefined;
   // Self-hosted servers refuse requests without a team; one project alone needs no name for it.
   const team = env.JUNI_REMOTE_CACHE_TEAM ?? env.TURBO_TEAM ?? 'juni';
-  const { bare, userInfo } = splitCredentials(url.replace(/\/+$/, ''));
+  const split = splitCredentials(url.replace(/\/+$/, ''));
+  // environmentProblems refuses such an address before any build; nothing to connect to here.
+  if (!split) return undefined;
+  const { bare, userInfo } = split;
   return {
     url: bare,
     shownUrl: redactCredentials(url.replace(/\/+$/, '')),
@@ -48,16 +51,22 @@ export function remoteConfig(env: NodeJS.ProcessEnv, mode: RemoteMode | undefine
   };
 }
 
-/** `http://user:pw@host/x` -> `http://host/x` and `user:pw` (decoded); other addresses unchanged. */
-function splitCredentials(url: string): { bare: string; userInfo: string | undefined } {
+/**
+ * `http://user:pw@host/x` -> `http://host/x` and `user:pw` (decoded); other addresses unchanged.
+ * undefined for what is not an http(s) address with a host and decodable credentials: the one
+ * test environmentProblems refuses a server address by, so a build never meets one it cannot use.
+ */
+export function splitCredentials(url: string): { bare: string; userInfo: string | undefined } | undefined {
   let parsed: URL;
+  let userInfo: string;
   try {
     parsed = new URL(url);
+    userInfo = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
   } catch {
-    return { bare: url, userInfo: undefined }; // reported by environmentProblems
+    return undefined;
   }
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') return undefined;
   if (!parsed.username && !parsed.password) return { bare: url, userInfo: undefined };
-  const userInfo = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
   parsed.username = '';
   parsed.password = '';
   return { bare: parsed.href.replace(/\/+$/, ''), userInfo };
