@@ -54,7 +54,7 @@ const USAGE: Record<string, string> = {
   build:
     `juni build ${COMMON} [--skip-clean] [--concurrency N] [--force] [--dry-run] [-w] [-v]\n` +
     '                  [--remote-cache off|read|readwrite] [--shard I/N]',
-  why: `juni why NAME ${COMMON} [--force]`,
+  why: 'juni why NAME [-m FILE] [--executor local|docker] [--json] [--force]',
   graph: `juni graph [--format text|dot|json] ${COMMON}`,
   clean: 'juni clean [-m FILE] [--json]',
   cache: 'juni cache stats | juni cache prune [--max-size SIZE] [--older-than DAYS]',
@@ -75,7 +75,8 @@ const BUILD_ONLY: readonly OptionName[] = [
 const SHARED: readonly OptionName[] = ['manifest', 'function', 'executor', 'json'];
 const APPLIES: Record<string, ReadonlySet<OptionName>> = {
   build: new Set([...SHARED, 'force', ...BUILD_ONLY]),
-  why: new Set([...SHARED, 'force']),
+  // The NAME argument selects: -f would be a second, ignored filter.
+  why: new Set([...SHARED.filter((o) => o !== 'function'), 'force']),
   graph: new Set([...SHARED, 'format']),
   clean: new Set(['manifest', 'json']),
   cache: new Set(['manifest', 'json', 'max-size', 'older-than']),

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { juni } from '../rig/juni.js';
 import { PipRuns } from '../rig/pip-runs.js';
 import { REPO } from '../rig/paths.js';
-import { standardProject } from '../rig/project.js';
+import { standardProject, tempProject } from '../rig/project.js';
 
 test('--help and --version', async () => {
   const help = await juni(['--help'], { cwd: REPO });
@@ -47,4 +47,26 @@ test('piped output is plain lines with a summary; --json keeps stdout to one obj
   ]);
   assert.match(json.stderr, /juni: 3 nodes planned/);
   assert.equal(pip.since(), 0, 'the cached install ran no pip');
+});
+
+test('every option a command accepts is read: why --force, graph --json, clean --json; why refuses -f', async (t) => {
+  const p = tempProject(t, {
+    'src/handler.py': 'H = 1\n',
+    'manifest.yml': 'global: {executor: local}\nfunctions:\n  api: {include: [./src/handler.py]}\n',
+  });
+  assert.equal((await juni(['build'], { cwd: p.dir })).code, 0);
+  const forced = await juni(['why', 'api', '--force'], { cwd: p.dir });
+  assert.match(forced.stdout, /function api: would rebuild now\n {2}- --force/);
+  assert.match((await juni(['why', 'api'], { cwd: p.dir })).stdout, /function api: is up to date/);
+  const filtered = await juni(['why', 'api', '-f', 'x'], { cwd: p.dir });
+  assert.equal(filtered.code, 2);
+  assert.match(filtered.stderr, /option '--function' does not apply to juni why/);
+  const graph = JSON.parse((await juni(['graph', '--json'], { cwd: p.dir })).stdout) as { nodes: { id: string }[] };
+  assert.ok(graph.nodes.some((n) => n.id === 'function:api'));
+  const cleaned = await juni(['clean', '--json'], { cwd: p.dir });
+  assert.deepEqual(JSON.parse(cleaned.stdout), {
+    ok: true,
+    zips: [p.path('dist', 'api.zip')],
+    cache: p.path('.juni'),
+  });
 });

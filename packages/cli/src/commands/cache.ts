@@ -44,11 +44,12 @@ export async function cleanCommand(args: CleanArgs, io: Io): Promise<number> {
   if (!loaded.ok) return loaded.exitCode;
   const cacheDir = cacheDirFor(loaded.manifest);
   const cleaned = await cleanCache(cacheDir, upkeepWait(io, cacheDir));
-  if (!cleaned.ok) return reportProblem({ json: false }, io, cleaned);
+  if (!cleaned.ok) return reportProblem(args, io, cleaned);
   const { zips, hadCache, placedUnknown } = cleaned.value ?? { zips: [], hadCache: false };
   if (placedUnknown !== undefined)
     io.stderr(`juni: the cache database was damaged (${placedUnknown}); the zips it placed were left in place`);
-  io.stdout(`juni: removed ${plural(zips.length, 'zip')}${hadCache ? ` and the cache (${cacheDir})` : ''}`);
+  if (args.json) io.stdout(JSON.stringify({ ok: true, zips, cache: hadCache ? cacheDir : null }, null, 2));
+  else io.stdout(`juni: removed ${plural(zips.length, 'zip')}${hadCache ? ` and the cache (${cacheDir})` : ''}`);
   return 0;
 }
 

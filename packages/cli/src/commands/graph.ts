@@ -17,7 +17,8 @@ export async function graphCommand(args: GraphArgs, io: Io): Promise<number> {
       `no function or layer name contains '${args.filter ?? ''}'`,
       'drop -f to see the whole graph, or pass part of a name under functions: or layers:',
     );
-  switch (args.format) {
+  // --json is every command's way to ask for JSON; --format json says the same.
+  switch (args.json ? 'json' : args.format) {
     case 'json':
       io.stdout(JSON.stringify(graph, null, 2));
       break;

@@ -18,7 +18,14 @@ export async function whyCommand(args: WhyArgs, io: Io): Promise<number> {
   }
   const docker = await dockerFor(manifest);
   // loadForBuild has applied --executor to the manifest.
-  const outcome = await explainBuild({ manifest, filter: args.name, docker, onEvent: warningsTo(io) });
+  // --force: why each node would rebuild under `juni build --force`.
+  const outcome = await explainBuild({
+    manifest,
+    filter: args.name,
+    docker,
+    force: args.force,
+    onEvent: warningsTo(io),
+  });
   if (!outcome.ok) return reportPrepareFailure(args, io, outcome);
   // The entry first, then what it depends on (whose changes explain an "upstream changed").
   const nodes = [...outcome.nodes].sort((a, b) => Number(b.name === args.name) - Number(a.name === args.name));
