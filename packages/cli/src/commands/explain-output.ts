@@ -23,7 +23,7 @@ export function explanationsJson(nodes: readonly NodeExplanation[]): string {
 }
 
 /** The reasons in words, upstream nodes named. */
-export function reasonLines(node: NodeExplanation): string[] {
+function reasonLines(node: NodeExplanation): string[] {
   return node.reasons.map((r) => describeReason(r, (role) => node.upstream[role] ?? role));
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseNodeOutput } from './result-shape.js';
+import { nodeOutputOf, parseNodeOutput } from './result-shape.js';
 
 const sha = 'ab'.repeat(32);
 const zip = { type: 'zip', sha256: sha, bytes: 10, unzippedBytes: 20, contributors: [{ name: 'lib', bytes: 5 }] };
@@ -42,4 +42,17 @@ test('a tree path with a backslash is a POSIX name and reads back; escapes are s
   assert.deepEqual(parseNodeOutput(JSON.stringify(named)), named);
   for (const path of ['pkg/../../x.py', '..', 'a/./b', 'a//b', 'nul\0.py'])
     assert.equal(parseNodeOutput(JSON.stringify({ ...tree, files: [{ ...file, path }] })), undefined, path);
+});
+
+test('nodeOutputOf: the check a remote artifact meets too refuses paths that leave the tree and names that are not sha256', () => {
+  const packOf = (path: string, sha256 = 'a'.repeat(64)) => ({
+    type: 'pack',
+    files: [{ path, size: 1, exec: false, offset: 0, compressedSize: 1, crc32: 0, method: 0 }],
+    bytes: 1,
+    pack: { sha256, bytes: 1 },
+  });
+  assert.ok(nodeOutputOf(packOf('pkg/x.py')));
+  assert.equal(nodeOutputOf(packOf('../../etc/passwd')), undefined);
+  assert.equal(nodeOutputOf(packOf('pkg/x.py', '../../x')), undefined);
+  assert.equal(nodeOutputOf(undefined), undefined);
 });

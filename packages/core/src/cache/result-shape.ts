@@ -98,6 +98,14 @@ export function parseNodeOutput(json: string): NodeOutput | undefined {
   } catch {
     return undefined; // not JSON at all: the caller treats the row as never stored
   }
+  return nodeOutputOf(v);
+}
+
+/**
+ * `v` as an output, or undefined when it has the shape of none: the one check for outputs read
+ * back from the database and from a remote cache's artifacts alike.
+ */
+export function nodeOutputOf(v: unknown): NodeOutput | undefined {
   if (!isObject(v)) return undefined;
   switch (v.type) {
     case 'zip':

@@ -121,7 +121,7 @@ export async function withDatabase<T>(
   }
 }
 
-export function problemOf(error: unknown, cacheDir: string, waitMs = 0): CacheProblem {
+function problemOf(error: unknown, cacheDir: string, waitMs = 0): CacheProblem {
   const file = cachePaths(cacheDir).database;
   switch (databaseProblem(error)) {
     case 'damaged':

@@ -7,6 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlibModule from 'node:zlib';
 import { createGunzip, gzipSync } from 'node:zlib';
+import { nodeOutputOf } from '../result-shape.js';
 import type { StoredResult } from '../results.js';
 
 export interface ArtifactContents {
@@ -108,9 +109,19 @@ function decompressor(head: Buffer): Transform {
 }
 
 function parseMeta(bytes: Buffer): StoredResult {
-  const parsed = JSON.parse(bytes.toString('utf8')) as { format?: number; result?: StoredResult };
-  if (parsed?.format !== 1 || !parsed.result?.output) throw new Error('the artifact has an unknown format');
-  return parsed.result;
+  const parsed = JSON.parse(bytes.toString('utf8')) as { format?: number; result?: Partial<StoredResult> };
+  const result = parsed?.format === 1 ? parsed.result : undefined;
+  // A server's result is checked as a stored row is: its paths and names must stay inside the cache.
+  const output = nodeOutputOf(result?.output);
+  if (
+    !result ||
+    !output ||
+    typeof result.key !== 'string' ||
+    typeof result.kind !== 'string' ||
+    typeof result.name !== 'string'
+  )
+    throw new Error('the artifact has an unknown format');
+  return { ...result, output } as StoredResult;
 }
 
 /** The size the result records for its file: the file may not be longer. */
