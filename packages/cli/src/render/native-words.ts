@@ -1,6 +1,7 @@
 // Owns the words for a zip whose ELF files would not load on Lambda: each file and its problem,
 // where the build's machine has a missing library, and the fixes (juniper's lambda_lib way, or
 // native_libs: bundle). Leaves finding the problems to @juni/core.
+import { plural } from './format.js';
 import { machineWords, type NativeFinding, type NativeJudged, type NodeFailure } from '@juni/core';
 
 type NativeFailure = Extract<NodeFailure, { reason: 'native-libs' }>;
@@ -39,7 +40,7 @@ const headOf = (failure: NativeFailure): string => `${failure.kind} ${failure.en
 /** The summary line: the entry, its first problem and how many more. */
 export function describeNative(failure: NativeFailure): string {
   const [first, ...rest] = failure.problems;
-  const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
+  const more = rest.length === 0 ? '' : ` (and ${plural(rest.length, 'more problem')})`;
   return first ? `${headOf(failure)}: ${findingWords(first, failure.judged, failure.mode)}${more}` : headOf(failure);
 }
 
