@@ -41,6 +41,7 @@ export type {
 } from './executors/docker-support.js';
 export type { ImageSpec, Architecture } from './manifest/types.js';
 export { refusedSoname, type FoundLibrary, type LibraryLookup, type LibraryRequest } from './native/library-lookup.js';
+export { TASK_ROOT, type LambdaRunOutcome, type LambdaRunRequest } from './executors/lambda-run.js';
 export { machineWords } from './native/elf.js';
 export type { NativeFinding, NativeJudged } from './report/failures.js';
 export type { BundledLibrary } from './cache/node-output.js';

@@ -6,6 +6,7 @@ import type {
   ImageSpec,
   ImageTask,
   InstallRequest,
+  LambdaRunRequest,
   LibraryRequest,
   SentBytesCheck,
 } from '@juni/core';
@@ -18,6 +19,7 @@ import { extractLambdaFiles } from './lambda-files.js';
 import { removeLeftovers } from './leftovers.js';
 import { thisProcess } from './owner.js';
 import { installInContainer } from './pip-container.js';
+import { runLambda } from './lambda-run.js';
 
 /**
  * juniper used lambci/lambda:build-python3.6, which is gone. The default is AWS SAM's build image
@@ -25,6 +27,15 @@ import { installInContainer } from './pip-container.js';
  */
 export function defaultImage(python: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return env.JUNI_DEFAULT_IMAGE ?? `amazon/aws-sam-cli-build-image-python${python ?? '3.12'}`;
+}
+
+/**
+ * The image `juni check` and `juni invoke` run handlers in when the manifest names none: AWS's
+ * Lambda base image for the target Python (its entrypoint is replaced by juni's runner), or
+ * JUNI_RUNTIME_IMAGE.
+ */
+export function defaultRuntimeImage(python: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return env.JUNI_RUNTIME_IMAGE ?? `amazon/aws-lambda-python:${python ?? '3.12'}`;
 }
 
 export interface DockerSupportHandle extends DockerSupport {
@@ -81,6 +92,11 @@ export function createDockerSupport(options: DockerSupportOptions = {}): DockerS
       const e = await engine.ready();
       return e.ok ? findLibraries(e.docker, tracker, imageId, request, task) : e;
     },
+    async runLambda(request: LambdaRunRequest, task: ImageTask) {
+      const e = await engine.ready();
+      return e.ok ? runLambda(e.docker, tracker, request, task) : e;
+    },
+    defaultRuntimeImage: (python) => defaultRuntimeImage(python, env),
     removeAllContainers: () => tracker.removeAll(),
   };
 }

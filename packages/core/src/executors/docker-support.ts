@@ -4,6 +4,7 @@ import type { NodeFailure } from '../report/failures.js';
 import type { ImageSpec } from '../manifest/types.js';
 import type { Executor } from './executor.js';
 import type { LibraryLookup, LibraryRequest } from '../native/library-lookup.js';
+import type { LambdaRunOutcome, LambdaRunRequest } from './lambda-run.js';
 
 export type ImageResult =
   /** `onBuild`: the image's ONBUILD triggers, which run in a build that starts from it. */
@@ -102,4 +103,15 @@ export interface DockerSupport extends Executor {
    * always removed.
    */
   findLibraries(imageId: string, request: LibraryRequest, task: ImageTask): Promise<LibraryLookup>;
+  /**
+   * Runs the function's handler once in a container of the runtime image set up as Lambda's: the
+   * zip at /var/task, the layers at /opt (copied in through the engine, no bind mounts), Lambda's
+   * variables, no network, a read-only root, a non-root user, the memory and time limits. Imports
+   * the module and finds the function; with `request.event`, also calls it. The function's own
+   * output (stdout and stderr) comes as `task.onLog` lines. The container is always removed,
+   * also when `task.signal` aborts.
+   */
+  runLambda(request: LambdaRunRequest, task: ImageTask): Promise<LambdaRunOutcome>;
+  /** The runtime image when the manifest names none (AWS's Lambda base image for the Python). */
+  defaultRuntimeImage(python: string | undefined): string;
 }

@@ -67,6 +67,36 @@ export type NodeFailure =
       judged: NativeJudged;
       problems: NativeFinding[];
     }
+  /**
+   * The function's handler failed in the runtime image (`juni check`, `juni invoke`): its module
+   * did not import, has no such function, the handler raised, or its result is not JSON. The
+   * error as Python gave it: its type, its message and the traceback's lines.
+   */
+  | {
+      reason: 'handler-failed';
+      entry: string;
+      handler: string;
+      image: string;
+      phase: 'import' | 'find' | 'invoke' | 'result';
+      errorType: string;
+      message: string;
+      traceback: string[];
+    }
+  /** The handler went over a limit Lambda would enforce: the time limit or the memory size. */
+  | {
+      reason: 'handler-limit';
+      entry: string;
+      handler: string;
+      image: string;
+      phase: 'import' | 'invoke';
+      limit: 'timeout' | 'memory';
+      /** The limit: seconds for a timeout, MB for memory. */
+      value: number;
+    }
+  /** The runtime image runs another Python than the zips were built for. */
+  | { reason: 'runtime-mismatch'; entry: string; image: string; expected: string; found: string }
+  /** The function names no handler and its zip has no lambda_function.py at its root. */
+  | { reason: 'handler-unset'; entry: string; candidates: string[] }
   /** The machine refused a file operation (permissions, a full disk); `message` names the path. */
   | { reason: 'io-error'; message: string; hint: string }
   | { reason: 'aborted' }
