@@ -15,6 +15,7 @@ const DEFAULTS: Omit<BuildArgs, 'command'> = {
   dryRun: false,
   remoteCache: undefined,
   shard: undefined,
+  check: false,
 };
 
 /** The message of a usage error; fails the test for any other result. */

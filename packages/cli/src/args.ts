@@ -18,6 +18,21 @@ export interface BuildArgs {
   dryRun: boolean;
   remoteCache: RemoteMode | undefined;
   shard: Shard | undefined;
+  /** `--check`: check every built function's handler in its runtime image. */
+  check: boolean;
+}
+
+/** `juni check`: build what is out of date into the cache (not the output folder), check each handler. */
+export interface CheckArgs extends Omit<BuildArgs, 'command'> {
+  command: 'check';
+}
+
+/** `juni invoke NAME`: build NAME (into the cache) and call its handler once with the event. */
+export interface InvokeArgs extends Omit<BuildArgs, 'command'> {
+  command: 'invoke';
+  name: string;
+  /** A file with the event's JSON, `-` for stdin; absent: `{}`. */
+  event: string | undefined;
 }
 
 export interface WhyArgs extends Omit<BuildArgs, 'command'> {
@@ -47,6 +62,8 @@ export type ParsedArgs =
   | GraphArgs
   | CleanArgs
   | CacheArgs
+  | CheckArgs
+  | InvokeArgs
   | { command: 'help' }
   | { command: 'version' }
   /** What is wrong, what to do about it, and the command's usage line (not the whole help). */
@@ -56,6 +73,9 @@ export const HELP = `juni: package AWS Lambda functions and layers, incrementall
 
 Usage:
   juni build [options]       build every function and layer into <output>/<name>.zip
+  juni check [options]       build into the cache, then import each function's handler
+                             in a Lambda-like container (the output folder is not touched)
+  juni invoke NAME [--event FILE|-]   run NAME's handler once with the event; prints its result
   juni why NAME [options]    why NAME (a function or layer) would rebuild, or last rebuilt
   juni graph [--format text|dot|json]   the build graph: images, installs, layers, functions
   juni clean [options]       remove the output folder's zips and the cache
@@ -74,6 +94,8 @@ Options:
                            with --watch, one JSON line per build
   -w, --watch              build, then rebuild what each saved change touches
       --dry-run            say what would rebuild and why, build nothing
+      --check              then import each built function's handler (as juni check does)
+      --event FILE         juni invoke's event: a JSON file, or - for stdin (default {})
   -v, --verbose            stream pip's and Docker's output
       --remote-cache MODE  off, read or readwrite (default readwrite when
                            JUNI_REMOTE_CACHE_URL or TURBO_API is set)
@@ -82,7 +104,7 @@ Options:
 Exit codes: 0 built, 1 a build failed, 2 bad usage or a bad manifest.
 Environment: JUNI_CACHE_DIR (cache folder), JUNI_CACHE_MAX_SIZE (default 5GB),
   JUNI_REMOTE_CACHE_URL/_TOKEN/_TEAM/_SIGNATURE_KEY (or TURBO_API/_TOKEN/_TEAM),
-  JUNI_DEFAULT_IMAGE, JUNI_PULL=never, DOCKER_HOST, SOURCE_DATE_EPOCH, NO_COLOR.
+  JUNI_DEFAULT_IMAGE, JUNI_RUNTIME_IMAGE, JUNI_PULL=never, DOCKER_HOST, SOURCE_DATE_EPOCH, NO_COLOR.
 Docs: README.md and docs/ in the juni repository.`;
 
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
@@ -144,6 +166,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     verbose: values.verbose ?? false,
     watch: values.watch ?? false,
     dryRun: values['dry-run'] ?? false,
+    check: values.check ?? false,
   };
   const extra = (n: number): ParsedArgs | undefined =>
     rest.length > n
@@ -174,6 +197,14 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     }
     case 'clean':
       return extra(0) ?? { command: 'clean', ...common };
+    case 'check':
+      return extra(0) ?? { command: 'check', ...common, check: true };
+    case 'invoke': {
+      const name = rest[0];
+      if (name === undefined)
+        return usage('juni invoke needs the name of a function', 'for example: juni invoke api --event event.json');
+      return extra(1) ?? { command: 'invoke', ...common, name, event: values.event };
+    }
     case 'cache': {
       const action = rest[0];
       if (action !== 'stats' && action !== 'prune')
@@ -192,7 +223,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     default:
       return usage(
         `unknown command '${command}'; see juni --help`,
-        `the commands are build, why, graph, clean and cache`,
+        `the commands are build, check, invoke, why, graph, clean and cache`,
       );
   }
 }

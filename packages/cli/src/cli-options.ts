@@ -15,6 +15,8 @@ export const OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   watch: { type: 'boolean', short: 'w' },
   'dry-run': { type: 'boolean' },
+  check: { type: 'boolean' },
+  event: { type: 'string' },
   'remote-cache': { type: 'string' },
   shard: { type: 'string' },
   format: { type: 'string' },
@@ -37,6 +39,8 @@ const EXAMPLES: Record<OptionName, string | undefined> = {
   format: 'dot',
   'max-size': '2GB',
   'older-than': '30',
+  event: 'event.json',
+  check: undefined,
   'skip-clean': undefined,
   force: undefined,
   json: undefined,
@@ -54,6 +58,8 @@ const USAGE: Record<string, string> = {
   build:
     `juni build ${COMMON} [--skip-clean] [--concurrency N] [--force] [--dry-run] [-w] [-v]\n` +
     '                  [--remote-cache off|read|readwrite] [--shard I/N]',
+  check: 'juni check [-m FILE] [-f NAME] [--executor local|docker] [--json] [--force] [--concurrency N] [-v]',
+  invoke: 'juni invoke NAME [--event FILE|-] [-m FILE] [--executor local|docker] [--force] [-v]',
   why: 'juni why NAME [-m FILE] [--executor local|docker] [--json] [--force]',
   graph: `juni graph [--format text|dot|json] ${COMMON}`,
   clean: 'juni clean [-m FILE] [--json]',
@@ -74,7 +80,10 @@ const BUILD_ONLY: readonly OptionName[] = [
 ];
 const SHARED: readonly OptionName[] = ['manifest', 'function', 'executor', 'json'];
 const APPLIES: Record<string, ReadonlySet<OptionName>> = {
-  build: new Set([...SHARED, 'force', ...BUILD_ONLY]),
+  build: new Set([...SHARED, 'force', 'check', ...BUILD_ONLY]),
+  check: new Set([...SHARED, 'force', 'concurrency', 'verbose', 'remote-cache']),
+  // Its NAME selects; stdout is the handler's result, so there is no --json.
+  invoke: new Set(['manifest', 'executor', 'force', 'concurrency', 'verbose', 'remote-cache', 'event']),
   // The NAME argument selects: -f would be a second, ignored filter.
   why: new Set([...SHARED.filter((o) => o !== 'function'), 'force']),
   graph: new Set([...SHARED, 'format']),
@@ -91,7 +100,7 @@ export function strayOption(command: string, given: Readonly<Record<string, unkn
   );
 }
 
-const ANY_COMMAND = 'juni build|why|graph|clean|cache [options]';
+const ANY_COMMAND = 'juni build|check|invoke|why|graph|clean|cache [options]';
 
 /** The usage line of `command`, or of juni as a whole for an unknown or missing one. */
 export function usageOf(command: string | undefined): string {

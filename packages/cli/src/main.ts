@@ -22,6 +22,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 2;
     case 'build':
       return buildCommand(args, io);
+    case 'check':
+      return buildCommand(args, io);
+    case 'invoke':
+      return (await import('./commands/invoke.js')).invokeCommand(args, io);
     // Each command loads only what it needs: start-up time is most of a no-op build.
     case 'why':
       return (await import('./commands/why.js')).whyCommand(args, io);

@@ -12,6 +12,8 @@ export type { Manifest, ManifestWarning, ExecutorKind, FunctionSpec, LayerSpec }
 export { didYouMean } from './manifest/did-you-mean.js';
 export { describeKind, type PathKind } from './fs/path-kind.js';
 export { runBuild, type BuildOptions, type BuildOutcome } from './session/run-build.js';
+export type { PlanChecks } from './plan/plan.js';
+export type { HandlerRun } from './cache/node-output.js';
 export { cacheDirFor, withExecutor, type PrepareFailure } from './session/prepare.js';
 export { ownOutputFiles, isOwnOutput, type OwnOutput } from './fs/own-output.js';
 export type { InputProblem } from './fs/input-problem.js';

@@ -1,8 +1,8 @@
 // Owns one build of an already loaded manifest with its renderer, shared by `juni build` and watch
 // mode, and the exit code of a build stopped by a signal. Leaves loading to load.ts.
 import type { DockerSupportHandle } from '@juni/docker';
-import { runBuild, type BuildOutcome, type Manifest, type OwnOutput } from '@juni/core';
-import type { BuildArgs } from '../args.js';
+import { runBuild, type BuildOutcome, type Manifest, type OwnOutput, type PlanChecks } from '@juni/core';
+import type { BuildArgs, CheckArgs, InvokeArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { reportJson } from '../render/json.js';
 import { PlainRenderer } from '../render/plain.js';
@@ -19,12 +19,21 @@ export async function rendererFor(args: Pick<BuildArgs, 'json' | 'verbose' | 'wa
 
 /** One build of an already loaded manifest. */
 export async function buildOnce(
-  args: BuildArgs,
+  args: BuildArgs | CheckArgs | InvokeArgs,
   manifest: Manifest,
   io: Io,
-  options: { signal: AbortSignal; docker: DockerSupportHandle | undefined; ownOutput: readonly OwnOutput[] },
+  options: {
+    signal: AbortSignal;
+    docker: DockerSupportHandle | undefined;
+    ownOutput: readonly OwnOutput[];
+    /** `juni invoke`: its own renderer (progress on stderr, the function's output as it is). */
+    renderer?: Renderer;
+    /** `juni invoke`: the one function to call, and the event. */
+    checks?: PlanChecks;
+  },
 ): Promise<BuildOutcome> {
-  const renderer = await rendererFor(args, io);
+  const renderer = options.renderer ?? (await rendererFor(args, io));
+  const checks = options.checks ?? (args.check ? { mode: 'check' as const } : undefined);
   const outcome = await runBuild({
     manifest,
     filter: args.filter,
@@ -37,13 +46,16 @@ export async function buildOnce(
     onEvent: (e) => renderer.onEvent(e),
     docker: options.docker,
     ownOutput: options.ownOutput,
+    checks,
+    // `juni check` and `juni invoke` build into the cache only: the output folder is `juni build`'s.
+    placeZips: args.command === 'build',
   });
   if (!outcome.ok && outcome.reason !== 'build-failed') {
     reportPrepareFailure(args, io, outcome);
     return outcome;
   }
   await renderer.finish(outcome.report);
-  if (args.json) io.stdout(reportJson(outcome.report, { compact: args.watch }));
+  if (args.json && args.command !== 'invoke') io.stdout(reportJson(outcome.report, { compact: args.watch }));
   return outcome;
 }
 

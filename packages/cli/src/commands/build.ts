@@ -1,13 +1,14 @@
-// Owns `juni build`: load the manifest, run one build (or hand over to --watch or --dry-run), and
-// turn the outcome into an exit code (0 built, 1 a node failed, 2 bad usage or manifest).
+// Owns `juni build` and `juni check` (a build into the cache, with every handler checked): load
+// the manifest, run one build (or hand over to --watch or --dry-run), and turn the outcome into an
+// exit code (0 built, 1 a node failed, 2 bad usage or manifest).
 // Leaves building to @juni/core, loading to load.ts and repeating builds to watch.ts.
 import { ownOutputFiles } from '@juni/core';
-import type { BuildArgs } from '../args.js';
+import type { BuildArgs, CheckArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { buildOnce, signalExitCode } from './build-once.js';
 import { dockerFor, environmentIsUsable, loadForBuild, prepareFailureExitCode, usageError } from './load.js';
 
-export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
+export async function buildCommand(args: BuildArgs | CheckArgs, io: Io): Promise<number> {
   if (args.watch && args.dryRun)
     return usageError(
       args,
@@ -16,11 +17,12 @@ export async function buildCommand(args: BuildArgs, io: Io): Promise<number> {
       'use one of them: --dry-run says what a build would do once',
     );
   if (!environmentIsUsable(args, io)) return 2;
-  if (args.watch) return (await import('./watch.js')).watchCommand(args, io);
+  if (args.watch && args.command === 'build') return (await import('./watch.js')).watchCommand(args, io);
   const loaded = await loadForBuild(args, io);
   if (!loaded.ok) return loaded.exitCode;
-  if (args.dryRun) return (await import('./dry-run.js')).dryRunCommand(args, loaded.manifest, io);
-  const docker = await dockerFor(loaded.manifest);
+  if (args.dryRun && args.command === 'build')
+    return (await import('./dry-run.js')).dryRunCommand(args, loaded.manifest, io);
+  const docker = await dockerFor(loaded.manifest, { checks: args.check });
   const abort = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
   const stop = (signal: NodeJS.Signals): void => {

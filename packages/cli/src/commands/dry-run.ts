@@ -12,7 +12,8 @@ export async function dryRunCommand(args: BuildArgs, manifest: Manifest, io: Io)
     filter: args.filter,
     shard: args.shard,
     force: args.force,
-    docker: await dockerFor(manifest),
+    docker: await dockerFor(manifest, { checks: args.check }),
+    checks: args.check ? { mode: 'check' } : undefined,
     onEvent: warningsTo(io),
   });
   if (!outcome.ok) return reportPrepareFailure(args, io, outcome);

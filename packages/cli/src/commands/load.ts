@@ -98,8 +98,14 @@ export function usageError(args: Pick<BuildArgs, 'json'>, io: Io, message: strin
  * Docker support, only for a manifest that uses Docker: no engine is contacted otherwise, and
  * dockerode (with its gRPC stack) is not even loaded, which keeps a no-op build fast.
  */
-export async function dockerFor(manifest: Manifest): Promise<DockerSupportHandle | undefined> {
-  const uses = [...manifest.functions, ...manifest.layers].some((e) => e.settings.executor === 'docker');
+export async function dockerFor(
+  manifest: Manifest,
+  options: { checks?: boolean } = {},
+): Promise<DockerSupportHandle | undefined> {
+  // A check runs every handler in a container, whatever installed its dependencies.
+  const uses =
+    options.checks === true ||
+    [...manifest.functions, ...manifest.layers].some((e) => e.settings.executor === 'docker');
   if (!uses) return undefined;
   const { createDockerSupport } = await import('@juni/docker');
   return createDockerSupport({ project: manifest.dir });

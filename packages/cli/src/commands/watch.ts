@@ -170,7 +170,7 @@ class WatchSession {
     }
     this.#manifest = loaded.manifest;
     this.#updateWatchSet();
-    this.#docker ??= await dockerFor(this.#manifest);
+    this.#docker ??= await dockerFor(this.#manifest, { checks: this.#args.check });
     this.#abort = new AbortController();
     try {
       await buildOnce(this.#args, this.#manifest, io, {

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { unreachable, type NodeFailure } from '@juni/core';
 import { formatBytes } from './format.js';
+import { describeHandler, handlerDetails } from './handler-words.js';
 import { describeNative, nativeDetails } from './native-words.js';
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -27,6 +28,11 @@ export function describeFailure(failure: NodeFailure): string {
       return describeLimit(failure);
     case 'native-libs':
       return describeNative(failure);
+    case 'handler-failed':
+    case 'handler-limit':
+    case 'runtime-mismatch':
+    case 'handler-unset':
+      return describeHandler(failure);
     case 'python-missing':
     case 'pip-missing':
     case 'unexpected-error':
@@ -97,7 +103,11 @@ export function failureDetails(failure: NodeFailure): string[] {
       lines.push(...failure.logTail.slice(-20).map((l) => `  | ${l}`));
       break;
     case 'executor-unavailable':
-      lines.push('  hint: use --executor local (pip on this machine)');
+      lines.push(
+        failure.users.some((u) => u.startsWith('check '))
+          ? '  hint: checking a handler runs it in a container: it needs the Docker engine'
+          : '  hint: use --executor local (pip on this machine)',
+      );
       break;
     case 'docker-unreachable':
       // The engine's side says how to fix the engine; only the CLI knows its own way around it.
@@ -116,6 +126,12 @@ export function failureDetails(failure: NodeFailure): string[] {
       break;
     case 'native-libs':
       lines.splice(0, 1, ...nativeDetails(failure));
+      break;
+    case 'handler-failed':
+    case 'handler-limit':
+    case 'runtime-mismatch':
+    case 'handler-unset':
+      lines.push(...handlerDetails(failure));
       break;
     case 'unexpected-error':
       lines.push(

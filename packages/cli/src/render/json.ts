@@ -15,6 +15,7 @@ export function reportJson(report: BuildReport, options: { compact?: boolean } =
         durationMs: n.durationMs,
         outputs: n.outputs,
         ...(n.cache ? { cache: n.cache } : {}),
+        ...(n.handler ? { handler: n.handler } : {}),
         // The failure's data, and its words for scripts that only show it.
         ...(n.failure ? { failure: { ...n.failure, message: describeFailure(n.failure) } } : {}),
         ...(n.skippedBecause ? { skippedBecause: n.skippedBecause } : {}),

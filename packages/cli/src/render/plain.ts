@@ -2,7 +2,7 @@
 // Leaves the interactive view to tty.ts.
 import type { BuildEvent, BuildReport } from '@juni/core';
 import { failureDetails } from './failure-words.js';
-import { formatBytes, formatDuration, label, plural } from './format.js';
+import { formatBytes, formatDuration, handlerWords, label, plural } from './format.js';
 import type { Renderer } from './renderer.js';
 
 export class PlainRenderer implements Renderer {
@@ -28,6 +28,10 @@ export class PlainRenderer implements Renderer {
           w(`  ok  ${label(event.node)} (${event.cache === 'remote' ? 'from the remote cache' : 'cached'})`);
         break;
       case 'node-built':
+        if (event.handler) {
+          w(`  ok  ${label(event.node)} passed in ${formatDuration(event.durationMs)}: ${handlerWords(event.handler)}`);
+          break;
+        }
         w(
           `  ok  ${label(event.node)} built in ${formatDuration(event.durationMs)}` +
             event.outputs.map((o) => ` -> ${o.path} (${formatBytes(o.bytes)})`).join(''),

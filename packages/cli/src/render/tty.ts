@@ -3,7 +3,7 @@
 import { Listr } from 'listr2';
 import type { BuildEvent, BuildReport, NodeRef } from '@juni/core';
 import { failureDetails } from './failure-words.js';
-import { formatBytes, formatDuration, label } from './format.js';
+import { formatBytes, formatDuration, handlerWords, label } from './format.js';
 import { PlainRenderer, summaryLine } from './plain.js';
 import type { Renderer } from './renderer.js';
 
@@ -49,9 +49,10 @@ export class TtyRenderer implements Renderer {
       case 'node-built':
         this.#settle(event.node, {
           state: 'done',
-          title:
-            `${label(event.node)} built in ${formatDuration(event.durationMs)}` +
-            event.outputs.map((o) => ` (${formatBytes(o.bytes)})`).join(''),
+          title: event.handler
+            ? `${label(event.node)} passed in ${formatDuration(event.durationMs)}: ${handlerWords(event.handler)}`
+            : `${label(event.node)} built in ${formatDuration(event.durationMs)}` +
+              event.outputs.map((o) => ` (${formatBytes(o.bytes)})`).join(''),
         });
         break;
       case 'node-failed':

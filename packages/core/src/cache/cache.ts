@@ -1,5 +1,6 @@
 // Owns the one protocol every node kind uses to reuse and store results: look up (and verify the
 // artifact), store, drop, touch. Leaves where results live to local-cache.ts and remote-fallback.ts.
+import type { NodeKind } from '../report/events.js';
 import type { StoredResult } from './results.js';
 
 /**
@@ -12,8 +13,8 @@ export type CacheNeed = 'artifact' | 'result' | 'record';
 
 export interface CacheQuery {
   key: string;
-  /** Images live on one engine: only installs and zips are shared through a server. */
-  kind: 'image' | 'deps' | 'layer' | 'function';
+  /** Images and checks live on one engine: only installs and zips are shared through a server. */
+  kind: NodeKind;
   /** How to name the node in warnings, e.g. `deps requirements.txt`. */
   label: string;
   need: CacheNeed;

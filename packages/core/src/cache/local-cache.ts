@@ -65,6 +65,8 @@ export class LocalCache implements Cache {
         return treeIsIntact(this.#artifacts.treePath(result.key), output) ? 'yes' : 'missing';
       case 'image':
         return treeIsIntact(this.#artifacts.treePath(result.key), output.lambdaFiles) ? 'yes' : 'missing';
+      case 'check':
+        return 'yes';
     }
   }
 
@@ -95,6 +97,8 @@ export class LocalCache implements Cache {
       case 'tree':
       case 'image':
         this.#artifacts.commit(temp, this.#artifacts.treePath(key));
+        return;
+      case 'check':
         return;
     }
   }

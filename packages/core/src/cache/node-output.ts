@@ -1,4 +1,4 @@
-// Owns the shapes of what a node produces (a zip, a pack, a tree, an image), as stored with its
+// Owns the shapes of what a node produces (a zip, a pack, a tree, an image, a check), as stored with its
 // result. Leaves storing them to results.ts and reading them back safely to result-shape.ts.
 import type { ElfSummary } from '../native/elf-summary.js';
 
@@ -74,4 +74,23 @@ export interface ImageOutput {
   lambdaFiles: TreeOutput;
 }
 
-export type NodeOutput = ZipOutput | TreeOutput | PackOutput | ImageOutput;
+/** How a handler ran in its runtime image: imported (a check), and for an invoke, called. */
+export interface HandlerRun {
+  handler: string;
+  /** The runtime's Python, "3.12.7". */
+  python: string;
+  /** The runtime image's ID. */
+  imageId: string;
+  /** How long the import took in the container. */
+  initMs: number;
+  /** An invoke's: what the handler returned, as JSON text, and how long it ran. */
+  result?: string;
+  invokeMs?: number;
+}
+
+/** What a check node produced: its handler imported. Nothing is stored but this record. */
+export interface CheckOutput extends HandlerRun {
+  type: 'check';
+}
+
+export type NodeOutput = ZipOutput | TreeOutput | PackOutput | ImageOutput | CheckOutput;

@@ -127,6 +127,15 @@ export function nodeOutputOf(v: unknown): NodeOutput | undefined {
       return typeof v.imageId === 'string' && v.imageId !== '' && isTree(v.lambdaFiles)
         ? (v as unknown as NodeOutput)
         : undefined;
+    case 'check':
+      return typeof v.handler === 'string' &&
+        typeof v.python === 'string' &&
+        typeof v.imageId === 'string' &&
+        isCount(v.initMs) &&
+        v.result === undefined &&
+        v.invokeMs === undefined
+        ? (v as unknown as NodeOutput)
+        : undefined;
     default:
       return undefined;
   }

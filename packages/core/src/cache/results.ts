@@ -4,6 +4,8 @@ import type { CacheDatabase } from './database.js';
 import { parseNodeOutput } from './result-shape.js';
 
 export type {
+  CheckOutput,
+  HandlerRun,
   ImageOutput,
   NodeOutput,
   PackedTreeFile,
@@ -177,5 +179,8 @@ export function artifactOf(key: string, output: NodeOutput): { path: string; byt
       return { path: `deps/${key}`, bytes: output.bytes };
     case 'image':
       return { path: `deps/${key}`, bytes: output.lambdaFiles.bytes };
+    case 'check':
+      // A record only: the path names nothing, so pruning it removes no file.
+      return { path: `checks/${key}`, bytes: 0 };
   }
 }

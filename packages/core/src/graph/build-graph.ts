@@ -2,25 +2,45 @@
 // one deps node per requirements file and settings, a node per layer and function.
 // Leaves keys (and merging installs whose inputs turn out equal) to plan/plan.ts.
 import path from 'node:path';
-import type { EntrySpec, Manifest } from '../manifest/types.js';
-import type { BuildGraph, DepsNode, DepsSettings, FunctionNode, GraphNode, ImageNode, LayerNode } from './nodes.js';
+import type { EntrySpec, FunctionSpec, ImageSpec, Manifest } from '../manifest/types.js';
+import type {
+  BuildGraph,
+  CheckNode,
+  DepsNode,
+  DepsSettings,
+  FunctionNode,
+  GraphNode,
+  ImageNode,
+  LayerNode,
+} from './nodes.js';
 
 export interface BuildGraphOptions {
   /** The image for docker entries that name none. */
   defaultImage: (python: string | undefined) => string;
+  /**
+   * Adds a check node per function (`juni check`, `build --check`), or one invoke for the
+   * function named (`juni invoke`); `runtimeImage` is the image for functions that name none.
+   */
+  checks?: GraphChecks | undefined;
 }
+
+export type GraphChecks =
+  | { mode: 'check'; runtimeImage: (python: string | undefined) => string }
+  | { mode: 'invoke'; runtimeImage: (python: string | undefined) => string; name: string; event: string };
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Builds the graph in topological order: images, deps, layers, functions. */
 export function buildGraph(manifest: Manifest, options: BuildGraphOptions): BuildGraph {
   const images = new Map<string, ImageNode>();
+  /** An image named in the manifest that is an `images:` key, or the tag of one. */
+  const builtImage = (ref: string): ImageSpec | undefined =>
+    manifest.images.find((i) => i.name === ref) ?? manifest.images.find((i) => i.tag !== undefined && i.tag === ref);
   const imageFor = (entry: EntrySpec): string | undefined => {
     if (entry.settings.executor !== 'docker') return undefined;
     const ref = entry.settings.image ?? options.defaultImage(manifest.python);
     // An entry's image names an images: key, or equals the tag of one: an edge to that node.
-    const built =
-      manifest.images.find((i) => i.name === ref) ?? manifest.images.find((i) => i.tag !== undefined && i.tag === ref);
+    const built = builtImage(ref);
     const id = built ? `image:${built.name}` : `image:external:${ref}`;
     let node = images.get(id);
     if (!node) {
@@ -73,14 +93,58 @@ export function buildGraph(manifest: Manifest, options: BuildGraphOptions): Buil
       layerIds: spec.layers.map((l) => `layer:${l}`),
     };
   });
+  const checks: CheckNode[] = [];
+  const checked = options.checks;
+  for (const f of functions) {
+    if (!checked || (checked.mode === 'invoke' && f.name !== checked.name)) continue;
+    checks.push(checkNode(f, checked, builtImage, images, manifest));
+  }
   disambiguateNames([...deps.values()]);
   const nodes: GraphNode[] = [
     ...[...images.values()].sort(byName),
     ...[...deps.values()].sort(byName),
     ...layers,
     ...functions,
+    ...checks,
   ];
   return { nodes, byId: new Map(nodes.map((n) => [n.id, n])) };
+}
+
+/**
+ * The check (or invoke) of function `f`. A runtime image that is an `images:` entry is an edge to
+ * its node (built like any other); any other is looked up by reference when planned.
+ */
+function checkNode(
+  f: FunctionNode,
+  checks: GraphChecks,
+  builtImage: (ref: string) => ImageSpec | undefined,
+  images: Map<string, ImageNode>,
+  manifest: Manifest,
+): CheckNode {
+  const spec: FunctionSpec = f.spec;
+  const ref = spec.lambda.runtimeImage ?? checks.runtimeImage(manifest.python);
+  const built = builtImage(ref);
+  let runtime: CheckNode['runtime'] = { type: 'external', ref };
+  if (built) {
+    const imageId = `image:${built.name}`;
+    let node = images.get(imageId);
+    if (!node) {
+      node = { kind: 'image', id: imageId, name: built.name, source: { type: 'dockerfile', spec: built }, users: [] };
+      images.set(imageId, node);
+    }
+    node.users.push(`check ${f.name}`);
+    runtime = { type: 'node', imageId };
+  }
+  return {
+    kind: 'check',
+    id: `check:${f.name}`,
+    name: f.name,
+    functionId: f.id,
+    layerIds: f.layerIds,
+    spec,
+    runtime,
+    ...(checks.mode === 'invoke' ? { event: checks.event } : {}),
+  };
 }
 
 /** Two installs of one requirements file (say, for two images) get their first user's name appended. */

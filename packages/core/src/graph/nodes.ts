@@ -1,5 +1,6 @@
 // Owns the build graph's node kinds: image -> deps -> layer/function, image -> layer/function
-// (lambda_lib/lambda_bin), layer -> function. Leaves keys to plan/plan.ts and running to the scheduler.
+// (lambda_lib/lambda_bin), layer -> function, and with checks function (+ its layers, runtime
+// image) -> check. Leaves keys to plan/plan.ts and running to the scheduler.
 import type { Architecture, ExecutorKind, FunctionSpec, ImageSpec, LayerSpec } from '../manifest/types.js';
 
 /** How and where one pip install runs; every entry with equal settings and inputs shares it. */
@@ -55,8 +56,27 @@ export interface ImageNode {
   users: string[];
 }
 
+/**
+ * Running a function's handler in its runtime image (`juni check`, `build --check`, `invoke`):
+ * the function's zip and its layers' zips, in a container as Lambda's. Only in a graph built
+ * with checks.
+ */
+export interface CheckNode {
+  kind: 'check';
+  id: string;
+  /** The function's name. */
+  name: string;
+  functionId: string;
+  layerIds: string[];
+  spec: FunctionSpec;
+  /** The runtime image: an `images:` node, or a reference resolved when planned. */
+  runtime: { type: 'node'; imageId: string } | { type: 'external'; ref: string };
+  /** `juni invoke`: the event (JSON text) to call the handler with; such a run is never cached. */
+  event?: string;
+}
+
 export type PackageNode = LayerNode | FunctionNode;
-export type GraphNode = ImageNode | DepsNode | PackageNode;
+export type GraphNode = ImageNode | DepsNode | PackageNode | CheckNode;
 
 export interface BuildGraph {
   /** Every node, in a topological order (each node after everything it depends on). */
@@ -78,6 +98,9 @@ export function upstreamOf(node: GraphNode): string[] {
       break;
     case 'function':
       ids.push(node.depsId, node.imageId, ...node.layerIds);
+      break;
+    case 'check':
+      ids.push(node.functionId, ...node.layerIds, node.runtime.type === 'node' ? node.runtime.imageId : undefined);
       break;
   }
   return ids.filter((id): id is string => id !== undefined);

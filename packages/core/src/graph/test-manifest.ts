@@ -35,7 +35,8 @@ function entry(name: string, over: EntryParts) {
 }
 
 export function fn(name: string, over: EntryParts & { layers?: string[] } = {}): FunctionSpec {
-  return { kind: 'function', ...entry(name, over), layers: over.layers ?? [] };
+  const lambda = { handler: undefined, runtimeImage: undefined, memorySize: 128, timeout: 3, environment: {} };
+  return { kind: 'function', ...entry(name, over), layers: over.layers ?? [], lambda };
 }
 
 export function layer(name: string, over: EntryParts = {}): LayerSpec {

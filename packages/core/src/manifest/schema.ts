@@ -4,10 +4,21 @@
 /** Keys shared by `global:` and every entry (the entry's value overrides the global one). */
 const SETTINGS = ['image', 'executor', 'network', 'exclude', 'keep', 'native_libs', 'runtime_libs'] as const;
 
+/** How a function runs where Lambda would (`juni check`, `juni invoke`): global defaults, per function. */
+const RUN_SETTINGS = ['runtime_image', 'memory_size', 'timeout', 'environment'] as const;
+
 export const TOP_KEYS = ['global', 'functions', 'layers', 'images', 'package'] as const;
-export const GLOBAL_KEYS = [...SETTINGS, 'output', 'pipconf', 'python', 'architecture', 'allow_outside'] as const;
+export const GLOBAL_KEYS = [
+  ...SETTINGS,
+  ...RUN_SETTINGS,
+  'output',
+  'pipconf',
+  'python',
+  'architecture',
+  'allow_outside',
+] as const;
 export const LAYER_KEYS = [...SETTINGS, 'requirements', 'include'] as const;
-export const FUNCTION_KEYS = [...LAYER_KEYS, 'layers'] as const;
+export const FUNCTION_KEYS = [...LAYER_KEYS, ...RUN_SETTINGS, 'layers', 'handler'] as const;
 export const IMAGE_KEYS = ['dockerfile', 'context', 'args', 'target', 'tag'] as const;
 
 const SECTIONS: [string, readonly string[]][] = [

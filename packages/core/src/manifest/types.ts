@@ -45,6 +45,23 @@ export interface BuildSettings {
   runtimeLibs: string[];
 }
 
+/**
+ * How a function runs where Lambda would (`juni check`, `juni invoke`); `global:` gives defaults.
+ * Nothing here changes a zip.
+ */
+export interface LambdaSettings {
+  /** `module.function`; unset: lambda_function.lambda_handler when the zip has lambda_function.py. */
+  handler: string | undefined;
+  /** The image to run in; unset: JUNI_RUNTIME_IMAGE, else AWS's Lambda base image. */
+  runtimeImage: string | undefined;
+  /** MB, as Lambda's memory size (default 128). */
+  memorySize: number;
+  /** Seconds, as Lambda's timeout (default 3). */
+  timeout: number;
+  /** The function's variables; a function's add to (and override) the global ones. */
+  environment: Record<string, string>;
+}
+
 export interface EntrySpec {
   kind: 'function' | 'layer';
   name: string;
@@ -58,6 +75,7 @@ export interface EntrySpec {
 export interface FunctionSpec extends EntrySpec {
   kind: 'function';
   layers: string[];
+  lambda: LambdaSettings;
 }
 
 export interface LayerSpec extends EntrySpec {

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkEntryNames } from './entry-names.js';
 import { PathChecker, type CheckedPaths } from './path-checks.js';
+import { readLambdaSettings } from './lambda-settings.js';
 import { YamlResolver } from './resolve-yaml.js';
 import {
   ARCHITECTURES,
@@ -20,7 +21,15 @@ import {
   placesOf,
   TOP_KEYS,
 } from './schema.js';
-import type { BuildSettings, FunctionSpec, ImageSpec, IncludeSpec, LayerSpec, Manifest } from './types.js';
+import type {
+  BuildSettings,
+  FunctionSpec,
+  ImageSpec,
+  IncludeSpec,
+  LambdaSettings,
+  LayerSpec,
+  Manifest,
+} from './types.js';
 import { isEmpty, YamlReader, type KeyPolicy } from './yaml-reader.js';
 
 export type { CheckedKind, CheckedPaths } from './path-checks.js';
@@ -83,6 +92,7 @@ class ManifestValidator {
     const global = r.map(r.get(root, 'global'), 'global');
     if (global) r.checkKeys(global, this.#policy(GLOBAL_KEYS, 'global'));
     const defaults = this.#settings(global, 'global', undefined);
+    const lambdaDefaults = readLambdaSettings(r, global, 'global', undefined);
     const output = this.#paths.output(r.get(global, 'output'), global ?? top);
     const pipconf = this.#paths.existing(r.get(global, 'pipconf'), 'global.pipconf', 'file', 'pip.conf');
     const allowOutside = (r.stringList(r.get(global, 'allow_outside'), 'global.allow_outside') ?? [])
@@ -96,6 +106,7 @@ class ManifestValidator {
       r.map(r.get(root, 'functions'), 'functions'),
       'function',
       defaults,
+      lambdaDefaults,
     ) as FunctionSpec[];
     checkEntryNames(r, [...functions, ...layers]);
     this.#checkLayerRefs(layers);
@@ -235,10 +246,11 @@ class ManifestValidator {
     section: YMap | undefined,
     kind: 'function' | 'layer',
     defaults: BuildSettings,
+    lambdaDefaults?: LambdaSettings,
   ): (FunctionSpec | LayerSpec)[] {
     const out: (FunctionSpec | LayerSpec)[] = [];
     for (const pair of section?.items ?? []) {
-      const entry = this.#entry(pair, kind, defaults);
+      const entry = this.#entry(pair, kind, defaults, lambdaDefaults);
       if (entry) out.push(entry);
     }
     return out;
@@ -248,6 +260,7 @@ class ManifestValidator {
     pair: Pair<Node, Node | null>,
     kind: 'function' | 'layer',
     defaults: BuildSettings,
+    lambdaDefaults: LambdaSettings | undefined,
   ): FunctionSpec | LayerSpec | undefined {
     const r = this.#r;
     const name = r.keyOf(pair);
@@ -284,7 +297,8 @@ class ManifestValidator {
     if (kind === 'layer') return { ...base, kind: 'layer' };
     const layers = r.stringList(r.get(body, 'layers'), `${where}.layers`) ?? [];
     this.#layerRefs.push({ fn: name, items: layers });
-    return { ...base, kind: 'function', layers: layers.map((l) => l.value) };
+    const lambda = readLambdaSettings(r, body, where, lambdaDefaults);
+    return { ...base, kind: 'function', layers: layers.map((l) => l.value), lambda };
   }
 
   /** An entry's mapping; a string, a list or a number there is reported with an example. */

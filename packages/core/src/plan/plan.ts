@@ -10,7 +10,7 @@ import type { FolderWalker } from '../fs/walk.js';
 import type { SourceFile } from '../fs/source-file.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { DepsNode, GraphNode, ImageNode, PackageNode } from '../graph/nodes.js';
-import { selectNodes } from '../graph/select.js';
+import { selectNodes, withUpstream } from '../graph/select.js';
 import { shardGraph, type Shard } from '../graph/shard.js';
 import type { FileHasher } from '../hash/file-hasher.js';
 import type { Hasher } from '../hash/xxhash.js';
@@ -26,6 +26,7 @@ import { hostLibrariesId } from '../native/host-libraries.js';
 import { NATIVE_RULES } from '../native/resolve.js';
 import { nativeTarget, type NativeTarget } from '../native/target.js';
 import { requirementsClosure, requirementsRole } from './requirements-files.js';
+import { planCheck, type PlannedHandler } from './plan-check.js';
 
 /** A file placed in a zip; `archivePath` is relative to the entry's root (before a layer's python/). */
 export interface PackageFile {
@@ -49,6 +50,8 @@ export interface PlannedNode {
   native?: NativeTarget;
   /** For a layer some function lists: needs it cannot meet alone are left to those functions. */
   listedLayer?: boolean;
+  /** For a check: the handler it runs (or the modules to suggest when there is none). */
+  handler?: PlannedHandler;
 }
 
 /** How messages name a node: `function api`, `deps requirements.txt`. */
@@ -84,17 +87,31 @@ export interface PlanContext {
   /** A warning about the whole plan (e.g. image IDs that could not be checked), given once. */
   onWarning: (code: string, message: string) => void;
   signal: AbortSignal;
+  /** Check each function's handler (`juni check`, `build --check`), or invoke one (`juni invoke`). */
+  checks?: PlanChecks | undefined;
 }
+
+export type PlanChecks = { mode: 'check' } | { mode: 'invoke'; name: string; event: string };
 
 /**
  * Computes every selected node's key, in topological order. Reads inputs; writes only the stat cache,
  * remembered image IDs (image-refs.ts) and the interpreter probe, and may pull a missing image.
  */
 export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
+  const checks = ctx.checks && {
+    ...ctx.checks,
+    runtimeImage: (python: string | undefined) =>
+      ctx.docker?.defaultRuntimeImage(python) ?? `amazon/aws-lambda-python:${python ?? '3.12'}`,
+  };
   const graph = buildGraph(ctx.manifest, {
     defaultImage: (python) => ctx.docker?.defaultImage(python) ?? `python:${python ?? '3.12'}`,
+    checks,
   });
-  const selected = selectNodes(graph, ctx.filter);
+  // An invoke runs one function: its graph is that function's invoke and what it needs.
+  const invoked = graph.nodes.find((n) => n.kind === 'check' && n.event !== undefined);
+  const selected = invoked
+    ? { ok: true as const, graph: withUpstream(graph, [invoked.id]) }
+    : selectNodes(graph, ctx.filter);
   if (!selected.ok) return selected;
   const mine = ctx.shard ? shardGraph(selected.graph, ctx.shard) : selected.graph;
 
@@ -129,6 +146,11 @@ export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
       case 'function': {
         const depsId = node.depsId === undefined ? undefined : (alias.get(node.depsId) ?? node.depsId);
         planned.set(node.id, planPackage(ctx, { ...node, depsId }, planned));
+        break;
+      }
+      case 'check': {
+        const task = { signal: ctx.signal, onLog: (line: string) => ctx.onLog(node, line) };
+        planned.set(node.id, { node, files: [], ...(await planCheck(ctx, node, planned, images, task)) });
         break;
       }
       default:

@@ -75,6 +75,9 @@ export function watchTargets(
           addWhole(node.source.spec.context);
         }
         break;
+      case 'check':
+        // Its inputs are its function's, its layers' and its runtime image's, watched as theirs.
+        break;
       default:
         unreachable(node);
     }

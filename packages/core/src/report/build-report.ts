@@ -16,7 +16,8 @@ export function makeReport(plan: BuildPlan, runs: ReadonlyMap<string, RunOutcome
     const durationMs = Math.round(run.durationMs);
     if (!run.ok) return { ...base, status: 'failed', durationMs, outputs: [], failure: run.failure };
     const cache = run.status === 'cached' ? { cache: run.cache ?? 'local' } : {};
-    return { ...base, status: run.status, durationMs, outputs: run.outputs, ...cache };
+    const handler = run.handler ? { handler: run.handler } : {};
+    return { ...base, status: run.status, durationMs, outputs: run.outputs, ...cache, ...handler };
   });
   const bytesWritten = [...runs.values()].reduce(
     (n, o) => n + (o.state === 'done' && o.run.ok ? o.run.bytesWritten : 0),

@@ -1,9 +1,9 @@
 // Owns the typed events a build emits; the CLI renders them (listr2, plain lines or JSON).
 // Leaves rendering to packages/cli: core never prints.
-import type { BundledLibrary } from '../cache/node-output.js';
+import type { BundledLibrary, HandlerRun } from '../cache/node-output.js';
 import type { NodeFailure } from './failures.js';
 
-export type NodeKind = 'image' | 'deps' | 'layer' | 'function';
+export type NodeKind = 'image' | 'deps' | 'layer' | 'function' | 'check';
 
 export interface NodeRef {
   id: string;
@@ -24,8 +24,8 @@ export interface OutputFile {
 export type BuildEvent =
   | { type: 'build-planned'; nodes: NodeRef[]; filesRead: number }
   | { type: 'node-start'; node: NodeRef }
-  | { type: 'cache-hit'; node: NodeRef; cache: 'local' | 'remote'; outputs: OutputFile[] }
-  | { type: 'node-built'; node: NodeRef; durationMs: number; outputs: OutputFile[] }
+  | { type: 'cache-hit'; node: NodeRef; cache: 'local' | 'remote'; outputs: OutputFile[]; handler?: HandlerRun }
+  | { type: 'node-built'; node: NodeRef; durationMs: number; outputs: OutputFile[]; handler?: HandlerRun }
   | { type: 'node-failed'; node: NodeRef; failure: NodeFailure; durationMs: number }
   | { type: 'node-skipped'; node: NodeRef; because: string }
   | { type: 'log'; node: NodeRef; line: string }
@@ -43,6 +43,8 @@ export interface NodeReport extends Omit<NodeRef, 'id'> {
   failure?: NodeFailure;
   /** The id of the upstream node whose failure skipped this one. */
   skippedBecause?: string;
+  /** A check's or invoke's: how the handler ran (for a cached check, when it last ran). */
+  handler?: HandlerRun;
 }
 
 export interface BuildWarning {

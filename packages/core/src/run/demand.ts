@@ -39,8 +39,8 @@ export class Demand {
   #needOf(planned: PlannedNode): CacheNeed {
     const { kind, id } = planned.node;
     if (kind === 'layer' || kind === 'function' || this.#read.has(id)) return 'artifact';
-    // An image's result is read for its ID even when its files are not.
-    return kind === 'image' ? 'result' : 'record';
+    // An image's result is read for its ID even when its files are not; a check's for its report.
+    return kind === 'image' || kind === 'check' ? 'result' : 'record';
   }
 
   /** Whether an install runs in this image this build. */

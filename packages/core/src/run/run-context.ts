@@ -2,7 +2,7 @@
 // Leaves creating it to session/run-build.ts; each runner takes only the fields it uses.
 import type { ArtifactStore } from '../cache/artifacts.js';
 import type { Cache } from '../cache/cache.js';
-import type { StoredResult } from '../cache/results.js';
+import type { HandlerRun, StoredResult } from '../cache/results.js';
 import type { DockerSupport, ImageTask } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import type { Hasher } from '../hash/xxhash.js';
@@ -31,7 +31,8 @@ export interface RunContext {
   /** The build's xxhash64: snapshots and sent bytes are checked against the key with it. */
   hasher: Hasher;
   compressor: BuildCompressor;
-  output: OutputFolder;
+  /** Absent for `juni check` and `juni invoke`, which leave the output folder alone. */
+  output: OutputFolder | undefined;
   time: ZipTime;
   /** The manifest folder: pip's working directory, and what output paths are relative to. */
   manifestDir: string;
@@ -50,6 +51,7 @@ export type NodeRun =
       ok: true;
       status: 'built' | 'cached';
       outputs: OutputFile[];
+      handler?: HandlerRun;
       bytesWritten: number;
       durationMs: number;
       cache?: 'local' | 'remote';
@@ -62,6 +64,8 @@ export type RunOutcome = { state: 'done'; run: NodeRun } | { state: 'skipped'; b
 export interface Used {
   outputs: OutputFile[];
   bytesWritten: number;
+  /** A check's or invoke's: how its handler ran. */
+  handler?: HandlerRun;
 }
 
 export type Built =
@@ -72,6 +76,8 @@ export type Built =
  * every kind, so no runner has its own cache-hit path.
  */
 export interface NodeRecipe {
+  /** Run every time, never looked up nor stored (`juni invoke`: a handler's result is not reused). */
+  uncached?: boolean;
   /** Why the node cannot run at all (no Docker support, an unresolvable image); checked first. */
   blocked?: () => NodeFailure | undefined;
   /**

@@ -5,6 +5,7 @@ import { systemError } from '../fs/system-error.js';
 import { labelOf, type PlannedNode } from '../plan/plan.js';
 import { unreachable } from '../unreachable.js';
 import { depsRecipe } from './run-deps.js';
+import { checkRecipe } from './run-check.js';
 import { imageRecipe } from './run-image.js';
 import { packageRecipe } from './run-package.js';
 import type { NodeRecipe, NodeRun, RunContext } from './run-context.js';
@@ -27,7 +28,8 @@ export async function runNode(ctx: RunContext, planned: PlannedNode): Promise<No
   const ref = refOf(planned);
   if (!run.ok) ctx.emit({ type: 'node-failed', node: ref, failure: run.failure, durationMs: run.durationMs });
   else if (run.status === 'built') {
-    ctx.emit({ type: 'node-built', node: ref, durationMs: run.durationMs, outputs: run.outputs });
+    const handler = run.handler ? { handler: run.handler } : {};
+    ctx.emit({ type: 'node-built', node: ref, durationMs: run.durationMs, outputs: run.outputs, ...handler });
   }
   return run;
 }
@@ -42,6 +44,8 @@ function recipeOf(ctx: RunContext, planned: PlannedNode): NodeRecipe {
       return packageRecipe(ctx, planned, node);
     case 'image':
       return imageRecipe(ctx, planned, node);
+    case 'check':
+      return checkRecipe(ctx, planned, node);
     default:
       return unreachable(node);
   }
@@ -55,7 +59,7 @@ async function runRecipe(ctx: RunContext, planned: PlannedNode, recipe: NodeReci
   const failure = recipe.blocked?.();
   if (failure) return { ok: false, failure, durationMs: elapsed() };
 
-  if (!ctx.force) {
+  if (!ctx.force && !recipe.uncached) {
     const found = await ctx.demand.lookup(ctx.cache, planned);
     if (found.state === 'hit') {
       const checked = found.result && recipe.check?.(found.result);
@@ -70,7 +74,8 @@ async function runRecipe(ctx: RunContext, planned: PlannedNode, recipe: NodeReci
         ctx.cache.touch(planned.key);
         // Only now: a stored result that turns out damaged is rebuilt and checked again.
         warn(ctx, planned, checked?.warnings ?? []);
-        ctx.emit({ type: 'cache-hit', node: ref, cache: found.source, outputs: used.outputs });
+        const handler = used.handler ? { handler: used.handler } : {};
+        ctx.emit({ type: 'cache-hit', node: ref, cache: found.source, outputs: used.outputs, ...handler });
         return { ok: true, status: 'cached', cache: found.source, ...used, durationMs: elapsed() };
       }
       ctx.cache.drop(planned.key);
@@ -84,7 +89,7 @@ async function runRecipe(ctx: RunContext, planned: PlannedNode, recipe: NodeReci
   const built = await recipe.build();
   if (!built.ok) return { ok: false, failure: built.failure, durationMs: elapsed() };
   const result = { ...built.result, durationMs: elapsed() };
-  ctx.cache.put(result, built.artifact, label);
+  if (!recipe.uncached) ctx.cache.put(result, built.artifact, label);
   ctx.upstream.set(planned.node.id, result);
   // Checked before it is used, so a refused zip is never placed nor reported as built.
   const checked = recipe.check?.(result);

@@ -96,6 +96,8 @@ async function place(
 ): Promise<Used | undefined> {
   if (result?.output.type !== 'zip') return undefined;
   const zip = result.output;
+  // `juni check` and `juni invoke` read the zip from the cache: the output folder is the user's build's.
+  if (!ctx.output) return { outputs: [], bytesWritten: 0 };
   const placed = await ctx.output.place(node.name, zip, { justWritten: how.fresh });
   if (placed.state === 'corrupt') return undefined;
   const rel = path.relative(ctx.manifestDir, placed.path).split(path.sep).join('/');

@@ -20,7 +20,7 @@ import { ProjectBoundary } from '../fs/project-boundary.js';
 import { outputFolderProblems, outsideIncludeProblems, outsideLinkProblems } from './path-safety.js';
 import { zipTime, type ZipTime } from '../zip/timestamp.js';
 import type { BuildEvent } from '../report/events.js';
-import { planBuild, type BuildPlan } from '../plan/plan.js';
+import { planBuild, type BuildPlan, type PlanChecks } from '../plan/plan.js';
 import type { Shard } from '../graph/shard.js';
 import { healedMessage, waitingMessage } from './cache-warnings.js';
 
@@ -37,6 +37,8 @@ export interface PrepareOptions {
   ownOutput?: readonly OwnOutput[] | undefined;
   /** False for commands that only read (explanations): a damaged database is reported, not moved aside. */
   heal?: boolean | undefined;
+  /** Check the functions' handlers, or invoke one (plan.ts). */
+  checks?: PlanChecks | undefined;
 }
 
 export interface Prepared {
@@ -144,6 +146,7 @@ async function prepareOnce(options: PrepareOptions): Promise<PrepareResult> {
       shard: options.shard,
       docker: options.docker,
       ownOutput: options.ownOutput,
+      checks: options.checks,
       signal: options.signal ?? new AbortController().signal,
       onLog: (node, line) =>
         emit({ type: 'log', node: { id: node.id, kind: node.kind, name: node.name, key: '' }, line }),

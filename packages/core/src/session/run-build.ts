@@ -14,6 +14,7 @@ import type { DockerSupport } from '../executors/docker-support.js';
 import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local.js';
 import type { OwnOutput } from '../fs/own-output.js';
+import type { PlanChecks } from '../plan/plan.js';
 import type { Shard } from '../graph/shard.js';
 import type { ExecutorKind, Manifest } from '../manifest/types.js';
 import { redactDeep } from '../redact.js';
@@ -56,6 +57,13 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** Files juni's own stdout/stderr go to (fs/own-output.ts); the CLI passes them. */
   ownOutput?: readonly OwnOutput[] | undefined;
+  /** Check every built function's handler in its runtime image (`juni check`, `build --check`), or invoke one. */
+  checks?: PlanChecks | undefined;
+  /**
+   * false: zips are built into the cache only, and the output folder is not touched (`juni check`
+   * and `juni invoke`, which may select a part of the manifest without cleaning the rest).
+   */
+  placeZips?: boolean | undefined;
 }
 
 export type BuildOutcome =
@@ -105,7 +113,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
       executors: { local: options.localExecutor ?? new LocalExecutor({ db }), docker: options.docker },
       hasher: session.hasher,
       compressor: new BuildCompressor(inThreadCompressor(session.hasher.bytes)),
-      output: new OutputFolder({ dir: manifest.output, stats, artifacts, placed: new PlacedZips(db) }),
+      output:
+        options.placeZips === false
+          ? undefined
+          : new OutputFolder({ dir: manifest.output, stats, artifacts, placed: new PlacedZips(db) }),
       time: session.time,
       manifestDir: manifest.dir,
       demand: await findDemand(plan, cache, { force }),
@@ -119,7 +130,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
       ctx.compressor.close(),
     );
     report = redactDeep(makeReport(plan, runs, performance.now() - started));
-    await finishOutput(ctx.output, report, { skipClean: options.skipClean ?? false, emit });
+    if (ctx.output) await finishOutput(ctx.output, report, { skipClean: options.skipClean ?? false, emit });
     stats.flush();
     await cache.flush();
     // For `juni why`.

@@ -28,8 +28,8 @@ export class RemoteFallbackCache implements Cache {
   async get(query: CacheQuery): Promise<CacheLookup> {
     const local = await this.#local.get(query);
     if (local.state === 'hit') return this.#fromServer.has(query.key) ? { ...local, source: 'remote' } : local;
-    // An image lives on one engine: its ID means nothing elsewhere.
-    if (query.kind === 'image') return local;
+    // An image lives on one engine: its ID means nothing elsewhere; a check ran on one engine too.
+    if (query.kind === 'image' || query.kind === 'check') return local;
     if (query.need === 'record') {
       // Nothing reads it this build: knowing the server has it is enough, and nothing is downloaded.
       if (!(await this.#remote.has(query.key))) return local;

@@ -1,0 +1,148 @@
+// Owns `juni invoke NAME [--event FILE|-]`: build NAME (into the cache, with what it needs), call
+// its handler once in its runtime image, and print what it returned on stdout; progress and the
+// function's own output go to stderr. Exit 1 with the traceback when the handler raises.
+// Leaves the build to @juni/core and the container to @juni/docker.
+import { readSync } from 'node:fs';
+import path from 'node:path';
+import { didYouMean, ownOutputFiles, readRegularFileSync, type BuildEvent, type BuildReport } from '@juni/core';
+import type { InvokeArgs } from '../args.js';
+import type { Io } from '../io.js';
+import { PlainRenderer } from '../render/plain.js';
+import type { Renderer } from '../render/renderer.js';
+import { buildOnce, signalExitCode } from './build-once.js';
+import { dockerFor, environmentIsUsable, loadForBuild, prepareFailureExitCode, usageError } from './load.js';
+
+/** Lambda's limit on a synchronous invocation's payload. */
+const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+export async function invokeCommand(args: InvokeArgs, io: Io): Promise<number> {
+  if (!environmentIsUsable(args, io)) return 2;
+  const loaded = await loadForBuild(args, io);
+  if (!loaded.ok) return loaded.exitCode;
+  const manifest = loaded.manifest;
+  const names = manifest.functions.map((f) => f.name);
+  if (!names.includes(args.name)) {
+    const guess = didYouMean(args.name, names);
+    return usageError(
+      args,
+      io,
+      `there is no function named '${args.name}' in ${manifest.file}`,
+      guess ? `did you mean '${guess}'?` : `its functions: ${names.join(', ') || 'none'}`,
+    );
+  }
+  const event = readEvent(args.event, io);
+  if (!event.ok) return usageError(args, io, event.message, event.hint);
+
+  const docker = await dockerFor(manifest, { checks: true });
+  const abort = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals): void => {
+    stoppedBy = signal;
+    abort.abort();
+    void docker?.removeAllContainers();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const outcome = await buildOnce(args, manifest, io, {
+      signal: abort.signal,
+      docker,
+      ownOutput: ownOutputFiles(),
+      renderer: new InvokeRenderer(io, args.verbose),
+      checks: { mode: 'invoke', name: args.name, event: event.text },
+    });
+    if (stoppedBy) return signalExitCode(stoppedBy);
+    if (!outcome.ok && outcome.reason !== 'build-failed') return prepareFailureExitCode(outcome);
+    const invoked = outcome.report.nodes.find((n) => n.kind === 'check');
+    if (invoked?.status !== 'built' || invoked.handler?.result === undefined) return 1;
+    io.stdout(invoked.handler.result);
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await docker?.removeAllContainers();
+  }
+}
+
+type EventText = { ok: true; text: string } | { ok: false; message: string; hint: string };
+
+/** The event's JSON text: `{}` when none is given, stdin for `-`, else a regular file. */
+function readEvent(from: string | undefined, io: Io): EventText {
+  if (from === undefined) return { ok: true, text: '{}' };
+  let bytes: Buffer;
+  const where = from === '-' ? 'stdin' : from;
+  try {
+    if (from === '-') {
+      if (process.stdin.isTTY) io.stderr('juni: reading the event from stdin (end it with Ctrl-D)');
+      bytes = readStdin();
+    } else bytes = readRegularFileSync(path.resolve(io.cwd, from));
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { problem?: unknown };
+    const why = e.code === 'ENOENT' ? 'no such file' : e.problem !== undefined ? 'it is not a regular file' : e.message;
+    return {
+      ok: false,
+      message: `cannot read the event from ${where}: ${why}`,
+      hint: '--event takes a JSON file, or - to read it from stdin',
+    };
+  }
+  if (bytes.length > MAX_EVENT_BYTES)
+    return {
+      ok: false,
+      message: `the event in ${where} is ${bytes.length} bytes; Lambda takes at most ${MAX_EVENT_BYTES} in one invocation`,
+      hint: 'invoke with a smaller event',
+    };
+  const text = bytes.toString('utf8');
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return {
+      ok: false,
+      message: `the event in ${where} is not JSON: ${(error as Error).message}`,
+      hint: 'an event is one JSON value, e.g. {"name": "world"}',
+    };
+  }
+  return { ok: true, text };
+}
+
+function readStdin(): Buffer {
+  const chunks: Buffer[] = [];
+  const chunk = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, chunk);
+    } catch (error) {
+      // A non-blocking stdin with nothing yet: wait for it, as `cat -` does.
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      throw error;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+    if (chunks.reduce((t, c) => t + c.length, 0) > MAX_EVENT_BYTES) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Progress on stderr as plain lines, and the function's own output as it printed it: stdout is
+ * the handler's result alone, so `juni invoke api | jq` works.
+ */
+class InvokeRenderer implements Renderer {
+  readonly #io: Io;
+  readonly #plain: PlainRenderer;
+
+  constructor(io: Io, verbose: boolean) {
+    this.#io = io;
+    this.#plain = new PlainRenderer({ write: io.stderr, verbose });
+  }
+
+  onEvent(event: BuildEvent): void {
+    if (event.type === 'log' && event.node.kind === 'check') this.#io.stderr(event.line);
+    else this.#plain.onEvent(event);
+  }
+
+  finish(report: BuildReport): Promise<void> {
+    return this.#plain.finish(report);
+  }
+}
