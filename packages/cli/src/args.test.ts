@@ -54,6 +54,7 @@ test('build reads every long flag', () => {
     '--verbose',
     '--watch',
     '--dry-run',
+    '--check',
     '--remote-cache',
     'read',
     '--shard',
@@ -71,6 +72,7 @@ test('build reads every long flag', () => {
     verbose: true,
     watch: true,
     dryRun: true,
+    check: true,
     remoteCache: 'read',
     shard: { index: 2, count: 3 },
   });
@@ -162,7 +164,7 @@ test("a usage error carries its command's usage line, not the whole help", () =>
   assert.match(usageLine(['build', '--bogus']), /^juni build \[-m FILE\]/);
   assert.match(usageLine(['cache', 'prune', '--max-size', 'x']), /^juni cache stats \| juni cache prune/);
   assert.match(usageLine(['why']), /^juni why NAME/);
-  assert.equal(usageLine(['deploy']), 'juni build|why|graph|clean|cache [options]');
+  assert.equal(usageLine(['deploy']), 'juni build|check|invoke|why|graph|clean|cache [options]');
   assert.doesNotMatch(usageLine(['build', '--bogus']), /Exit codes/);
 });
 
@@ -278,4 +280,29 @@ test('an option a command does not read is refused, not ignored (juni clean --dr
   // What each command reads still parses.
   assert.equal(parseCommandLine(['clean', '-m', 'x.yml', '--json']).command, 'clean');
   assert.equal(parseCommandLine(['why', 'api', '--force', '-m', 'x.yml']).command, 'why');
+});
+
+test('check and invoke: check takes the build flags it reads; invoke needs a NAME and takes --event', () => {
+  assert.deepEqual(parseCommandLine(['check', '-f', 'api']), {
+    command: 'check',
+    ...DEFAULTS,
+    filter: 'api',
+    check: true,
+  });
+  assert.deepEqual(parseCommandLine(['invoke', 'api', '--event', 'e.json']), {
+    command: 'invoke',
+    ...DEFAULTS,
+    name: 'api',
+    event: 'e.json',
+  });
+  assert.equal(usageError(parseCommandLine(['invoke'])), 'juni invoke needs the name of a function');
+  assert.equal(usageError(parseCommandLine(['check', '--watch'])), "option '--watch' does not apply to juni check");
+  assert.equal(
+    usageError(parseCommandLine(['invoke', 'api', '--json'])),
+    "option '--json' does not apply to juni invoke",
+  );
+  assert.equal(
+    usageError(parseCommandLine(['build', '--event', 'e.json'])),
+    "option '--event' does not apply to juni build",
+  );
 });

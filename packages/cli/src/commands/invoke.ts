@@ -2,7 +2,6 @@
 // its handler once in its runtime image, and print what it returned on stdout; progress and the
 // function's own output go to stderr. Exit 1 with the traceback when the handler raises.
 // Leaves the build to @juni/core and the container to @juni/docker.
-import { readSync } from 'node:fs';
 import path from 'node:path';
 import { didYouMean, ownOutputFiles, readRegularFileSync, type BuildEvent, type BuildReport } from '@juni/core';
 import type { InvokeArgs } from '../args.js';
@@ -30,7 +29,7 @@ export async function invokeCommand(args: InvokeArgs, io: Io): Promise<number> {
       guess ? `did you mean '${guess}'?` : `its functions: ${names.join(', ') || 'none'}`,
     );
   }
-  const event = readEvent(args.event, io);
+  const event = await readEvent(args.event, io);
   if (!event.ok) return usageError(args, io, event.message, event.hint);
 
   const docker = await dockerFor(manifest, { checks: true });
@@ -67,14 +66,14 @@ export async function invokeCommand(args: InvokeArgs, io: Io): Promise<number> {
 type EventText = { ok: true; text: string } | { ok: false; message: string; hint: string };
 
 /** The event's JSON text: `{}` when none is given, stdin for `-`, else a regular file. */
-function readEvent(from: string | undefined, io: Io): EventText {
+async function readEvent(from: string | undefined, io: Io): Promise<EventText> {
   if (from === undefined) return { ok: true, text: '{}' };
   let bytes: Buffer;
   const where = from === '-' ? 'stdin' : from;
   try {
     if (from === '-') {
       if (process.stdin.isTTY) io.stderr('juni: reading the event from stdin (end it with Ctrl-D)');
-      bytes = readStdin();
+      bytes = await readStdin();
     } else bytes = readRegularFileSync(path.resolve(io.cwd, from));
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { problem?: unknown };
@@ -104,22 +103,14 @@ function readEvent(from: string | undefined, io: Io): EventText {
   return { ok: true, text };
 }
 
-function readStdin(): Buffer {
+/** stdin to its end, or just past Lambda's limit (the caller refuses that). */
+async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  const chunk = Buffer.alloc(64 * 1024);
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(0, chunk);
-    } catch (error) {
-      // A non-blocking stdin with nothing yet: wait for it, as `cat -` does.
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
-      throw error;
-    }
-    if (n === 0) break;
-    chunks.push(Buffer.from(chunk.subarray(0, n)));
-    if (chunks.reduce((t, c) => t + c.length, 0) > MAX_EVENT_BYTES) break;
+  let bytes = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes > MAX_EVENT_BYTES) break;
   }
   return Buffer.concat(chunks);
 }

@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import type { Manifest } from '../manifest/types.js';
 import { buildGraph } from './build-graph.js';
 import { DIR, fn, image, layer, manifest } from './test-manifest.js';
-import { upstreamOf, type BuildGraph, type DepsNode, type FunctionNode, type ImageNode } from './nodes.js';
+import {
+  upstreamOf,
+  type BuildGraph,
+  type CheckNode,
+  type DepsNode,
+  type FunctionNode,
+  type ImageNode,
+} from './nodes.js';
+import { selectNodes, withUpstream } from './select.js';
 
 const defaultImage = (python: string | undefined) => `sam-build:${python ?? 'default'}`;
 const graphOf = (m: Manifest) => buildGraph(m, { defaultImage });
@@ -127,5 +135,48 @@ test('nodes come in topological order, and byId holds every node', () => {
   assert.deepEqual(
     [...graph.byId.keys()],
     graph.nodes.map((n) => n.id),
+  );
+});
+
+test('checks: one per function after its zip and layers; a runtime image from images: is an edge, any other a reference', () => {
+  const runtimeImage = (python: string | undefined) => `lambda-base:${python ?? 'default'}`;
+  const m = manifest({
+    functions: [fn('api', { layers: ['libs'] }), fn('job', { runtimeImage: 'runtime' })],
+    layers: [layer('libs')],
+    images: [image('runtime')],
+  });
+  const graph = buildGraph(m, { defaultImage, checks: { mode: 'check', runtimeImage } });
+  const api = get<CheckNode>(graph, 'check:api');
+  assert.deepEqual(upstreamOf(api), ['function:api', 'layer:libs']);
+  assert.deepEqual(api.runtime, { type: 'external', ref: 'lambda-base:default' });
+  const job = get<CheckNode>(graph, 'check:job');
+  assert.deepEqual(upstreamOf(job), ['function:job', 'image:runtime']);
+  assert.deepEqual(get<ImageNode>(graph, 'image:runtime').users, ['check job']);
+  // Topological: every check after what it waits for.
+  const order = graph.nodes.map((n) => n.id);
+  for (const check of [api, job])
+    for (const up of upstreamOf(check)) assert.ok(order.indexOf(up) < order.indexOf(check.id));
+  // Without checks, no check nodes and no runtime image node.
+  assert.deepEqual(ofKind(graphOf(m), 'check'), []);
+  assert.equal(graphOf(m).byId.has('image:runtime'), false);
+
+  // -f selects a function with its check; an invoke is one function's.
+  const selected = selectNodes(graph, 'job');
+  assert.ok(selected.ok);
+  assert.deepEqual(
+    selected.graph.nodes.map((n) => n.id).sort(),
+    ['check:job', 'function:job', 'image:runtime', 'image:external:sam-build:default'].sort(),
+  );
+  const invoke = buildGraph(m, { defaultImage, checks: { mode: 'invoke', runtimeImage, name: 'api', event: '{}' } });
+  assert.deepEqual(
+    ofKind(invoke, 'check').map((n) => n.id),
+    ['check:api'],
+  );
+  assert.equal(get<CheckNode>(invoke, 'check:api').event, '{}');
+  assert.deepEqual(
+    withUpstream(invoke, ['check:api'])
+      .nodes.map((n) => n.id)
+      .sort(),
+    ['check:api', 'function:api', 'image:external:sam-build:default', 'layer:libs'].sort(),
   );
 });

@@ -34,8 +34,8 @@ function entry(name: string, over: EntryParts) {
   };
 }
 
-export function fn(name: string, over: EntryParts & { layers?: string[] } = {}): FunctionSpec {
-  const lambda = { handler: undefined, runtimeImage: undefined, memorySize: 128, timeout: 3, environment: {} };
+export function fn(name: string, over: EntryParts & { layers?: string[]; runtimeImage?: string } = {}): FunctionSpec {
+  const lambda = { handler: undefined, runtimeImage: over.runtimeImage, memorySize: 128, timeout: 3, environment: {} };
   return { kind: 'function', ...entry(name, over), layers: over.layers ?? [], lambda };
 }
 

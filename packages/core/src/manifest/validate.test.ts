@@ -283,3 +283,67 @@ test('values of the wrong type are reported with the path of the setting', (t) =
     '7:8 functions.job must be a mapping of settings, not a list',
   ]);
 });
+
+test("the run settings: a function's handler and limits over the global ones, environment merged", (t) => {
+  const dir = project(t, ['app.py']);
+  const manifest = valid(
+    dir,
+    [
+      'global:',
+      '  runtime_image: my/runtime:3.12',
+      '  memory_size: 512',
+      '  environment: { TABLE: orders, DEBUG: 1 }',
+      'functions:',
+      '  api:',
+      '    handler: pkg/app.handler',
+      '    timeout: 30',
+      '    environment: { DEBUG: "0", STAGE: dev }',
+      '    include: [./app.py]',
+      '  plain:',
+      '    include: [./app.py]',
+    ].join('\n'),
+  );
+  const [api, plain] = manifest.functions;
+  assert.deepEqual(api?.lambda, {
+    handler: 'pkg/app.handler',
+    runtimeImage: 'my/runtime:3.12',
+    memorySize: 512,
+    timeout: 30,
+    environment: { TABLE: 'orders', DEBUG: '0', STAGE: 'dev' },
+  });
+  assert.deepEqual(plain?.lambda, {
+    handler: undefined,
+    runtimeImage: 'my/runtime:3.12',
+    memorySize: 512,
+    timeout: 3,
+    environment: { TABLE: 'orders', DEBUG: '1' },
+  });
+});
+
+test('run settings Lambda would refuse are reported where they are written', (t) => {
+  const dir = project(t, ['app.py']);
+  const found = where(
+    diagnostics(
+      dir,
+      [
+        'global:',
+        '  memory_size: 64',
+        '  handler: app.handler',
+        'functions:',
+        '  api:',
+        '    handler: app',
+        '    timeout: 901',
+        '    environment: { AWS_REGION: eu-west-1, 9LIVES: x }',
+        '    include: [./app.py]',
+      ].join('\n'),
+    ),
+  );
+  assert.deepEqual(found, [
+    "3:3 unknown key 'handler' in global",
+    "2:16 global.memory_size must be a whole number of MB from 128 to 10240 (Lambda's range), not '64'",
+    "6:14 functions.api.handler must be module.function, as Lambda writes it, not 'app'",
+    "7:14 functions.api.timeout must be a whole number of seconds from 1 to 900 (Lambda's range), not '901'",
+    '8:20 functions.api.environment sets AWS_REGION, which Lambda reserves and sets itself',
+    "8:43 functions.api.environment has '9LIVES', which Lambda does not accept as a variable name",
+  ]);
+});
