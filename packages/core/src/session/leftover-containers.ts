@@ -8,7 +8,7 @@ import type { BuildEvent } from '../report/events.js';
 const LEFTOVER_CODE = 'leftover-containers';
 
 /**
- * Removes leftovers when this build uses the engine (it plans an image node), so a build of only
+ * Removes leftovers when this build uses the engine (it plans an image node or a check), so a build of only
  * local entries never contacts it. A run killed with SIGKILL cannot clean up after itself: the
  * next Docker build is the first moment anyone can.
  */
@@ -17,7 +17,7 @@ export async function removeLeftoverContainers(
   docker: DockerSupport | undefined,
   emit: (event: BuildEvent) => void,
 ): Promise<void> {
-  if (!docker || !plan.nodes.some((p) => p.node.kind === 'image')) return;
+  if (!docker || !plan.nodes.some((p) => p.node.kind === 'image' || p.node.kind === 'check')) return;
   const sweep = await docker.removeLeftovers();
   const n = sweep.removed.length;
   if (n > 0) {
