@@ -10,6 +10,7 @@ import { juni, testEnv, type JsonReport } from '../rig/juni.js';
 import { NATIVE_IMAGE, pipConf, requireNativeImage, writeYamlExtSdist } from '../rig/native-fixture.js';
 import { JUNI } from '../rig/paths.js';
 import { PIP_CONF, tempProject, type Project } from '../rig/project.js';
+import { WatchRun } from '../rig/watch.js';
 
 /** The runtime image for every test here: no network, no registry, Python 3.11. */
 const RUNTIME = { JUNI_RUNTIME_IMAGE: BASE_IMAGE };
@@ -256,4 +257,26 @@ function juniWithStdin(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input);
   });
+}
+
+test('build --watch --check checks each rebuilt function after its zip is written, and only that one', async (t) => {
+  if (!requireDocker(t)) return;
+  const p = await twoFunctions(t);
+  p.write('broken/app.py', 'import tinyhttp\n\ndef handler(event, context):\n    return 1\n');
+  const w = new WatchRun(p.dir, ['--check'], RUNTIME);
+  t.after(() => w.stop());
+  const first = await w.build(1);
+  assert.equal(first.ok, true, w.stderr);
+  assert.deepEqual(checkStatuses(first), { broken: 'built', good: 'built' });
+  await w.until('watching', () => /watching \d+ paths/.test(w.stderr));
+  p.write('good/app.py', 'import tinyhttp\nimport gone\n\ndef handler(event, context):\n    return 1\n');
+  const second = await w.build(2);
+  assert.deepEqual(checkStatuses(second), { broken: 'cached', good: 'failed' });
+  assert.match(checkNode(second, 'good').failure?.message ?? '', /No module named 'gone'/);
+  assert.equal(await w.stop(), 0);
+  assert.deepEqual(leftoverContainers(p.dir), []);
+});
+
+function checkStatuses(report: JsonReport): Record<string, string> {
+  return Object.fromEntries(report.nodes.filter((n) => n.kind === 'check').map((n) => [n.name, n.status]));
 }

@@ -114,6 +114,7 @@ class WatchSession {
     const next = new Set<string>([this.#manifestFile]);
     if (this.#manifest) {
       const targets = watchTargets(this.#manifest, {
+        checks: this.#args.check,
         filter: this.#args.filter,
         cacheDir: cacheDirFor(this.#manifest),
       });

@@ -34,7 +34,7 @@ interface FilteredFolder {
  */
 export function watchTargets(
   manifest: Manifest,
-  options: { filter?: string | undefined; cacheDir: string },
+  options: { filter?: string | undefined; cacheDir: string; checks?: boolean | undefined },
 ): WatchTargets {
   const paths = new Set<string>([manifest.file]);
   if (manifest.pipconf) paths.add(manifest.pipconf);
@@ -49,7 +49,9 @@ export function watchTargets(
     return filtered.some((f) => isWithin(abs, f.root) && f.keep(path.relative(f.root, abs).split(path.sep).join('/')));
   };
   // External images are watched by nobody: their name is only needed to build the graph.
-  const selected = selectNodes(buildGraph(manifest, { defaultImage: () => 'default' }), options.filter);
+  // With checks, a runtime image built from a Dockerfile is an input too.
+  const checks = options.checks ? { mode: 'check' as const, runtimeImage: () => 'default' } : undefined;
+  const selected = selectNodes(buildGraph(manifest, { defaultImage: () => 'default', checks }), options.filter);
   if (!selected.ok) return { paths: [...paths], ignore, isInput };
   for (const node of selected.graph.nodes) {
     switch (node.kind) {
