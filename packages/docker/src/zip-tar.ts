@@ -152,12 +152,13 @@ async function addEntry(
 ): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()));
+    // A pack destroyed by a failed upload errors the sink; without this the zip reader would wait forever.
+    sink.on('error', reject);
     if (!data) return;
     data.on('error', (error) => {
       sink.destroy(error);
       reject(error);
     });
-    sink.on('error', reject);
     data.pipe(sink);
   });
 }

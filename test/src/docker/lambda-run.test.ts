@@ -2,13 +2,21 @@
 // result as Python gave them; layers at /opt in order; the sandbox (read-only code, no network, a
 // non-root user) and the limits. Leftover containers are counted from the engine, not from juni.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createDockerSupport } from '@juni/docker';
 import type { LambdaRunOutcome, LambdaRunRequest, NodeFailure } from '@juni/core';
-import { BASE_IMAGE, containersLabelled, imageId, removeContainers, requireDocker } from '../rig/docker.js';
+import {
+  BASE_IMAGE,
+  containersLabelled,
+  imageId,
+  removeContainers,
+  removeImage,
+  requireDocker,
+} from '../rig/docker.js';
 import { writeZip } from '../rig/lambda-zips.js';
 
 interface Rig {
@@ -336,5 +344,45 @@ test('a zip with a symbolic link is refused before anything runs', async (t) => 
   assert.equal(f.reason, 'container-failed');
   if (f.reason !== 'container-failed') return;
   assert.match(f.message, /link\.zip has the entry "python\/escape", which is a symbolic link/);
+  assert.deepEqual(r.left(), []);
+});
+
+test('a handler that ignores the runner alarm is killed from outside: still a handler-limit timeout', async (t) => {
+  if (!requireDocker(t)) return;
+  const r = rig(t);
+  const app = [
+    'import signal, time',
+    'def handler(event, context):',
+    '    signal.signal(signal.SIGALRM, signal.SIG_IGN)',
+    '    time.sleep(600)',
+  ].join('\n');
+  const f = failure((await r.run({ 'app.py': app }, { event: '{}', timeoutSeconds: 1 })).outcome);
+  assert.deepEqual(f, {
+    reason: 'handler-limit',
+    entry: 'orders',
+    handler: 'app.handler',
+    image: BASE_IMAGE,
+    phase: 'invoke',
+    limit: 'timeout',
+    value: 1,
+  });
+  assert.deepEqual(r.left(), []);
+});
+
+test('an image without python3 is a container-failed that says why', async (t) => {
+  if (!requireDocker(t)) return;
+  const tag = `juni-test/no-python:${process.pid}`;
+  execFileSync('docker', ['build', '-q', '-t', tag, '-'], {
+    input: `FROM ${BASE_IMAGE}\nRUN rm -f /usr/bin/python3 /usr/local/bin/python3\n`,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  t.after(() => removeImage(tag));
+  const r = rig(t);
+  const f = failure((await r.run({ 'app.py': HANDLER }, { imageId: imageId(tag), imageRef: tag })).outcome);
+  assert.equal(f.reason, 'container-failed');
+  if (f.reason !== 'container-failed') return;
+  assert.match(f.message, new RegExp(`the runtime container for orders \\(image ${tag}\\)`));
+  assert.match(f.message, /python3/);
   assert.deepEqual(r.left(), []);
 });
