@@ -37,8 +37,9 @@ function blocked(docker: DockerSupport | undefined, planned: PlannedNode, node: 
 /** A check's result is its report: nothing is placed. */
 function use(result: StoredResult | undefined): Used | undefined {
   if (result?.output.type !== 'check') return undefined;
-  const { type: _type, ...run } = result.output;
-  return { outputs: [], bytesWritten: 0, handler: run };
+  // An invoke's result and time come along (it is used fresh, never stored).
+  const { type, ...run } = result.output;
+  return type === 'check' ? { outputs: [], bytesWritten: 0, handler: run } : undefined;
 }
 
 async function build(ctx: CheckContext, docker: DockerSupport, planned: PlannedNode, node: CheckNode): Promise<Built> {
