@@ -65,7 +65,8 @@ def trace(error):
     try:
         te = traceback.TracebackException(type(error), error, error.__traceback__)
         # The runner's own frames and importlib's are not the function's: Lambda shows neither.
-        kept = [f for f in te.stack if f.filename != '<string>' and not f.filename.startswith('<frozen importlib')]
+        kept = [f for f in te.stack if f.filename != '<string>' and not f.filename.startswith('<frozen importlib')
+                and not (f.name == 'import_module' and f.filename.endswith('importlib/__init__.py'))]
         te.stack = traceback.StackSummary.from_list(kept)
         return ''.join(te.format()).splitlines()
     except Exception:

@@ -65,6 +65,7 @@ test('juni check fails by name the function whose handler cannot import, passes 
   assert.match(broken.failure?.message ?? '', /function broken: app\.handler could not be imported/);
   assert.match(broken.failure?.message ?? '', /ModuleNotFoundError: No module named 'notinthezip'/);
   assert.match(run.stderr, /\| .*line 2, in <module>/, 'the traceback is shown');
+  assert.doesNotMatch(run.stderr, /importlib/, "the runner's and importlib's frames are not the function's");
   assert.match(
     run.stderr,
     /hint: the zip \(and its layers\) has no module notinthezip: add it to include: under functions\.broken/,

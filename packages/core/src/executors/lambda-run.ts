@@ -8,7 +8,7 @@ import type { NodeFailure } from '../report/failures.js';
  * The version of juni's runner (packages/docker lambda-runner.ts) and of how it sets up the
  * container: it is in every check's key, so a change to either checks every handler again.
  */
-export const LAMBDA_RUNNER_VERSION = 1;
+export const LAMBDA_RUNNER_VERSION = 2;
 
 /** Lambda's reserved folder for the function's code; the zip is unpacked here. */
 export const TASK_ROOT = '/var/task';
