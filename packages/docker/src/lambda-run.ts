@@ -9,6 +9,7 @@ import { LineSplitter, unreachable, TASK_ROOT } from '@juni/core';
 import type { ImageTask, LambdaRunOutcome, LambdaRunRequest, NodeFailure } from '@juni/core';
 import type { ContainerTracker } from './containers.js';
 import { messageOf } from './engine.js';
+import { containerPlatform } from './pip-container.js';
 import { lambdaEnvironment, lambdaNames, REGION, type LambdaNames } from './lambda-environment.js';
 import { readMessages, RUNNER, type RunnerConfig, type RunnerMessage } from './lambda-runner.js';
 import { RefusedZip, zipsToTar } from './zip-tar.js';
@@ -55,7 +56,10 @@ export async function runLambda(
   };
   task.signal.addEventListener('abort', abort, { once: true });
   try {
-    container = await tracker.create(docker, containerOptions(request, lambdaNames(request.functionName)));
+    const platform = containerPlatform(request.architecture);
+    const options = containerOptions(request, lambdaNames(request.functionName));
+    // Lambda's architecture, as pip's containers get it: an image without it is refused by the engine.
+    container = await tracker.create(docker, { ...options, ...(platform ? { platform } : {}) });
     if (task.signal.aborted) return ABORTED;
     await copyIn(container, request);
     if (task.signal.aborted) return ABORTED;
@@ -239,7 +243,7 @@ function outcome(request: LambdaRunRequest, run: Run): LambdaRunOutcome {
         });
       case 'error': {
         const { phase: at, errorType, message, traceback } = last;
-        return fail({ reason: 'handler-failed', ...base, phase: at, errorType, message, traceback });
+        return fail({ reason: 'handler-failed', ...base, phase: at, errorType, errorMessage: message, traceback });
       }
       case 'timeout':
         return fail({

@@ -3,7 +3,8 @@
 // no libyaml), with the zips copied in. Containers are counted from the engine's own events.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { BASE_IMAGE, EngineLog, leftoverContainers, requireDocker } from '../rig/docker.js';
 import { juni, testEnv, type JsonReport } from '../rig/juni.js';
@@ -64,6 +65,10 @@ test('juni check fails by name the function whose handler cannot import, passes 
   assert.equal(broken.status, 'failed');
   assert.match(broken.failure?.message ?? '', /function broken: app\.handler could not be imported/);
   assert.match(broken.failure?.message ?? '', /ModuleNotFoundError: No module named 'notinthezip'/);
+  // Python's own words stay apart from juni's sentence.
+  const data = broken.failure as unknown as { errorType: string; errorMessage: string; traceback: string[] };
+  assert.deepEqual([data.errorType, data.errorMessage], ['ModuleNotFoundError', "No module named 'notinthezip'"]);
+  assert.equal(data.traceback.at(-1), "ModuleNotFoundError: No module named 'notinthezip'");
   assert.match(run.stderr, /\| .*line 2, in <module>/, 'the traceback is shown');
   assert.doesNotMatch(run.stderr, /importlib/, "the runner's and importlib's frames are not the function's");
   assert.match(
@@ -72,6 +77,9 @@ test('juni check fails by name the function whose handler cannot import, passes 
   );
   // juni check builds into the cache: the output folder is `juni build`'s.
   assert.equal(existsSync(p.path('dist')), false);
+  p.write('dist/other.zip', 'a zip of an earlier build');
+  assert.equal((await juni(['check', '-f', 'good'], { cwd: p.dir, env: RUNTIME })).code, 0);
+  assert.equal(p.read('dist/other.zip'), 'a zip of an earlier build', 'check -f cleans nothing');
   assert.deepEqual(leftoverContainers(p.dir), []);
 });
 
@@ -139,7 +147,8 @@ test('juni invoke prints the JSON the handler returns, with the event and the fu
       '    print("hello from the handler")',
       '    return {"name": context.function_name, "env": os.environ["AWS_LAMBDA_FUNCTION_NAME"],',
       '            "greeting": event["greeting"], "table": os.environ["TABLE"],',
-      '            "left": context.get_remaining_time_in_millis() > 0}',
+      '            "left": context.get_remaining_time_in_millis() > 0,',
+      '            "dsn": "postgres://admin:" + os.environ["DB_PASSWORD"] + "@db/app"}',
       'def explode(event, context):',
       '    raise ValueError("bad event: " + str(event["n"]))',
       '',
@@ -151,6 +160,7 @@ test('juni invoke prints the JSON the handler returns, with the event and the fu
       `  runtime_image: ${BASE_IMAGE}`,
       '  environment:',
       '    TABLE: orders',
+      '    DB_PASSWORD: s3cr3t-value',
       'functions:',
       '  api:',
       '    handler: app.handler',
@@ -163,7 +173,15 @@ test('juni invoke prints the JSON the handler returns, with the event and the fu
   });
   const run = await juni(['invoke', 'api', '--event', 'event.json'], { cwd: p.dir });
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), { name: 'api', env: 'api', greeting: 'hi', table: 'orders', left: true });
+  // The handler's own result, unchanged (juni redacts its logs, not what the function returns).
+  assert.deepEqual(JSON.parse(run.stdout), {
+    name: 'api',
+    env: 'api',
+    greeting: 'hi',
+    table: 'orders',
+    left: true,
+    dsn: 'postgres://admin:s3cr3t-value@db/app',
+  });
   assert.match(run.stderr, /^hello from the handler$/m);
   assert.doesNotMatch(run.stdout, /hello/);
 
@@ -176,12 +194,16 @@ test('juni invoke prints the JSON the handler returns, with the event and the fu
   assert.equal(raised.code, 1, raised.stdout + raised.stderr);
   assert.equal(raised.stdout, '');
   assert.match(raised.stderr, /function boom: app\.explode raised in .*: ValueError: bad event: 7/);
-  assert.match(raised.stderr, /\| .*File "\/var\/task\/app\.py", line 8, in explode/);
+  assert.match(raised.stderr, /\| .*File "\/var\/task\/app\.py", line 9, in explode/);
 
   // Every invoke runs: nothing about a handler's result is cached.
   const engine = new EngineLog();
   assert.equal((await juni(['invoke', 'api', '--event', 'event.json'], { cwd: p.dir })).code, 0);
   assert.equal(engine.containersCreated(p.dir), 1);
+
+  // No environment value reaches the cache folder (its database, the manifest memo, anything).
+  for (const file of filesUnder(p.path('.juni')))
+    assert.ok(!readFileSync(file).includes('s3cr3t-value'), `${file} holds an environment value`);
 
   const unknown = await juni(['invoke', 'apj'], { cwd: p.dir });
   assert.equal(unknown.code, 2);
@@ -270,8 +292,10 @@ test('build --watch --check checks each rebuilt function after its zip is writte
   assert.equal(first.ok, true, w.stderr);
   assert.deepEqual(checkStatuses(first), { broken: 'built', good: 'built' });
   await w.until('watching', () => /watching \d+ paths/.test(w.stderr));
+  const engine = new EngineLog();
   p.write('good/app.py', 'import tinyhttp\nimport gone\n\ndef handler(event, context):\n    return 1\n');
   const second = await w.build(2);
+  assert.equal(engine.containersCreated(p.dir), 1, 'only the rebuilt function is checked');
   assert.deepEqual(checkStatuses(second), { broken: 'cached', good: 'failed' });
   assert.match(checkNode(second, 'good').failure?.message ?? '', /No module named 'gone'/);
   assert.equal(await w.stop(), 0);
@@ -280,4 +304,30 @@ test('build --watch --check checks each rebuilt function after its zip is writte
 
 function checkStatuses(report: JsonReport): Record<string, string> {
   return Object.fromEntries(report.nodes.filter((n) => n.kind === 'check').map((n) => [n.name, n.status]));
+}
+
+test("a check's key holds the layers' order: swapping two layers that ship one file checks again", async (t) => {
+  if (!requireDocker(t)) return;
+  const p = tempProject(t, {
+    'la/python/shared.py': 'OK = 1\n',
+    'lb/python/shared.py': 'X = 1\n',
+    'app.py': 'from shared import OK\n\ndef handler(event, context):\n    return OK\n',
+  });
+  const manifest = (order: string): string =>
+    'global:\n  executor: local\nlayers:\n  la:\n    include: [./la/python/shared.py]\n  lb:\n    include: [./lb/python/shared.py]\n' +
+    `functions:\n  api:\n    handler: app.handler\n    layers: [${order}]\n    include: [./app.py]\n`;
+  p.write('manifest.yml', manifest('lb, la'));
+  assert.equal((await juni(['check'], { cwd: p.dir, env: RUNTIME })).code, 0, 'la, the later layer, wins');
+  p.write('manifest.yml', manifest('la, lb'));
+  const engine = new EngineLog();
+  const swapped = await juni(['check'], { cwd: p.dir, env: RUNTIME });
+  assert.equal(swapped.code, 1, swapped.stdout + swapped.stderr);
+  assert.match(swapped.stdout, /ImportError: cannot import name 'OK' from 'shared'/);
+  assert.equal(engine.containersCreated(p.dir), 1);
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : [],
+  );
 }

@@ -111,14 +111,21 @@ test('a module that does not import fails at import with Python type, message an
   assert.equal(f.reason, 'handler-failed');
   if (f.reason !== 'handler-failed') return;
   assert.deepEqual(
-    { entry: f.entry, handler: f.handler, image: f.image, phase: f.phase, errorType: f.errorType, message: f.message },
+    {
+      entry: f.entry,
+      handler: f.handler,
+      image: f.image,
+      phase: f.phase,
+      errorType: f.errorType,
+      errorMessage: f.errorMessage,
+    },
     {
       entry: 'orders',
       handler: 'app.handler',
       image: BASE_IMAGE,
       phase: 'import',
       errorType: 'ModuleNotFoundError',
-      message: "No module named 'missing'",
+      errorMessage: "No module named 'missing'",
     },
   );
   assert.equal(f.traceback[0], 'Traceback (most recent call last):');
@@ -135,7 +142,7 @@ test('a handler name the module lacks fails at find, in Lambda words', async (t)
   assert.equal(f.reason, 'handler-failed');
   if (f.reason !== 'handler-failed') return;
   assert.equal(f.phase, 'find');
-  assert.equal(f.message, "Handler 'nope' missing on module 'app'");
+  assert.equal(f.errorMessage, "Handler 'nope' missing on module 'app'");
   assert.deepEqual(r.left(), []);
 });
 
@@ -200,7 +207,7 @@ test('a handler that raises fails at invoke with its traceback', async (t) => {
   const f = failure((await r.run({ 'app.py': app }, { event: '{}' })).outcome);
   assert.equal(f.reason, 'handler-failed');
   if (f.reason !== 'handler-failed') return;
-  assert.deepEqual([f.phase, f.errorType, f.message], ['invoke', 'ValueError', 'bad order']);
+  assert.deepEqual([f.phase, f.errorType, f.errorMessage], ['invoke', 'ValueError', 'bad order']);
   assert.ok(f.traceback.includes('  File "/var/task/app.py", line 2, in handler'), f.traceback.join('\n'));
   assert.equal(f.traceback.at(-1), 'ValueError: bad order');
   assert.deepEqual(r.left(), []);
@@ -214,7 +221,7 @@ test('a result that is not JSON fails at result, in Lambda words', async (t) => 
   assert.equal(f.reason, 'handler-failed');
   if (f.reason !== 'handler-failed') return;
   assert.equal(f.phase, 'result');
-  assert.equal(f.message, 'Unable to marshal response: Object of type set is not JSON serializable');
+  assert.equal(f.errorMessage, 'Unable to marshal response: Object of type set is not JSON serializable');
   assert.deepEqual(r.left(), []);
 });
 
@@ -384,5 +391,15 @@ test('an image without python3 is a container-failed that says why', async (t) =
   if (f.reason !== 'container-failed') return;
   assert.match(f.message, new RegExp(`the runtime container for orders \\(image ${tag}\\)`));
   assert.match(f.message, /python3/);
+  assert.deepEqual(r.left(), []);
+});
+
+test('arm64 zips run on the arm64 platform: an image the engine has only for amd64 is refused, not run as amd64', async (t) => {
+  if (!requireDocker(t)) return;
+  const r = rig(t);
+  const { outcome } = await r.run({ 'app.py': HANDLER }, { architecture: 'arm64' });
+  const f = failure(outcome);
+  assert.equal(f.reason, 'container-failed');
+  if (f.reason === 'container-failed') assert.match(f.message, /platform|arm64/);
   assert.deepEqual(r.left(), []);
 });

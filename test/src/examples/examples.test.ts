@@ -1,10 +1,10 @@
 // The examples build as their READMEs say (copied to a temp folder, so the repository stays clean).
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { EngineLog, requireDocker } from '../rig/docker.js';
-import { buildJson, statuses } from '../rig/juni.js';
+import { BASE_IMAGE, EngineLog, requireDocker } from '../rig/docker.js';
+import { buildJson, juni, statuses } from '../rig/juni.js';
 import { REPO } from '../rig/paths.js';
 import { PipRuns } from '../rig/pip-runs.js';
 import { tempProject } from '../rig/project.js';
@@ -104,4 +104,33 @@ test('examples/ridge and examples/html-to-pdf build in Docker with their native 
   assert.equal(log.pipRuns(pdf), 1);
   const tool = readZip(path.join(pdf, 'dist/html-to-pdf.zip')).find((e) => e.name === 'wkhtmltopdf');
   assert.equal(tool?.mode, 0o100755);
+});
+
+test('examples/check: check names the function whose handler cannot import; invoke prints the JSON result', async (t) => {
+  if (!requireDocker(t)) return;
+  const dir = copyExample(t, 'check');
+  const env = { JUNI_RUNTIME_IMAGE: BASE_IMAGE };
+  const check = await juni(['check'], { cwd: dir, env });
+  assert.equal(check.code, 1, check.stdout + check.stderr);
+  assert.match(check.stdout, /ok {2}check greet passed/);
+  assert.match(check.stdout, /function orders: app\.handler could not be imported .*No module named 'common'/);
+  assert.match(
+    check.stdout,
+    /hint: the zip \(and its layers\) has no module common: add it to include: under functions\.orders/,
+  );
+  const invoke = await juni(['invoke', 'greet', '--event', 'event.json'], { cwd: dir, env });
+  assert.equal(invoke.code, 0, invoke.stderr);
+  assert.deepEqual(JSON.parse(invoke.stdout), {
+    statusCode: 200,
+    body: 'hello juni from greet (example)',
+    method: 'GET',
+  });
+  assert.match(invoke.stderr, /^greeting juni$/m);
+  // The README's fix.
+  writeFileSync(
+    path.join(dir, 'manifest.yml'),
+    readFileSync(path.join(dir, 'manifest.yml'), 'utf8').replace('[./orders/app.py]', '[./orders/app.py, ./common/]'),
+  );
+  const fixed = await juni(['check'], { cwd: dir, env });
+  assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
 });

@@ -18,7 +18,7 @@ const PHASE: Record<Extract<HandlerFailure, { reason: 'handler-failed' }>['phase
 export function describeHandler(failure: HandlerFailure): string {
   switch (failure.reason) {
     case 'handler-failed': {
-      const error = failure.message ? `${failure.errorType}: ${failure.message}` : failure.errorType;
+      const error = failure.errorMessage ? `${failure.errorType}: ${failure.errorMessage}` : failure.errorType;
       return `function ${failure.entry}: ${failure.handler} ${PHASE[failure.phase]} in ${failure.image}: ${error}`;
     }
     case 'handler-limit': {
@@ -65,8 +65,8 @@ function hintOf(failure: HandlerFailure): string {
 }
 
 function failedHint(failure: Extract<HandlerFailure, { reason: 'handler-failed' }>, at: string): string {
-  const missingModule = /^No module named '([^']+)'/.exec(failure.message);
-  const missingLibrary = /([^\s:]+\.so[.\d]*): cannot open shared object file/.exec(failure.message);
+  const missingModule = /^No module named '([^']+)'/.exec(failure.errorMessage);
+  const missingLibrary = /([^\s:]+\.so[.\d]*): cannot open shared object file/.exec(failure.errorMessage);
   switch (failure.phase) {
     case 'import':
       if (missingModule)

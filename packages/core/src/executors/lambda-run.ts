@@ -30,7 +30,8 @@ export interface LambdaRunRequest {
   layers: string[];
   /** The Python the zips target ("3.12"): a runtime image running another is refused. Unset: any. */
   python: string | undefined;
-  architecture: Architecture;
+  /** The container runs on this platform (linux/amd64, linux/arm64); unset: the engine's own. */
+  architecture: Architecture | undefined;
   /** The container's memory limit (no swap), as Lambda's memory size. */
   memoryMb: number;
   /** The handler's time limit (invoke); importing has Lambda's init limit as well. */

@@ -143,6 +143,7 @@ function checkNode(
     layerIds: f.layerIds,
     spec,
     runtime,
+    target: { python: manifest.python, architecture: manifest.architecture },
     ...(checks.mode === 'invoke' ? { event: checks.event } : {}),
   };
 }

@@ -71,6 +71,8 @@ export interface CheckNode {
   spec: FunctionSpec;
   /** The runtime image: an `images:` node, or a reference resolved when planned. */
   runtime: { type: 'node'; imageId: string } | { type: 'external'; ref: string };
+  /** The runtime the zips are built for (`global.python`, `global.architecture`). */
+  target: { python: string | undefined; architecture: Architecture | undefined };
   /** `juni invoke`: the event (JSON text) to call the handler with; such a run is never cached. */
   event?: string;
 }

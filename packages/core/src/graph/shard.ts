@@ -38,6 +38,9 @@ export function shardGraph(graph: BuildGraph, shard: Shard): BuildGraph {
       const upNode = graph.byId.get(up);
       // An external image is only looked up, not built: sharing one does not tie entries together.
       if (upNode?.kind === 'image' && upNode.source.type === 'external') continue;
+      // A check goes where its function goes; a runtime image built for checks is built (once per
+      // engine) by each job that needs it, so --check does not change which zips a job builds.
+      if (node.kind === 'check' && upNode?.kind === 'image') continue;
       union(node.id, up);
     }
   }
@@ -57,7 +60,7 @@ export function shardGraph(graph: BuildGraph, shard: Shard): BuildGraph {
     if (target === shard.index - 1) mine.add(root);
   }
   const nodes = graph.nodes.filter((n) => {
-    if (n.kind === 'image' && n.source.type === 'external') {
+    if (n.kind === 'image' && (n.source.type === 'external' || n.users.every((u) => u.startsWith('check ')))) {
       return graph.nodes.some((m) => mine.has(find(m.id)) && upstreamOf(m).includes(n.id));
     }
     return mine.has(find(n.id));

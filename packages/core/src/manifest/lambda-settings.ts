@@ -1,7 +1,7 @@
 // Owns the settings of a function's run where Lambda would (`juni check`, `juni invoke`):
 // `handler`, `runtime_image`, `memory_size`, `timeout` and `environment`, read from `global:` and
 // each function and checked against what Lambda itself accepts. Leaves the other keys to validate.ts.
-import type { Node, YAMLMap } from 'yaml';
+import { isScalar, type Node, type YAMLMap } from 'yaml';
 import type { LambdaSettings } from './types.js';
 import type { YamlReader } from './yaml-reader.js';
 
@@ -110,6 +110,14 @@ function variables(r: YamlReader, node: Node | null | undefined, what: string): 
   for (const pair of map?.items ?? []) {
     const name = r.keyOf(pair);
     if (name === undefined) continue;
+    if (!isScalar(pair.value) || pair.value.value === null) {
+      r.report(
+        pair.value ?? pair.key,
+        `${what}.${name} must be a value (a string or a number), not ${isScalar(pair.value) ? 'empty' : 'a list or a mapping'}`,
+        `for example: ${name}: "value" (Lambda's variables are strings)`,
+      );
+      continue;
+    }
     const value = r.string(pair.value, `${what}.${name}`);
     if (!VARIABLE.test(name)) {
       r.report(

@@ -46,6 +46,12 @@ export class ManifestMemo {
 
   write(file: string, source: string, manifest: Manifest, checked: CheckedPaths): void {
     if (!isDir(this.#cacheDir)) return;
+    // `environment:` values may be secrets: the cache folder never holds them (CI caches and
+    // shares it). Such a manifest is validated again at each build instead (milliseconds).
+    if (manifest.functions.some((f) => Object.keys(f.lambda.environment).length > 0)) {
+      rmSync(this.#pathFor(file), { force: true });
+      return;
+    }
     const dir = path.join(this.#cacheDir, 'manifests');
     const dest = this.#pathFor(file);
     const temp = `${dest}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;

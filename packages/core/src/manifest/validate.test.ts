@@ -333,7 +333,7 @@ test('run settings Lambda would refuse are reported where they are written', (t)
         '  api:',
         '    handler: app',
         '    timeout: 901',
-        '    environment: { AWS_REGION: eu-west-1, 9LIVES: x }',
+        '    environment: { AWS_REGION: eu-west-1, 9LIVES: x, LIST: [a] }',
         '    include: [./app.py]',
       ].join('\n'),
     ),
@@ -345,5 +345,6 @@ test('run settings Lambda would refuse are reported where they are written', (t)
     "7:14 functions.api.timeout must be a whole number of seconds from 1 to 900 (Lambda's range), not '901'",
     '8:20 functions.api.environment sets AWS_REGION, which Lambda reserves and sets itself',
     "8:43 functions.api.environment has '9LIVES', which Lambda does not accept as a variable name",
+    '8:60 functions.api.environment.LIST must be a value (a string or a number), not a list or a mapping',
   ]);
 });

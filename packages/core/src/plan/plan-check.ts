@@ -1,12 +1,12 @@
 // Owns a check node's key (`juni check`, `build --check`, `juni invoke`): the function's and its
 // layers' zips by key, the runtime image by ID, the handler and the limits it runs under. Leaves
 // running it to run/run-check.ts and the other kinds' keys to plan.ts.
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import type { CacheDatabase } from '../cache/database.js';
 import type { ImageResult, ImageTask } from '../executors/docker-support.js';
 import { LAMBDA_RUNNER_VERSION } from '../executors/lambda-run.js';
 import type { CheckNode } from '../graph/nodes.js';
 import type { Hasher } from '../hash/xxhash.js';
-import type { Manifest } from '../manifest/types.js';
 import type { ImageRefs } from './image-refs.js';
 import { keyOf, makeBreakdown, type KeyBreakdown } from './node-key.js';
 
@@ -29,12 +29,14 @@ export interface PlannedCheck {
   key: string;
   breakdown: KeyBreakdown;
   handler: PlannedHandler;
+  /** The runtime image's reference, as messages name it. */
+  runtimeRef: string;
   /** An external runtime image's ID, or why it could not be had. */
   resolved?: ImageResult;
 }
 
 export async function planCheck(
-  ctx: { manifest: Manifest; hasher: Hasher },
+  ctx: { hasher: Hasher; db: CacheDatabase },
   node: CheckNode,
   planned: ReadonlyMap<string, Upstream>,
   images: ImageRefs,
@@ -62,32 +64,48 @@ export async function planCheck(
     config: {
       mode: node.event === undefined ? 'import' : 'invoke',
       handler: handler.handler ?? 'unset',
+      // A later layer's file replaces an earlier one's at /opt: the order is an input.
+      layer_order: node.layerIds.map((id) => planned.get(id)!.node.name),
       ...runtime,
-      python: ctx.manifest.python ?? null,
-      architecture: ctx.manifest.architecture ?? 'x86_64',
+      python: node.target.python ?? null,
+      architecture: node.target.architecture ?? 'x86_64',
       memory_size: lambda.memorySize,
       timeout: lambda.timeout,
-      environment: environmentId(lambda.environment),
+      environment: environmentId(ctx.db, lambda.environment),
       runner: LAMBDA_RUNNER_VERSION,
     },
     files: {},
     upstream,
   });
-  return { key: keyOf(ctx.hasher, breakdown), breakdown, handler, ...(resolved ? { resolved } : {}) };
+  const runtimeRef = node.runtime.type === 'node' ? planned.get(node.runtime.imageId)!.node.name : node.runtime.ref;
+  return { key: keyOf(ctx.hasher, breakdown), breakdown, handler, runtimeRef, ...(resolved ? { resolved } : {}) };
 }
 
 /**
- * The variables' names, and one sha256 of their values: a value may be a secret, and the
- * breakdown is stored in the cache and shown by `juni why`.
+ * The variables' names, and one digest of their values: a value may be a secret, and the
+ * breakdown is stored in the cache and shown by `juni why`. The digest is an HMAC keyed by this
+ * cache's own random salt, so it cannot be tested against guessed values without the cache's
+ * database (check results never leave it: the remote cache does not share them).
  */
-function environmentId(environment: Record<string, string>): string {
+function environmentId(db: CacheDatabase, environment: Record<string, string>): string {
   const names = Object.keys(environment).sort();
   if (names.length === 0) return 'none';
-  const values = createHash('sha256')
+  const values = createHmac('sha256', environmentSalt(db))
     .update(JSON.stringify(names.map((n) => [n, environment[n]])))
     .digest('hex')
     .slice(0, 16);
   return `${names.join(', ')} (values ${values})`;
+}
+
+const SALT_KEY = 'environment-salt';
+
+function environmentSalt(db: CacheDatabase): string {
+  const stored = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(SALT_KEY);
+  if (stored) return stored.value;
+  const salt = randomBytes(32).toString('hex');
+  // Another build may have stored one meanwhile: theirs wins, and both use it.
+  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(SALT_KEY, salt);
+  return db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(SALT_KEY)?.value ?? salt;
 }
 
 function handlerOf(node: CheckNode, fn: Upstream): PlannedHandler {

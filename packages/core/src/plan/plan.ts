@@ -52,6 +52,8 @@ export interface PlannedNode {
   listedLayer?: boolean;
   /** For a check: the handler it runs (or the modules to suggest when there is none). */
   handler?: PlannedHandler;
+  /** For a check: its runtime image's reference, as messages name it. */
+  runtimeRef?: string;
 }
 
 /** How messages name a node: `function api`, `deps requirements.txt`. */

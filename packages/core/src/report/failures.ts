@@ -79,7 +79,8 @@ export type NodeFailure =
       image: string;
       phase: 'import' | 'find' | 'invoke' | 'result';
       errorType: string;
-      message: string;
+      /** Python's own message (`str(error)`); `message` in --json is juni's sentence. */
+      errorMessage: string;
       traceback: string[];
     }
   /** The handler went over a limit Lambda would enforce: the time limit or the memory size. */

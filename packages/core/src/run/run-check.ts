@@ -10,7 +10,7 @@ import type { NodeFailure } from '../report/failures.js';
 import type { Built, NodeRecipe, RunContext, Used } from './run-context.js';
 import { taskOf } from './run-context.js';
 
-type CheckContext = Pick<RunContext, 'executors' | 'artifacts' | 'upstream' | 'imageIds' | 'plan' | 'signal' | 'emit'>;
+type CheckContext = Pick<RunContext, 'executors' | 'artifacts' | 'upstream' | 'imageIds' | 'signal' | 'emit'>;
 
 export function checkRecipe(ctx: CheckContext, planned: PlannedNode, node: CheckNode): NodeRecipe {
   const docker = ctx.executors.docker;
@@ -55,18 +55,19 @@ async function build(ctx: CheckContext, docker: DockerSupport, planned: PlannedN
         ? planned.resolved.imageId
         : undefined;
   if (imageId === undefined) throw new Error(`check ${node.name} has no runtime image ID`);
-  const handler = planned.handler!.handler!;
+  const handler = planned.handler?.handler;
+  if (handler === undefined) throw new Error(`check ${node.name} runs without a handler`);
   const { lambda } = node.spec;
   const ran = await docker.runLambda(
     {
       imageId,
-      imageRef: node.runtime.type === 'node' ? ctx.plan.byId.get(node.runtime.imageId)!.node.name : node.runtime.ref,
+      imageRef: planned.runtimeRef ?? imageId,
       functionName: node.name,
       handler,
       zip: zipOf(node.functionId),
       layers: node.layerIds.map(zipOf),
-      python: planned.breakdown.config.python as string | undefined,
-      architecture: (planned.breakdown.config.architecture as 'x86_64' | 'arm64' | undefined) ?? 'x86_64',
+      python: node.target.python,
+      architecture: node.target.architecture,
       memoryMb: lambda.memorySize,
       timeoutSeconds: lambda.timeout,
       environment: lambda.environment,

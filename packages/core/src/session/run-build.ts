@@ -129,7 +129,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     const runs = await runNodes(ctx, options.concurrency ?? os.availableParallelism()).finally(() =>
       ctx.compressor.close(),
     );
-    report = redactDeep(makeReport(plan, runs, performance.now() - started));
+    report = keepResults(makeReport(plan, runs, performance.now() - started));
     if (ctx.output) await finishOutput(ctx.output, report, { skipClean: options.skipClean ?? false, emit });
     stats.flush();
     await cache.flush();
@@ -153,6 +153,19 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   if (overCap) pruneAfterBuild(session, maxBytes, emit);
   report.warnings = events.warnings;
   return report.ok ? { ok: true, report } : { ok: false, reason: 'build-failed', report };
+}
+
+/**
+ * The report, redacted, except an invoke's result: that is the user's own function's return
+ * value, printed as it is (`juni invoke` promises it unchanged on stdout), and never stored.
+ */
+function keepResults(raw: BuildReport): BuildReport {
+  const report = redactDeep(raw);
+  raw.nodes.forEach((node, i) => {
+    const kept = report.nodes[i]?.handler;
+    if (node.handler?.result !== undefined && kept) kept.result = node.handler.result;
+  });
+  return report;
 }
 
 function maxCacheBytes(env: NodeJS.ProcessEnv): number {
