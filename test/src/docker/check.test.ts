@@ -219,7 +219,9 @@ test('Ctrl-C during an invoke removes its container and exits 130', async (t) =>
   if (!requireDocker(t)) return;
   const p = tempProject(t, {
     'app.py': 'import time\ndef handler(event, context):\n    print("sleeping", flush=True)\n    time.sleep(120)\n',
-    'manifest.yml': `global:\n  executor: local\nfunctions:\n  slow:\n    handler: app.handler\n    timeout: 300\n    include: [./app.py]\n`,
+    'manifest.yml':
+      'global:\n  executor: local\nfunctions:\n  slow:\n' +
+      '    handler: app.handler\n    timeout: 300\n    include: [./app.py]\n',
   });
   const child = spawn(process.execPath, [JUNI, 'invoke', 'slow'], { cwd: p.dir, env: testEnv(RUNTIME) });
   let stderr = '';

@@ -63,3 +63,30 @@ export async function buildOnce(
 export function signalExitCode(signal: NodeJS.Signals): number {
   return signal === 'SIGTERM' ? 143 : 130;
 }
+
+/**
+ * Runs `work` with a signal that Ctrl-C (SIGINT) or SIGTERM aborts, removing every container at
+ * once then and after `work` in any case; says which signal stopped it, if one did.
+ */
+export async function untilStopped<T>(
+  docker: DockerSupportHandle | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<{ value: T; stoppedBy: NodeJS.Signals | undefined }> {
+  const abort = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals): void => {
+    stoppedBy = signal;
+    abort.abort();
+    void docker?.removeAllContainers();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const value = await work(abort.signal);
+    return { value, stoppedBy };
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await docker?.removeAllContainers();
+  }
+}

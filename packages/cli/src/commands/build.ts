@@ -5,7 +5,7 @@
 import { ownOutputFiles } from '@juni/core';
 import type { BuildArgs, CheckArgs } from '../args.js';
 import type { Io } from '../io.js';
-import { buildOnce, signalExitCode } from './build-once.js';
+import { buildOnce, signalExitCode, untilStopped } from './build-once.js';
 import { dockerFor, environmentIsUsable, loadForBuild, prepareFailureExitCode, usageError } from './load.js';
 
 export async function buildCommand(args: BuildArgs | CheckArgs, io: Io): Promise<number> {
@@ -23,27 +23,10 @@ export async function buildCommand(args: BuildArgs | CheckArgs, io: Io): Promise
   if (args.dryRun && args.command === 'build')
     return (await import('./dry-run.js')).dryRunCommand(args, loaded.manifest, io);
   const docker = await dockerFor(loaded.manifest, { checks: args.check });
-  const abort = new AbortController();
-  let stoppedBy: NodeJS.Signals | undefined;
-  const stop = (signal: NodeJS.Signals): void => {
-    stoppedBy = signal;
-    abort.abort();
-    void docker?.removeAllContainers();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const outcome = await buildOnce(args, loaded.manifest, io, {
-      signal: abort.signal,
-      docker,
-      ownOutput: ownOutputFiles(),
-    });
-    if (stoppedBy) return signalExitCode(stoppedBy);
-    if (!outcome.ok && outcome.reason !== 'build-failed') return prepareFailureExitCode(outcome);
-    return outcome.ok ? 0 : 1;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    await docker?.removeAllContainers();
-  }
+  const { value: outcome, stoppedBy } = await untilStopped(docker, (signal) =>
+    buildOnce(args, loaded.manifest, io, { signal, docker, ownOutput: ownOutputFiles() }),
+  );
+  if (stoppedBy) return signalExitCode(stoppedBy);
+  if (!outcome.ok && outcome.reason !== 'build-failed') return prepareFailureExitCode(outcome);
+  return outcome.ok ? 0 : 1;
 }

@@ -8,7 +8,7 @@ import type { InvokeArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { PlainRenderer } from '../render/plain.js';
 import type { Renderer } from '../render/renderer.js';
-import { buildOnce, signalExitCode } from './build-once.js';
+import { buildOnce, signalExitCode, untilStopped } from './build-once.js';
 import { dockerFor, environmentIsUsable, loadForBuild, prepareFailureExitCode, usageError } from './load.js';
 
 /** Lambda's limit on a synchronous invocation's payload. */
@@ -33,34 +33,21 @@ export async function invokeCommand(args: InvokeArgs, io: Io): Promise<number> {
   if (!event.ok) return usageError(args, io, event.message, event.hint);
 
   const docker = await dockerFor(manifest, { checks: true });
-  const abort = new AbortController();
-  let stoppedBy: NodeJS.Signals | undefined;
-  const stop = (signal: NodeJS.Signals): void => {
-    stoppedBy = signal;
-    abort.abort();
-    void docker?.removeAllContainers();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const outcome = await buildOnce(args, manifest, io, {
-      signal: abort.signal,
+  const { value: outcome, stoppedBy } = await untilStopped(docker, (signal) =>
+    buildOnce(args, manifest, io, {
+      signal,
       docker,
       ownOutput: ownOutputFiles(),
       renderer: new InvokeRenderer(io, args.verbose),
       checks: { mode: 'invoke', name: args.name, event: event.text },
-    });
-    if (stoppedBy) return signalExitCode(stoppedBy);
-    if (!outcome.ok && outcome.reason !== 'build-failed') return prepareFailureExitCode(outcome);
-    const invoked = outcome.report.nodes.find((n) => n.kind === 'check');
-    if (invoked?.status !== 'built' || invoked.handler?.result === undefined) return 1;
-    io.stdout(invoked.handler.result);
-    return 0;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    await docker?.removeAllContainers();
-  }
+    }),
+  );
+  if (stoppedBy) return signalExitCode(stoppedBy);
+  if (!outcome.ok && outcome.reason !== 'build-failed') return prepareFailureExitCode(outcome);
+  const invoked = outcome.report.nodes.find((n) => n.kind === 'check');
+  if (invoked?.status !== 'built' || invoked.handler?.result === undefined) return 1;
+  io.stdout(invoked.handler.result);
+  return 0;
 }
 
 type EventText = { ok: true; text: string } | { ok: false; message: string; hint: string };
