@@ -1,5 +1,6 @@
 // Owns every container juni starts: creating, tracking and always removing them (on success,
-// failure and interruption). Leaves what runs inside to pip-container.ts and lambda-files.ts.
+// failure and interruption), and reading their output. Leaves what runs inside to pip-container.ts and lambda-files.ts.
+import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { formatOwner, OWNER_LABEL, type Owner } from './owner.js';
 
@@ -38,4 +39,43 @@ export class ContainerTracker {
   async removeAll(): Promise<void> {
     await Promise.all([...this.#live.values()].map((c) => this.remove(c)));
   }
+}
+
+/** A created container's output, attached before it starts so that none is missed. */
+export interface AttachedOutput {
+  /** Resolves once the engine has sent all the output (it ends the stream after the container exits). */
+  ended: Promise<void>;
+  /** Closes the attach socket: a container that never started leaves it open, holding the process. */
+  close(): void;
+}
+
+/**
+ * Attaches to `container` (created, not yet started): the engine multiplexes stdout and stderr on
+ * one stream, split here into `onStdout` and `onStderr` chunks. Call `close()` in a finally.
+ */
+export async function attachOutput(
+  docker: Docker,
+  container: Docker.Container,
+  onStdout: (chunk: Buffer) => void,
+  onStderr: (chunk: Buffer) => void,
+): Promise<AttachedOutput> {
+  const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+  const ended = new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  });
+  const sink = (write: (chunk: Buffer) => void): Writable =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        write(chunk);
+        done();
+      },
+    });
+  (docker.modem as { demuxStream(s: NodeJS.ReadableStream, o: Writable, e: Writable): void }).demuxStream(
+    stream,
+    sink(onStdout),
+    sink(onStderr),
+  );
+  return { ended, close: () => (stream as unknown as { destroy(): void }).destroy() };
 }

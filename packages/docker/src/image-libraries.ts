@@ -3,13 +3,12 @@
 // Leaves deciding which libraries are needed to core's native/ resolver.
 import { chmodSync, createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import { refusedSoname } from '@juni/core';
 import type { Architecture, FoundLibrary, ImageTask, LibraryLookup, LibraryRequest, NodeFailure } from '@juni/core';
-import type { ContainerTracker } from './containers.js';
+import { attachOutput, type ContainerTracker } from './containers.js';
 import { messageOf } from './engine.js';
 
 /** What the image's loader needs to tell one architecture's libraries from another's. */
@@ -162,45 +161,29 @@ type Run = { ok: true; stdout: string[] } | { ok: false; failure: NodeFailure };
 
 /** Starts the created container and waits for it, with its stdout and stderr kept apart. */
 async function runToEnd(docker: Docker, container: Docker.Container, task: ImageTask): Promise<Run> {
-  // Attached before the start, so no output is missed; the engine multiplexes both streams on it.
-  const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const output = await attachOutput(
+    docker,
+    container,
+    (chunk) => stdout.push(chunk),
+    (chunk) => stderr.push(chunk),
+  );
   try {
     // An abort while the container was being created found nothing to remove: nothing runs now.
     if (task.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    const ended = new Promise<void>((resolve) => {
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-      stream.on('error', () => resolve());
-    });
-    (docker.modem as { demuxStream(s: NodeJS.ReadableStream, o: Writable, e: Writable): void }).demuxStream(
-      stream,
-      collect(stdout),
-      collect(stderr),
-    );
     await container.start();
     const exit = (await container.wait()) as { StatusCode: number };
     // The output is complete only once the stream has ended, which follows the exit.
-    await ended;
+    await output.ended;
     if (task.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
     const errText = Buffer.concat(stderr).toString('utf8').trim();
     if (exit.StatusCode !== 0)
       return failed(`the library lookup exited with ${exit.StatusCode}${errText ? `: ${errText}` : ''}`);
     return { ok: true, stdout: Buffer.concat(stdout).toString('utf8').split('\n') };
   } finally {
-    // A container that never started (or failed to) leaves its attach socket open, holding the process.
-    (stream as unknown as { destroy(): void }).destroy();
+    output.close();
   }
-}
-
-function collect(into: Buffer[]): Writable {
-  return new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      into.push(chunk);
-      done();
-    },
-  });
 }
 
 /** Copies each library's real file out of the (stopped) container to `dest/<soname>`. */

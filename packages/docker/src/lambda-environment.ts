@@ -1,7 +1,7 @@
 // Owns the environment a handler sees in juni's Lambda-like container: the variables Lambda sets,
 // then the function's own. Leaves refusing reserved names in `environment:` to core's manifest checks.
 import { randomBytes } from 'node:crypto';
-import type { LambdaRunRequest } from '@juni/core';
+import { TASK_ROOT, type LambdaRunRequest } from '@juni/core';
 
 /** No account or region is ever read from this machine; the ARN and the region are placeholders. */
 export const REGION = 'us-east-1';
@@ -30,7 +30,7 @@ export function lambdaNames(functionName: string, now = new Date()): LambdaNames
  */
 export function lambdaEnvironment(request: LambdaRunRequest, names: LambdaNames): string[] {
   const env = new Map<string, string>([
-    ['LAMBDA_TASK_ROOT', '/var/task'],
+    ['LAMBDA_TASK_ROOT', TASK_ROOT],
     ['LAMBDA_RUNTIME_DIR', '/var/runtime'],
     [
       'LD_LIBRARY_PATH',

@@ -2,12 +2,11 @@
 // run, the zips copied in through the engine's archive API, the limits, the runner's answer read back
 // as a LambdaRunOutcome. Leaves the runner's script to lambda-runner.ts and the variables to
 // lambda-environment.ts.
-import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import { LineSplitter, unreachable, TASK_ROOT } from '@juni/core';
 import type { ImageTask, LambdaRunOutcome, LambdaRunRequest, NodeFailure } from '@juni/core';
-import type { ContainerTracker } from './containers.js';
+import { attachOutput, type ContainerTracker } from './containers.js';
 import { messageOf } from './engine.js';
 import { containerPlatform } from './pip-container.js';
 import { lambdaEnvironment, lambdaNames, REGION, type LambdaNames } from './lambda-environment.js';
@@ -167,27 +166,14 @@ async function runToEnd(
     if (stderrTail.length > TAIL) stderrTail.shift();
     task.onLog(line);
   });
-  // Attached before the start, so no output is missed; the engine multiplexes both streams on it.
-  const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+  const output = await attachOutput(
+    docker,
+    container,
+    (chunk) => stdout.push(chunk),
+    (chunk) => log.push(chunk),
+  );
   let backstop: NodeJS.Timeout | undefined;
   try {
-    const ended = new Promise<void>((resolve) => {
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-      stream.on('error', () => resolve());
-    });
-    const sink = (write: (chunk: Buffer) => void): Writable =>
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          write(chunk);
-          done();
-        },
-      });
-    (docker.modem as { demuxStream(s: NodeJS.ReadableStream, o: Writable, e: Writable): void }).demuxStream(
-      stream,
-      sink((chunk) => stdout.push(chunk)),
-      sink((chunk) => log.push(chunk)),
-    );
     await container.start();
     let killed = false;
     const limitMs = (importSeconds(request) + (request.event === undefined ? 0 : request.timeoutSeconds)) * 1000;
@@ -198,7 +184,7 @@ async function runToEnd(
     const exit = (await container.wait()) as { StatusCode: number };
     clearTimeout(backstop);
     // The output is complete only once the stream has ended, which follows the exit.
-    await ended;
+    await output.ended;
     log.end();
     const state = ((await container.inspect()) as { State?: { OOMKilled?: boolean } }).State;
     return {
@@ -210,8 +196,7 @@ async function runToEnd(
     };
   } finally {
     clearTimeout(backstop);
-    // A container that never started (or failed to) leaves its attach socket open, holding the process.
-    (stream as unknown as { destroy(): void }).destroy();
+    output.close();
   }
 }
 

@@ -4,10 +4,9 @@
 // the host, as the invoking user. Leaves caching to core.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { LineSplitter, type InstallRequest, type InstallResult } from '@juni/core';
-import type { ContainerTracker } from './containers.js';
+import { attachOutput, type AttachedOutput, type ContainerTracker } from './containers.js';
 import { messageOf } from './engine.js';
 
 const PROJECT = '/juni/project';
@@ -26,22 +25,6 @@ function requirementsMount(request: InstallRequest): { path: string; binds: stri
   return { path: `${INPUTS}/${rel}`, binds: [`${request.inputs.root}:${INPUTS}:ro`] };
 }
 
-/** Splits the engine's multiplexed attach stream into stdout and stderr lines. */
-function demux(docker: Docker, stream: NodeJS.ReadableStream, out: LineSplitter, err: LineSplitter): void {
-  const sink = (lines: LineSplitter): Writable =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk);
-        done();
-      },
-    });
-  (docker.modem as { demuxStream(s: NodeJS.ReadableStream, o: Writable, e: Writable): void }).demuxStream(
-    stream,
-    sink(out),
-    sink(err),
-  );
-}
-
 export async function installInContainer(
   docker: Docker,
   tracker: ContainerTracker,
@@ -58,6 +41,7 @@ export async function installInContainer(
   const gid = process.getgid?.() ?? 0;
   const platform = containerPlatform(node.settings.architecture);
   let container: Docker.Container | undefined;
+  let output: AttachedOutput | undefined;
   const abort = (): void => {
     if (container) void tracker.remove(container);
   };
@@ -96,12 +80,18 @@ export async function installInContainer(
       ...(platform ? { platform } : {}),
     });
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
-    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
     const out = new LineSplitter(onLine);
     const err = new LineSplitter(onLine);
-    demux(docker, stream, out, err);
+    output = await attachOutput(
+      docker,
+      container,
+      (chunk) => out.push(chunk),
+      (chunk) => err.push(chunk),
+    );
     await container.start();
     const exit = (await container.wait()) as { StatusCode: number };
+    // pip's last lines (its error) arrive only once the stream has ended, which follows the exit.
+    await output.ended;
     out.end();
     err.end();
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
@@ -118,6 +108,7 @@ export async function installInContainer(
     };
   } finally {
     request.signal.removeEventListener('abort', abort);
+    output?.close();
     if (container) await tracker.remove(container);
   }
 }
