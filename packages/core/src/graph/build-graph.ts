@@ -2,7 +2,7 @@
 // one deps node per requirements file and settings, a node per layer and function.
 // Leaves keys (and merging installs whose inputs turn out equal) to plan/plan.ts.
 import path from 'node:path';
-import type { EntrySpec, FunctionSpec, ImageSpec, Manifest } from '../manifest/types.js';
+import type { EntrySpec, Manifest } from '../manifest/types.js';
 import type {
   BuildGraph,
   CheckNode,
@@ -33,14 +33,15 @@ const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.n
 /** Builds the graph in topological order: images, deps, layers, functions. */
 export function buildGraph(manifest: Manifest, options: BuildGraphOptions): BuildGraph {
   const images = new Map<string, ImageNode>();
-  /** An image named in the manifest that is an `images:` key, or the tag of one. */
-  const builtImage = (ref: string): ImageSpec | undefined =>
-    manifest.images.find((i) => i.name === ref) ?? manifest.images.find((i) => i.tag !== undefined && i.tag === ref);
-  const imageFor = (entry: EntrySpec): string | undefined => {
-    if (entry.settings.executor !== 'docker') return undefined;
-    const ref = entry.settings.image ?? options.defaultImage(manifest.python);
-    // An entry's image names an images: key, or equals the tag of one: an edge to that node.
-    const built = builtImage(ref);
+  /**
+   * The image node for `ref`, made once, with `user` added: an `images:` key, or the tag of one, is
+   * that image built from its Dockerfile; anything else an external image (`external: false`
+   * gives no node for those: a check looks its runtime image up when planned).
+   */
+  const imageNode = (ref: string, user: string, options: { external: boolean }): string | undefined => {
+    const built =
+      manifest.images.find((i) => i.name === ref) ?? manifest.images.find((i) => i.tag !== undefined && i.tag === ref);
+    if (!built && !options.external) return undefined;
     const id = built ? `image:${built.name}` : `image:external:${ref}`;
     let node = images.get(id);
     if (!node) {
@@ -49,9 +50,15 @@ export function buildGraph(manifest: Manifest, options: BuildGraphOptions): Buil
         : { kind: 'image', id, name: ref, source: { type: 'external', ref }, users: [] };
       images.set(id, node);
     }
-    node.users.push(`${entry.kind} ${entry.name}`);
+    node.users.push(user);
     return id;
   };
+  const imageFor = (entry: EntrySpec): string | undefined =>
+    entry.settings.executor === 'docker'
+      ? imageNode(entry.settings.image ?? options.defaultImage(manifest.python), `${entry.kind} ${entry.name}`, {
+          external: true,
+        })
+      : undefined;
 
   const deps = new Map<string, DepsNode>();
   const depsFor = (entry: EntrySpec, userId: string, imageId: string | undefined): string | undefined => {
@@ -97,7 +104,9 @@ export function buildGraph(manifest: Manifest, options: BuildGraphOptions): Buil
   const checked = options.checks;
   for (const f of functions) {
     if (!checked || (checked.mode === 'invoke' && f.name !== checked.name)) continue;
-    checks.push(checkNode(f, checked, builtImage, images, manifest));
+    const ref = f.spec.lambda.runtimeImage ?? checked.runtimeImage(manifest.python);
+    const built = imageNode(ref, `check ${f.name}`, { external: false });
+    checks.push(checkNode(f, checked, built ? { type: 'node', imageId: built } : { type: 'external', ref }, manifest));
   }
   disambiguateNames([...deps.values()]);
   const nodes: GraphNode[] = [
@@ -114,34 +123,14 @@ export function buildGraph(manifest: Manifest, options: BuildGraphOptions): Buil
  * The check (or invoke) of function `f`. A runtime image that is an `images:` entry is an edge to
  * its node (built like any other); any other is looked up by reference when planned.
  */
-function checkNode(
-  f: FunctionNode,
-  checks: GraphChecks,
-  builtImage: (ref: string) => ImageSpec | undefined,
-  images: Map<string, ImageNode>,
-  manifest: Manifest,
-): CheckNode {
-  const spec: FunctionSpec = f.spec;
-  const ref = spec.lambda.runtimeImage ?? checks.runtimeImage(manifest.python);
-  const built = builtImage(ref);
-  let runtime: CheckNode['runtime'] = { type: 'external', ref };
-  if (built) {
-    const imageId = `image:${built.name}`;
-    let node = images.get(imageId);
-    if (!node) {
-      node = { kind: 'image', id: imageId, name: built.name, source: { type: 'dockerfile', spec: built }, users: [] };
-      images.set(imageId, node);
-    }
-    node.users.push(`check ${f.name}`);
-    runtime = { type: 'node', imageId };
-  }
+function checkNode(f: FunctionNode, checks: GraphChecks, runtime: CheckNode['runtime'], manifest: Manifest): CheckNode {
   return {
     kind: 'check',
     id: `check:${f.name}`,
     name: f.name,
     functionId: f.id,
     layerIds: f.layerIds,
-    spec,
+    spec: f.spec,
     runtime,
     target: { python: manifest.python, architecture: manifest.architecture },
     ...(checks.mode === 'invoke' ? { event: checks.event } : {}),

@@ -109,3 +109,23 @@ test('more shards than groups leaves some shards empty', () => {
   assert.deepEqual(sizes.slice(5), [0, 0, 0]);
   assert.ok(sizes.slice(0, 5).every((n) => n > 0));
 });
+
+test('with checks, each check goes with its function; a runtime image built for checks ties nothing', () => {
+  const checked = buildGraph(
+    manifest({
+      images: [img],
+      functions: ['p', 'q', 'r', 's'].map((n) => fn(n, { runtimeImage: 'img' })),
+    }),
+    { defaultImage: () => 'ext', checks: { mode: 'check', runtimeImage: () => 'lambda' } },
+  );
+  const shards = [1, 2].map((index) => shardGraph(checked, { index, count: 2 }));
+  for (const s of shards) {
+    const fns = s.nodes.filter((n) => n.kind === 'function').map((n) => n.name);
+    assert.equal(fns.length, 2, 'the functions are split, not tied by their shared runtime image');
+    assert.deepEqual(
+      s.nodes.filter((n) => n.kind === 'check').map((n) => n.name),
+      fns,
+    );
+    assert.ok(s.byId.has('image:img'), 'each job builds the runtime image its checks need');
+  }
+});

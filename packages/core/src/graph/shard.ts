@@ -60,7 +60,8 @@ export function shardGraph(graph: BuildGraph, shard: Shard): BuildGraph {
     if (target === shard.index - 1) mine.add(root);
   }
   const nodes = graph.nodes.filter((n) => {
-    if (n.kind === 'image' && (n.source.type === 'external' || n.users.every((u) => u.startsWith('check ')))) {
+    // An image not tied to a group (external, or a check's runtime image only) goes where it is used.
+    if (n.kind === 'image' && !groups.has(find(n.id))) {
       return graph.nodes.some((m) => mine.has(find(m.id)) && upstreamOf(m).includes(n.id));
     }
     return mine.has(find(n.id));

@@ -46,22 +46,25 @@ const RESERVED = new Set([
 
 /**
  * The settings of `map` (global or a function), over `inherited`; a function's `environment`
- * adds to the global one, variable by variable. `handler` is read for functions only.
+ * adds to the global one, variable by variable.
  */
 export function readLambdaSettings(
   r: YamlReader,
   map: YMap | undefined,
   where: string,
+  section: 'global' | 'function',
   inherited: LambdaSettings | undefined,
 ): LambdaSettings {
-  const handlerNode = inherited ? r.get(map, 'handler') : undefined;
-  const handler = r.string(handlerNode, `${where}.handler`);
+  // Only a function has a handler (a global one is an unknown key, reported by the key check).
+  const handlerNode = section === 'function' ? r.get(map, 'handler') : undefined;
+  let handler = r.string(handlerNode, `${where}.handler`);
   if (handler !== undefined && !HANDLER.test(handler)) {
     r.report(
       handlerNode,
       `${where}.handler must be module.function, as Lambda writes it, not '${handler}'`,
       'for example: handler: app.handler (the function handler in app.py), or handler: pkg.app.handler',
     );
+    handler = undefined;
   }
   const runtimeImage = r.string(r.get(map, 'runtime_image'), `${where}.runtime_image`);
   if (runtimeImage === '')
@@ -71,7 +74,7 @@ export function readLambdaSettings(
       'name an image, e.g. runtime_image: my/runtime:3.12',
     );
   return {
-    handler: handler !== undefined && HANDLER.test(handler) ? handler : undefined,
+    handler,
     runtimeImage: runtimeImage || inherited?.runtimeImage,
     memorySize:
       whole(r, r.get(map, 'memory_size'), `${where}.memory_size`, MEMORY_RANGE, 'MB') ??

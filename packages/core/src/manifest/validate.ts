@@ -92,7 +92,7 @@ class ManifestValidator {
     const global = r.map(r.get(root, 'global'), 'global');
     if (global) r.checkKeys(global, this.#policy(GLOBAL_KEYS, 'global'));
     const defaults = this.#settings(global, 'global', undefined);
-    const lambdaDefaults = readLambdaSettings(r, global, 'global', undefined);
+    const lambdaDefaults = readLambdaSettings(r, global, 'global', 'global', undefined);
     const output = this.#paths.output(r.get(global, 'output'), global ?? top);
     const pipconf = this.#paths.existing(r.get(global, 'pipconf'), 'global.pipconf', 'file', 'pip.conf');
     const allowOutside = (r.stringList(r.get(global, 'allow_outside'), 'global.allow_outside') ?? [])
@@ -297,7 +297,7 @@ class ManifestValidator {
     if (kind === 'layer') return { ...base, kind: 'layer' };
     const layers = r.stringList(r.get(body, 'layers'), `${where}.layers`) ?? [];
     this.#layerRefs.push({ fn: name, items: layers });
-    const lambda = readLambdaSettings(r, body, where, lambdaDefaults);
+    const lambda = readLambdaSettings(r, body, where, 'function', lambdaDefaults);
     return { ...base, kind: 'function', layers: layers.map((l) => l.value), lambda };
   }
 

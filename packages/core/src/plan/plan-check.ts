@@ -11,12 +11,11 @@ import type { ImageRefs } from './image-refs.js';
 import { keyOf, makeBreakdown, type KeyBreakdown } from './node-key.js';
 
 /** Lambda's Python runtime's handler when the function names none (and the file it lives in). */
-export const DEFAULT_HANDLER = 'lambda_function.lambda_handler';
+const DEFAULT_HANDLER = 'lambda_function.lambda_handler';
 const DEFAULT_HANDLER_FILE = 'lambda_function.py';
 
 /** The handler a check runs, or the zip's top-level modules to suggest when there is none. */
-export type PlannedHandler =
-  { handler: string; from: 'manifest' | 'default' } | { handler: undefined; modules: string[] };
+export type PlannedHandler = { handler: string } | { handler: undefined; modules: string[] };
 
 /** What planning knows of a node upstream of a check. */
 interface Upstream {
@@ -48,10 +47,14 @@ export async function planCheck(
   for (const id of node.layerIds) upstream[id] = planned.get(id)!.key;
   let runtime: Record<string, string>;
   let resolved: ImageResult | undefined;
+  let runtimeRef: string;
   if (node.runtime.type === 'node') {
-    upstream.runtime = planned.get(node.runtime.imageId)!.key;
-    runtime = { runtime_image: planned.get(node.runtime.imageId)!.node.name };
+    const image = planned.get(node.runtime.imageId)!;
+    upstream.runtime = image.key;
+    runtimeRef = image.node.name;
+    runtime = { runtime_image: runtimeRef };
   } else {
+    runtimeRef = node.runtime.ref;
     resolved = await images.resolve(node.runtime.ref, task);
     // A re-pulled runtime image is another runtime: the handler is checked again.
     runtime = {
@@ -77,7 +80,6 @@ export async function planCheck(
     files: {},
     upstream,
   });
-  const runtimeRef = node.runtime.type === 'node' ? planned.get(node.runtime.imageId)!.node.name : node.runtime.ref;
   return { key: keyOf(ctx.hasher, breakdown), breakdown, handler, runtimeRef, ...(resolved ? { resolved } : {}) };
 }
 
@@ -99,7 +101,16 @@ function environmentId(db: CacheDatabase, environment: Record<string, string>): 
 
 const SALT_KEY = 'environment-salt';
 
+const salts = new WeakMap<CacheDatabase, string>();
+
+/** Read (or made) once per open database, not once per check. */
 function environmentSalt(db: CacheDatabase): string {
+  let salt = salts.get(db);
+  if (salt === undefined) salts.set(db, (salt = storedSalt(db)));
+  return salt;
+}
+
+function storedSalt(db: CacheDatabase): string {
   const stored = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(SALT_KEY);
   if (stored) return stored.value;
   const salt = randomBytes(32).toString('hex');
@@ -109,9 +120,9 @@ function environmentSalt(db: CacheDatabase): string {
 }
 
 function handlerOf(node: CheckNode, fn: Upstream): PlannedHandler {
-  if (node.spec.lambda.handler !== undefined) return { handler: node.spec.lambda.handler, from: 'manifest' };
+  if (node.spec.lambda.handler !== undefined) return { handler: node.spec.lambda.handler };
   const topLevel = fn.files.map((f) => f.archivePath).filter((p) => !p.includes('/'));
-  if (topLevel.includes(DEFAULT_HANDLER_FILE)) return { handler: DEFAULT_HANDLER, from: 'default' };
+  if (topLevel.includes(DEFAULT_HANDLER_FILE)) return { handler: DEFAULT_HANDLER };
   const modules = topLevel
     .filter((p) => p.endsWith('.py') && p !== '__init__.py')
     .map((p) => p.slice(0, -3))

@@ -38,8 +38,9 @@ function blocked(docker: DockerSupport | undefined, planned: PlannedNode, node: 
 function use(result: StoredResult | undefined): Used | undefined {
   if (result?.output.type !== 'check') return undefined;
   // An invoke's result and time come along (it is used fresh, never stored).
-  const { type, ...run } = result.output;
-  return type === 'check' ? { outputs: [], bytesWritten: 0, handler: run } : undefined;
+  const { handler, python, imageId, initMs, result: value, invokeMs } = result.output;
+  const invoked = value === undefined ? {} : { result: value, ...(invokeMs === undefined ? {} : { invokeMs }) };
+  return { outputs: [], bytesWritten: 0, handler: { handler, python, imageId, initMs, ...invoked } };
 }
 
 async function build(ctx: CheckContext, docker: DockerSupport, planned: PlannedNode, node: CheckNode): Promise<Built> {
