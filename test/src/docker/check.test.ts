@@ -212,6 +212,13 @@ test('juni invoke prints the JSON the handler returns, with the event and the fu
   const badEvent = await juni(['invoke', 'api', '--event', 'bad.json'], { cwd: p.dir });
   assert.equal(badEvent.code, 2);
   assert.match(badEvent.stderr, /the event in bad\.json is not JSON/);
+  const folder = await juni(['invoke', 'api', '--event', '.'], { cwd: p.dir });
+  assert.equal(folder.code, 2);
+  assert.match(folder.stderr, /cannot read the event from \.: it is a folder/);
+  p.write('big.json', ' '.repeat(6 * 1024 * 1024 + 1));
+  const big = await juni(['invoke', 'api', '--event', 'big.json'], { cwd: p.dir });
+  assert.equal(big.code, 2);
+  assert.match(big.stderr, /the event in big\.json is 6291457 bytes; Lambda takes at most 6291456/);
   assert.deepEqual(leftoverContainers(p.dir), []);
 });
 

@@ -2,6 +2,7 @@
 // its handler once in its runtime image, and print what it returned on stdout; progress and the
 // function's own output go to stderr. Exit 1 with the traceback when the handler raises.
 // Leaves the build to @juni/core and the container to @juni/docker.
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { didYouMean, ownOutputFiles, readRegularFileSync, type BuildEvent, type BuildReport } from '@juni/core';
 import type { InvokeArgs } from '../args.js';
@@ -55,28 +56,26 @@ type EventText = { ok: true; text: string } | { ok: false; message: string; hint
 /** The event's JSON text: `{}` when none is given, stdin for `-`, else a regular file. */
 async function readEvent(from: string | undefined, io: Io): Promise<EventText> {
   if (from === undefined) return { ok: true, text: '{}' };
-  let bytes: Buffer;
   const where = from === '-' ? 'stdin' : from;
+  let bytes: Buffer;
   try {
     if (from === '-') {
       if (process.stdin.isTTY) io.stderr('juni: reading the event from stdin (end it with Ctrl-D)');
       bytes = await readStdin();
-    } else bytes = readRegularFileSync(path.resolve(io.cwd, from));
+    } else {
+      const file = path.resolve(io.cwd, from);
+      // Looked at before a byte is read: a fifo could block, and a mistaken file could be gigabytes.
+      const stat = statSync(file);
+      if (!stat.isFile()) return unreadable(where, stat.isDirectory() ? 'it is a folder' : 'it is not a regular file');
+      if (stat.size > MAX_EVENT_BYTES) return tooLarge(where, stat.size);
+      bytes = readRegularFileSync(file);
+    }
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { problem?: unknown };
     const why = e.code === 'ENOENT' ? 'no such file' : e.problem !== undefined ? 'it is not a regular file' : e.message;
-    return {
-      ok: false,
-      message: `cannot read the event from ${where}: ${why}`,
-      hint: '--event takes a JSON file, or - to read it from stdin',
-    };
+    return unreadable(where, why);
   }
-  if (bytes.length > MAX_EVENT_BYTES)
-    return {
-      ok: false,
-      message: `the event in ${where} is ${bytes.length} bytes; Lambda takes at most ${MAX_EVENT_BYTES} in one invocation`,
-      hint: 'invoke with a smaller event',
-    };
+  if (bytes.length > MAX_EVENT_BYTES) return tooLarge(where, bytes.length);
   const text = bytes.toString('utf8');
   try {
     JSON.parse(text);
@@ -88,6 +87,22 @@ async function readEvent(from: string | undefined, io: Io): Promise<EventText> {
     };
   }
   return { ok: true, text };
+}
+
+function unreadable(where: string, why: string): EventText {
+  return {
+    ok: false,
+    message: `cannot read the event from ${where}: ${why}`,
+    hint: '--event takes a JSON file, or - to read it from stdin',
+  };
+}
+
+function tooLarge(where: string, bytes: number): EventText {
+  return {
+    ok: false,
+    message: `the event in ${where} is ${bytes} bytes; Lambda takes at most ${MAX_EVENT_BYTES} in one invocation`,
+    hint: 'invoke with a smaller event',
+  };
 }
 
 /** stdin to its end, or just past Lambda's limit (the caller refuses that). */
