@@ -58,6 +58,7 @@ export { inspectCache, pruneCacheDir, type CacheProblem, type UpkeepOutcome } fr
 export type { CacheBusy } from './cache/open-cache.js';
 export { holdersWords, type LockHolder } from './cache/lock-holders.js';
 export { cacheWaitMs } from './cache/wait-bound.js';
+export { isAlive } from './cache/artifacts.js';
 export { cleanCache, type CleanResult } from './cache/clean.js';
 export { parseSize } from './cache/size.js';
 export { environmentProblems, type EnvironmentProblem } from './session/environment.js';

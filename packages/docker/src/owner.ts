@@ -2,6 +2,7 @@
 // and whether the process an identity names is provably gone. Leaves the containers to leftovers.ts.
 import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
+import { isAlive } from '@juni/core';
 
 export const OWNER_LABEL = 'dev.juni.owner';
 
@@ -85,18 +86,8 @@ export function ownerIsGone(owner: Owner, self: Owner): boolean {
   if (owner.boot === undefined || owner.pidns === undefined || owner.start === undefined) return false;
   if (owner.host !== self.host || owner.boot !== self.boot || owner.pidns !== self.pidns) return false;
   const stat = read(`/proc/${owner.pid}/stat`, 'file');
-  if (stat === undefined) return !pidExists(owner.pid);
+  if (stat === undefined) return !isAlive(owner.pid);
   const now = parseProcStat(stat);
   if (!now) return false;
   return now.start !== owner.start || now.state === 'Z';
-}
-
-/** Whether any process has this pid: ESRCH says none; EPERM says one the user may not signal. */
-function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }

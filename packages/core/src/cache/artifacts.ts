@@ -78,6 +78,8 @@ export function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    // ESRCH: no such process. EPERM (another user's) or anything unexpected counts as alive:
+    // a live process must never lose its files or containers.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
