@@ -4,12 +4,11 @@
 import Database from 'better-sqlite3';
 import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { makeFolder } from '../fs/make-folder.js';
 import { databaseProblem } from './database-problem.js';
 import { lockHolders, type LockHolder } from './lock-holders.js';
 import { cachePaths } from './location.js';
-import { SAY_WAITING_AFTER_MS } from './wait-bound.js';
+import { pollUntil } from './wait-bound.js';
 
 /**
  * SQLite's own file locks, on an empty database in rollback mode: a read transaction holds a
@@ -34,21 +33,14 @@ export type LockOutcome = { ok: true; lock: CacheLock } | { ok: false; holders: 
 /** Waits (without blocking the event loop) until no clean or prune runs, then holds the lock shared. */
 export async function lockShared(cacheDir: string, wait: LockWait): Promise<LockOutcome> {
   const file = cachePaths(cacheDir).lock;
-  const started = performance.now();
-  let told = false;
-  for (;;) {
-    const held = tryLock(file, 'BEGIN', 0);
-    if (held) return { ok: true, lock: held };
-    const waited = performance.now() - started;
-    const givingUp = waited >= wait.waitMs || wait.signal?.aborted === true;
-    // Said before giving up too, so a short JUNI_CACHE_WAIT still names what was waited for.
-    if (!told && (givingUp || waited >= SAY_WAITING_AFTER_MS)) {
-      told = true;
-      wait.onWait(lockHolders([file]));
-    }
-    if (givingUp) return { ok: false, holders: lockHolders([file]), waitedMs: waited };
-    await sleep(Math.min(100, wait.waitMs - waited));
-  }
+  const held = await pollUntil(
+    () => tryLock(file, 'BEGIN', 0),
+    wait,
+    () => wait.onWait(lockHolders([file])),
+  );
+  return held.ok
+    ? { ok: true, lock: held.value }
+    : { ok: false, holders: lockHolders([file]), waitedMs: held.waitedMs };
 }
 
 /**

@@ -4,14 +4,13 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ArtifactStore } from './artifacts.js';
 import { lockExclusive, lockShared, type CacheLock, type LockWait } from './cache-lock.js';
 import { openCacheDatabase, type CacheDatabase } from './database.js';
 import { databaseProblem, moveDamagedDatabase } from './database-problem.js';
 import { lockHolders, type LockHolder } from './lock-holders.js';
 import { cachePaths, databaseFiles } from './location.js';
-import { inBuildWriteWaitMs, SAY_WAITING_AFTER_MS } from './wait-bound.js';
+import { inBuildWriteWaitMs, pollUntil } from './wait-bound.js';
 
 /** Why the cache could not be used in time: `database` another process's write, `upkeep` a clean or prune, `builds` running builds. */
 export interface CacheBusy {
@@ -109,33 +108,28 @@ type Opened =
  */
 async function openWhenWritable(cacheDir: string, options: CacheWaitOptions): Promise<Opened> {
   const file = cachePaths(cacheDir).database;
-  const started = performance.now();
-  let told = false;
-  for (;;) {
-    let db: CacheDatabase | undefined;
-    try {
-      db = openCacheDatabase(cacheDir, { timeoutMs: 0 });
-      db.exec('BEGIN IMMEDIATE');
-      db.exec('ROLLBACK');
-      db.pragma(`busy_timeout = ${inBuildWriteWaitMs(options.waitMs)}`);
-      return { ok: true, db };
-    } catch (error) {
-      db?.close();
-      const problem = databaseProblem(error);
-      if (problem === 'damaged') return { ok: false, reason: 'damaged', error };
-      if (problem !== 'busy') throw error;
-    }
-    const waited = performance.now() - started;
-    const holders = (): LockHolder[] => lockHolders(databaseFiles(cacheDir));
-    const givingUp = waited >= options.waitMs || options.signal?.aborted === true;
-    // Said before giving up too, so a short JUNI_CACHE_WAIT still names what was waited for.
-    if (!told && (givingUp || waited >= SAY_WAITING_AFTER_MS)) {
-      told = true;
-      options.onWait({ file, heldBy: 'database', holders: holders() });
-    }
-    if (givingUp) return busy(file, 'database', { holders: holders(), waitedMs: waited });
-    await sleep(Math.min(100, options.waitMs - waited));
-  }
+  const holders = (): LockHolder[] => lockHolders(databaseFiles(cacheDir));
+  const opened = await pollUntil<Opened>(
+    () => {
+      let db: CacheDatabase | undefined;
+      try {
+        db = openCacheDatabase(cacheDir, { timeoutMs: 0 });
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+        db.pragma(`busy_timeout = ${inBuildWriteWaitMs(options.waitMs)}`);
+        return { ok: true, db };
+      } catch (error) {
+        db?.close();
+        const problem = databaseProblem(error);
+        if (problem === 'damaged') return { ok: false, reason: 'damaged', error };
+        if (problem !== 'busy') throw error;
+        return undefined;
+      }
+    },
+    options,
+    () => options.onWait({ file, heldBy: 'database', holders: holders() }),
+  );
+  return opened.ok ? opened.value : busy(file, 'database', { holders: holders(), waitedMs: opened.waitedMs });
 }
 
 /**

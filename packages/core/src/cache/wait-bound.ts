@@ -1,5 +1,6 @@
 // Owns how long juni waits for a cache another process holds (JUNI_CACHE_WAIT, in seconds), and
-// when it says that it is waiting. Leaves the waiting to cache-lock.ts and open-cache.ts.
+// when it says that it is waiting (`pollUntil`). Leaves what is tried to cache-lock.ts and open-cache.ts.
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Long enough for a cold build to finish before `juni clean` gives up on it; bounded so CI never hangs. */
 const DEFAULT_CACHE_WAIT_MS = 300_000;
@@ -30,4 +31,31 @@ const IN_BUILD_WRITE_WAIT_MS = 30_000;
 /** The busy timeout of a build's database: JUNI_CACHE_WAIT, capped at IN_BUILD_WRITE_WAIT_MS. */
 export function inBuildWriteWaitMs(waitMs: number): number {
   return Math.min(waitMs, IN_BUILD_WRITE_WAIT_MS);
+}
+
+/**
+ * Tries `attempt` every 100 ms (without blocking the event loop) until it gives a value, or until
+ * `waitMs` has passed or `signal` aborts. `onSlow` is told once: when the wait becomes noticeable
+ * (SAY_WAITING_AFTER_MS), or when giving up sooner, so a short JUNI_CACHE_WAIT still names what
+ * was waited for.
+ */
+export async function pollUntil<T>(
+  attempt: () => T | undefined,
+  wait: { waitMs: number; signal?: AbortSignal | undefined },
+  onSlow: () => void,
+): Promise<{ ok: true; value: T } | { ok: false; waitedMs: number }> {
+  const started = performance.now();
+  let told = false;
+  for (;;) {
+    const value = attempt();
+    if (value !== undefined) return { ok: true, value };
+    const waited = performance.now() - started;
+    const givingUp = waited >= wait.waitMs || wait.signal?.aborted === true;
+    if (!told && (givingUp || waited >= SAY_WAITING_AFTER_MS)) {
+      told = true;
+      onSlow();
+    }
+    if (givingUp) return { ok: false, waitedMs: waited };
+    await sleep(Math.min(100, wait.waitMs - waited));
+  }
 }
