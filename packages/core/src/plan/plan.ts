@@ -16,7 +16,7 @@ import type { FileHasher } from '../hash/file-hasher.js';
 import type { Hasher } from '../hash/xxhash.js';
 import type { BuildSettings, Manifest } from '../manifest/types.js';
 import { unreachable } from '../unreachable.js';
-import { makePathFilter } from '../zip/exclusions.js';
+import { includeFilters } from '../zip/exclusions.js';
 import type { ZipTime } from '../zip/timestamp.js';
 import { COMPRESSOR } from '../zip/compress.js';
 import { ImageRefs, onBuildReadsContext, uncheckedWarning } from './image-refs.js';
@@ -281,8 +281,7 @@ function depsBreakdown(
 
 function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, PlannedNode>): PlannedNode {
   const spec = node.spec;
-  const keepFile = makePathFilter(spec.settings);
-  const keepAtRoot = makePathFilter({ ...spec.settings, dropTopLevelDotfiles: true });
+  const filterOf = includeFilters(spec.settings);
   const byPath = new Map<string, PackageFile>();
   for (const include of spec.includes) {
     if (include.kind === 'file') {
@@ -291,8 +290,7 @@ function planPackage(ctx: PlanContext, node: PackageNode, planned: Map<string, P
       byPath.set(source.relPath, { archivePath: source.relPath, source });
       continue;
     }
-    // A folder whose contents go to the zip root (`./`) leaves out its dotfiles (.env, .git), as juniper did.
-    const keep = include.prefix === '' ? keepAtRoot : keepFile;
+    const keep = filterOf(include.prefix);
     for (const source of ctx.walker.walk(include.path)) {
       if (!keep(source.relPath)) continue;
       const archivePath = include.prefix ? `${include.prefix}/${source.relPath}` : source.relPath;

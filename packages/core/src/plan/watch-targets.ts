@@ -6,7 +6,7 @@ import { buildGraph } from '../graph/build-graph.js';
 import { selectNodes } from '../graph/select.js';
 import type { Manifest } from '../manifest/types.js';
 import { unreachable } from '../unreachable.js';
-import { makePathFilter, type PathFilter } from '../zip/exclusions.js';
+import { includeFilters, type PathFilter } from '../zip/exclusions.js';
 import { requirementsClosure } from './requirements-files.js';
 
 export interface WatchTargets {
@@ -62,12 +62,11 @@ export function watchTargets(
       case 'layer':
       case 'function': {
         // The same filters as the planner's (plan.ts planPackage).
-        const keepFile = makePathFilter(node.spec.settings);
-        const keepAtRoot = makePathFilter({ ...node.spec.settings, dropTopLevelDotfiles: true });
+        const filterOf = includeFilters(node.spec.settings);
         for (const include of node.spec.includes) {
           paths.add(include.path);
           if (include.kind === 'file') whole.add(include.path);
-          else filtered.push({ root: include.path, keep: include.prefix === '' ? keepAtRoot : keepFile });
+          else filtered.push({ root: include.path, keep: filterOf(include.prefix) });
         }
         break;
       }

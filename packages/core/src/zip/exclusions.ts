@@ -59,3 +59,14 @@ export function makePathFilter(rules: ExclusionRules): PathFilter {
     return ok;
   };
 }
+
+/**
+ * The filter of each folder include of an entry: one whose contents go to the zip root (`./`,
+ * prefix '') also leaves out its top-level dotfiles (.env, .git), as juniper did. The planner and
+ * --watch use the same one, so a build and a watch agree on what an entry reads.
+ */
+export function includeFilters(rules: Omit<ExclusionRules, 'dropTopLevelDotfiles'>): (prefix: string) => PathFilter {
+  const inFolder = makePathFilter(rules);
+  const atRoot = makePathFilter({ ...rules, dropTopLevelDotfiles: true });
+  return (prefix) => (prefix === '' ? atRoot : inFolder);
+}
