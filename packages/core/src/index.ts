@@ -22,6 +22,7 @@ export type {
   BuildEvent,
   BuildReport,
   BuildWarning,
+  NodeKind,
   NodeReport,
   NodeRef,
   NodeStatus,

@@ -340,3 +340,23 @@ function filesUnder(dir: string): string[] {
     e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : [],
   );
 }
+
+test('a runtime image the engine lacks, or no engine at all, fails the check with hints about checks', async (t) => {
+  if (!requireDocker(t)) return;
+  const p = tempProject(t, {
+    'app.py': 'def handler(event, context):\n    return 1\n',
+    'manifest.yml':
+      'global:\n  executor: local\nfunctions:\n  api:\n    handler: app.handler\n    include: [./app.py]\n',
+  });
+  const missing = await juni(['check'], { cwd: p.dir, env: { JUNI_RUNTIME_IMAGE: 'juni-test/no-such-runtime:1' } });
+  assert.equal(missing.code, 1, missing.stdout + missing.stderr);
+  assert.match(
+    missing.stdout,
+    /juni-test\/no-such-runtime:1 is not on the Docker engine.*\(the runtime image of api\)/,
+  );
+  assert.match(missing.stdout, /hint: set runtime_image: under functions\.api \(or global:\) .*JUNI_RUNTIME_IMAGE/);
+  const noEngine = await juni(['check'], { cwd: p.dir, env: { ...RUNTIME, DOCKER_HOST: 'unix:///nonexistent.sock' } });
+  assert.equal(noEngine.code, 1);
+  assert.match(noEngine.stdout, /the Docker engine at unix:\/\/\/nonexistent\.sock is not reachable/);
+  assert.doesNotMatch(noEngine.stdout, /--executor local/, 'a check needs the engine whatever the executor');
+});

@@ -1,7 +1,7 @@
 // Owns the words for a failed node: one line saying what went wrong, then what to do about it,
 // naming the CLI's own flags where one helps. Leaves the failures' data to @juni/core.
 import path from 'node:path';
-import { unreachable, type NodeFailure } from '@juni/core';
+import { unreachable, type NodeFailure, type NodeKind } from '@juni/core';
 import { formatBytes } from './format.js';
 import { describeHandler, handlerDetails } from './handler-words.js';
 import { describeNative, nativeDetails } from './native-words.js';
@@ -94,8 +94,13 @@ function describeLimit(failure: Extract<NodeFailure, { reason: 'lambda-limit' }>
   }
 }
 
-/** A failure with everything a user needs to act on it: pip's last lines, a hint. */
-export function failureDetails(failure: NodeFailure): string[] {
+/**
+ * A failure with everything a user needs to act on it: pip's last lines, a hint. `kind` is the
+ * failed node's: a check runs in a container whatever the executor, so no hint offers
+ * `--executor local` for one.
+ */
+export function failureDetails(failure: NodeFailure, kind?: NodeKind): string[] {
+  const check = kind === 'check';
   const lines = [describeFailure(failure)];
   switch (failure.reason) {
     case 'pip-failed':
@@ -104,14 +109,14 @@ export function failureDetails(failure: NodeFailure): string[] {
       break;
     case 'executor-unavailable':
       lines.push(
-        failure.users.some((u) => u.startsWith('check '))
+        check
           ? '  hint: checking a handler runs it in a container: it needs the Docker engine'
           : '  hint: use --executor local (pip on this machine)',
       );
       break;
     case 'docker-unreachable':
       // The engine's side says how to fix the engine; only the CLI knows its own way around it.
-      lines.push(`  hint: ${failure.hint}, ${WITHOUT_DOCKER}`);
+      lines.push(`  hint: ${failure.hint}${check ? '' : `, ${WITHOUT_DOCKER}`}`);
       break;
     case 'image-unavailable':
     case 'python-missing':

@@ -39,7 +39,7 @@ export class PlainRenderer implements Renderer {
         break;
       case 'node-failed':
         w(`  ERR ${label(event.node)} failed after ${formatDuration(event.durationMs)}`);
-        for (const line of failureDetails(event.failure)) w(`      ${line}`);
+        for (const line of failureDetails(event.failure, event.node.kind)) w(`      ${line}`);
         break;
       case 'node-skipped':
         w(`  --  ${label(event.node)} skipped: ${event.because} did not build`);

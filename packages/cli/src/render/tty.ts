@@ -58,7 +58,7 @@ export class TtyRenderer implements Renderer {
       case 'node-failed':
         this.#settle(event.node, {
           state: 'failed',
-          message: `${label(event.node)}: ${failureDetails(event.failure).join('\n')}`,
+          message: `${label(event.node)}: ${failureDetails(event.failure, event.node.kind).join('\n')}`,
         });
         break;
       case 'node-skipped':

@@ -29,6 +29,15 @@ function blocked(docker: DockerSupport | undefined, planned: PlannedNode, node: 
     return { reason: 'handler-unset', entry: node.name, candidates: planned.handler?.modules ?? [] };
   if (planned.resolved?.ok !== false) return undefined;
   const failure = planned.resolved.failure;
+  if (failure.reason === 'image-unavailable')
+    // The engine's hint is about build images; this one is where handlers run.
+    return {
+      ...failure,
+      message: `${failure.message} (the runtime image of ${node.name})`,
+      hint:
+        `set runtime_image: under functions.${node.name} (or global:) to an image the engine has (docker images), ` +
+        'or JUNI_RUNTIME_IMAGE; any image with python3 will do',
+    };
   return 'message' in failure
     ? { ...failure, message: `${failure.message} (the runtime image of ${node.name})` }
     : failure;
