@@ -29,7 +29,11 @@ export type {
   OutputFile,
 } from './report/events.js';
 export type { LambdaLimit, NodeFailure } from './report/failures.js';
-export type { Executor, InstallRequest, InstallResult } from './executors/executor.js';
+export type { Executor, InstalledFiles, InstallRequest, InstallResult } from './executors/executor.js';
+export type { PipInputs, SentFile } from './run/pip-inputs.js';
+export { whereNamed } from './run/pip-inputs.js';
+export { notInImageWords } from './plan/pip-sendable.js';
+export type { PipPath } from './plan/pip-paths.js';
 export { TOOL_VERSION } from './version.js';
 export { unreachable } from './unreachable.js';
 export type {

@@ -11,6 +11,7 @@ import { messageOf } from './engine.js';
 import { containerPlatform } from './pip-container.js';
 import { lambdaEnvironment, lambdaNames, REGION, type LambdaNames } from './lambda-environment.js';
 import { readMessages, RUNNER, type RunnerConfig, type RunnerMessage } from './lambda-runner.js';
+import { putTar } from './tar-upload.js';
 import { RefusedZip, zipsToTar } from './zip-tar.js';
 
 const LAYERS_ROOT = '/opt';
@@ -137,19 +138,7 @@ async function copyIn(container: Docker.Container, request: LambdaRunRequest): P
 }
 
 async function putZips(container: Docker.Container, zips: readonly string[], at: string): Promise<void> {
-  const pack = tar.pack();
-  // Either side failing stops the other: a stalled upload would otherwise hold the zip reader forever.
-  const cut = (error: unknown): never => {
-    pack.destroy(error as Error);
-    throw error;
-  };
-  const [filled, uploaded] = await Promise.allSettled([
-    zipsToTar(zips, pack).catch(cut),
-    container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: at }).catch(cut),
-  ]);
-  // The zip's own refusal says more than the engine's answer to a stream cut short.
-  if (filled.status === 'rejected') throw filled.reason;
-  if (uploaded.status === 'rejected') throw uploaded.reason;
+  await putTar(container, at, (pack) => zipsToTar(zips, pack));
 }
 
 /** Starts the container, waits for it (killing it past its limits), and reads how it ended. */

@@ -1,28 +1,19 @@
-// Owns running `pip install --target` inside the build image: the manifest folder mounted
-// read-only (so relative find-links and local paths resolve as on the host), the snapshot of the
-// requirements closure beside it, the pip.conf at /etc/pip.conf, the output folder mounted from
-// the host, as the invoking user. Leaves caching to core.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+// Owns running `pip install --target` inside the build image, with no mounts: pip's inputs are
+// copied in (the snapshot of the requirements closure, the pip.conf at /etc/pip.conf, the project
+// files they name at the same paths relative to pip's working directory), and the installed tree
+// is copied out into juni's pack, so the engine may run anywhere. pip runs as the invoking user.
+// Leaves the copies to pip-transfer.ts and caching to core.
 import type Docker from 'dockerode';
-import { LineSplitter, type InstallRequest, type InstallResult } from '@juni/core';
+import { LineSplitter, notInImageWords, whereNamed, type InstallRequest, type InstallResult } from '@juni/core';
 import { attachOutput, type AttachedOutput, type ContainerTracker } from './containers.js';
 import { messageOf } from './engine.js';
+import { missingInImage, OUT, PROJECT, receiveTree, requirementsPath, sendInputs } from './pip-transfer.js';
 
-const PROJECT = '/juni/project';
-const INPUTS = '/juni/inputs';
-const OUT = '/juni/out';
 const TAIL = 40;
 
 export function containerPlatform(architecture: string | undefined): string | undefined {
   if (architecture === undefined) return undefined;
   return architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
-}
-
-/** Where the snapshot's requirements file appears in the container, and the mount that puts it there. */
-function requirementsMount(request: InstallRequest): { path: string; binds: string[] } {
-  const rel = path.relative(request.inputs.root, request.inputs.requirements).split(path.sep).join('/');
-  return { path: `${INPUTS}/${rel}`, binds: [`${request.inputs.root}:${INPUTS}:ro`] };
 }
 
 export async function installInContainer(
@@ -33,10 +24,7 @@ export async function installInContainer(
   const { node, imageId } = request;
   if (imageId === undefined)
     return { ok: false, failure: { reason: 'container-failed', message: `no image was resolved for ${node.name}` } };
-  mkdirSync(request.target, { recursive: true });
-  const requirements = requirementsMount(request);
-  const binds = [`${request.cwd}:${PROJECT}:ro`, `${request.target}:${OUT}`, ...requirements.binds];
-  if (request.inputs.pipconf) binds.push(`${request.inputs.pipconf}:/etc/pip.conf:ro`);
+  // The invoking user, as when the output folder was mounted: pip need not run as root.
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const platform = containerPlatform(node.settings.architecture);
@@ -70,15 +58,25 @@ export async function installInContainer(
         'off',
         '--disable-pip-version-check',
         '-r',
-        requirements.path,
+        requirementsPath(request),
       ],
       WorkingDir: PROJECT,
-      // Files in the output folder belong to the user who ran juni, never to root.
+      // Not root: what pip writes (and a local package it builds in place) is owned as it would be on the host.
       User: `${uid}:${gid}`,
       Env: ['HOME=/tmp', 'PYTHONDONTWRITEBYTECODE=1', 'PIP_ROOT_USER_ACTION=ignore'],
-      HostConfig: { Binds: binds, NetworkMode: node.settings.network ?? 'default', AutoRemove: false },
+      HostConfig: { NetworkMode: node.settings.network ?? 'default', AutoRemove: false },
       ...(platform ? { platform } : {}),
     });
+    if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
+    const missing = await missingInImage(container, request);
+    if (missing.length > 0) {
+      // The image as the manifest names it (`image:external:<ref>` or `image:<images: key>`).
+      const image = node.settings.imageId?.replace(/^image:(external:)?/, '') ?? imageId;
+      const words = notInImageWords(missing[0]!, image);
+      const message = `${whereNamed(missing[0]!, request.cwd)}: ${words.message}`;
+      return { ok: false, failure: { reason: 'input-unsendable', message, hint: words.hint } };
+    }
+    await sendInputs(container, request, { uid, gid });
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
     const out = new LineSplitter(onLine);
     const err = new LineSplitter(onLine);
@@ -95,8 +93,10 @@ export async function installInContainer(
     out.end();
     err.end();
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
-    if (exit.StatusCode === 0) return { ok: true };
-    return { ok: false, failure: { reason: 'pip-failed', exitCode: exit.StatusCode, signal: null, logTail: tail } };
+    if (exit.StatusCode !== 0)
+      return { ok: false, failure: { reason: 'pip-failed', exitCode: exit.StatusCode, signal: null, logTail: tail } };
+    await receiveTree(container, request.files, onLine);
+    return { ok: true, streamed: true };
   } catch (error) {
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
     return {

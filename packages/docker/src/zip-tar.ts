@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import type tar from 'tar-stream';
 import yauzl from 'yauzl';
+import { addEntry } from './tar-upload.js';
 
 /** A zip juni will not unpack: an entry that could land outside its folder, or a link. */
 export class RefusedZip extends Error {}
@@ -141,24 +142,5 @@ function fileMode(entry: yauzl.Entry): number {
 async function openEntry(file: ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => {
     file.zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream)));
-  });
-}
-
-/** Adds one entry and waits until the pack has taken all of it (the pack holds one entry at a time). */
-async function addEntry(
-  pack: tar.Pack,
-  header: Partial<tar.Header> & { name: string },
-  data?: Readable,
-): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()));
-    // A pack destroyed by a failed upload errors the sink; without this the zip reader would wait forever.
-    sink.on('error', reject);
-    if (!data) return;
-    data.on('error', (error) => {
-      sink.destroy(error);
-      reject(error);
-    });
-    data.pipe(sink);
   });
 }

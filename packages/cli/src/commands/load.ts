@@ -41,7 +41,11 @@ export async function loadForBuild(
     return { ok: true, manifest: withExecutor(loaded.manifest, args.executor) };
   }
   if (loaded.reason === 'invalid') {
-    printDiagnostics(args, io, { diagnostics: loaded.diagnostics, source: loaded.source, file: loaded.file });
+    printDiagnostics(args, io, {
+      diagnostics: loaded.diagnostics,
+      sources: new Map([[loaded.file, loaded.source]]),
+      file: loaded.file,
+    });
   } else {
     const { message, hint } = manifestFileWords(loaded);
     usageError(args, io, message, hint);
@@ -79,11 +83,11 @@ function manifestFileWords(problem: ManifestFileProblem): { message: string; hin
 function printDiagnostics(
   args: Pick<BuildArgs, 'json'>,
   io: Io,
-  found: { diagnostics: Diagnostic[]; source: string | undefined; file: string },
+  found: { diagnostics: Diagnostic[]; sources: ReadonlyMap<string, string | undefined>; file: string },
 ): void {
   const diagnostics = sortDiagnostics(found.diagnostics);
   if (args.json) io.stdout(errorJson({ diagnostics }));
-  for (const d of diagnostics) io.stderr(formatDiagnostic(d, found.source) + '\n');
+  for (const d of diagnostics) io.stderr(formatDiagnostic(d, found.sources.get(d.file)) + '\n');
   io.stderr(`juni: ${plural(diagnostics.length, 'problem')} in ${found.file}; nothing was built`);
 }
 
@@ -147,19 +151,24 @@ export function reportPrepareFailure(args: Pick<BuildArgs, 'json'>, io: Io, fail
       break;
     }
     case 'unsafe-paths': {
-      // Core names the manifest by its absolute path; show it as the user would type it.
-      const file = failure.diagnostics[0]?.file ?? '';
-      const shown = path.relative(io.cwd, file) || file;
-      let source: string | undefined;
-      try {
-        source = readFileSync(file, 'utf8');
-      } catch {
-        source = undefined; // only the quoted line is lost
+      // Core names files by their absolute paths (the manifest, or a requirements file or pip.conf
+      // that names a path): show each as the user would type it, quoting its line.
+      const shown = (file: string): string => path.relative(io.cwd, file) || file;
+      const sources = new Map<string, string | undefined>();
+      for (const d of failure.diagnostics) {
+        if (sources.has(shown(d.file))) continue;
+        let source: string | undefined;
+        try {
+          source = readFileSync(d.file, 'utf8');
+        } catch {
+          source = undefined; // only the quoted line is lost
+        }
+        sources.set(shown(d.file), source);
       }
       printDiagnostics(args, io, {
-        diagnostics: failure.diagnostics.map((d) => ({ ...d, file: shown })),
-        source,
-        file: shown,
+        diagnostics: failure.diagnostics.map((d) => ({ ...d, file: shown(d.file) })),
+        sources,
+        file: [...sources.keys()].join(' and '),
       });
       break;
     }

@@ -40,6 +40,7 @@ export function describeFailure(failure: NodeFailure): string {
     case 'image-unavailable':
     case 'image-build-failed':
     case 'container-failed':
+    case 'input-unsendable':
     case 'io-error':
       return failure.message;
     case 'aborted':
@@ -121,6 +122,7 @@ export function failureDetails(failure: NodeFailure, kind?: NodeKind): string[] 
     case 'image-unavailable':
     case 'python-missing':
     case 'pip-missing':
+    case 'input-unsendable':
     case 'io-error':
       lines.push(`  hint: ${failure.hint}`);
       break;

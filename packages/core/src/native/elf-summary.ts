@@ -2,7 +2,7 @@
 // reading it from a file once: the summary is stored with the install or zip it belongs to, so a
 // later build judges the file without opening it. Leaves the judging to resolve.ts.
 import { InputProblemError } from '../fs/input-problem.js';
-import { withFileSource } from './byte-source.js';
+import { bufferSource, withFileSource } from './byte-source.js';
 import { parseElf, type ElfFile, type ElfProblem, type ElfResult } from './elf.js';
 
 /** Bumped when a summary gains or changes a field: installs summarised by an older reader are redone. */
@@ -67,6 +67,15 @@ export function inspectFile(absPath: string, size: number): ElfSummary | undefin
     if (error instanceof InputProblemError || (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  return summaryOf(read);
+}
+
+/** The same as inspectFile, for a file's bytes already in memory (one streamed from a container). */
+export function inspectBytes(bytes: Uint8Array): ElfSummary | undefined {
+  return bytes.length < SMALLEST_ELF ? undefined : summaryOf(parseElf(bufferSource(bytes)));
+}
+
+function summaryOf(read: ElfResult): ElfSummary | undefined {
   if (read.ok) return summarize(read.elf);
   if (read.problem.reason === 'not-elf') return undefined;
   return { machine: 0, class: 64, type: 'other', needed: [], unreadable: problemWords(read.problem) };

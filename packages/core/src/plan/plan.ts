@@ -66,6 +66,8 @@ export interface BuildPlan {
   byId: Map<string, PlannedNode>;
   /** The host interpreter whose description went into local install keys (probed only if one is planned). */
   python: PythonInfoResult | undefined;
+  /** Folders that are never inputs (the output folder, the cache): never sent to a container either. */
+  skip: readonly string[];
 }
 
 export type PlanResult =
@@ -160,7 +162,7 @@ export async function planBuild(ctx: PlanContext): Promise<PlanResult> {
     }
   }
   if (images.unchecked.length > 0) ctx.onWarning('images-unchecked', uncheckedWarning(images.unchecked));
-  return { ok: true, plan: { nodes: [...planned.values()], byId: planned, python } };
+  return { ok: true, plan: { nodes: [...planned.values()], byId: planned, python, skip: ctx.skip } };
 }
 
 function relative(manifest: Manifest, abs: string): string {

@@ -54,6 +54,8 @@ export type NodeFailure =
   | { reason: 'image-unavailable'; ref: string; message: string; hint: string }
   | { reason: 'image-build-failed'; message: string; logTail: string[] }
   | { reason: 'container-failed'; message: string }
+  /** A path pip's inputs name that a build container cannot be given (outside the project, not in the image). */
+  | { reason: 'input-unsendable'; message: string; hint: string }
   | ({ reason: 'lambda-limit'; entry: string } & LambdaLimit)
   /**
    * The zip's ELF files would not load on Lambda: a needed library found nowhere, another

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { InputProblemError } from '../fs/input-problem.js';
 import { readRegularFileSync } from '../fs/read-regular.js';
 import type { Hasher } from '../hash/xxhash.js';
+import { pipPathsInPipConf, pipPathsInRequirements, type PipPath } from '../plan/pip-paths.js';
 import { referencesIn, requirementsRole } from '../plan/requirements-files.js';
 
 export interface SnapshotRequest {
@@ -27,6 +28,8 @@ export interface Snapshot {
   root: string;
   requirements: string;
   pipconf: string | undefined;
+  /** The local paths the closure and the pip.conf name (find-links, packages), read from the copies' text. */
+  paths: PipPath[];
 }
 
 export type SnapshotResult =
@@ -45,6 +48,7 @@ export type SnapshotResult =
  */
 export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
   const seen = new Set<string>();
+  const paths: PipPath[] = [];
   const queue = [request.requirements];
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
     if (seen.has(file)) continue;
@@ -59,6 +63,7 @@ export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
     if (changed) return changed;
     seen.add(file);
     const text = bytes.toString('utf8');
+    paths.push(...pipPathsInRequirements(text, file, request.manifestDir));
     const refs = referencesIn(text, file);
     queue.push(...refs.map((r) => r.abs));
     write(mirror(request.dest, file), rewrite(text, file, request.manifestDir));
@@ -74,10 +79,11 @@ export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
     if (changed) return changed;
     pipconf = mirror(request.dest, request.pipconf);
     write(pipconf, bytes);
+    paths.push(...pipPathsInPipConf(bytes.toString('utf8'), request.pipconf, request.manifestDir));
   }
   return {
     ok: true,
-    snapshot: { root: request.dest, requirements: mirror(request.dest, request.requirements), pipconf },
+    snapshot: { root: request.dest, requirements: mirror(request.dest, request.requirements), pipconf, paths },
   };
 }
 

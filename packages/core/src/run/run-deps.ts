@@ -1,5 +1,6 @@
-// Owns one install's recipe: pip through the entry's executor into a temp folder, on a checked
-// snapshot of its inputs, compressed once into a pack that zips copy from.
+// Owns one install's recipe: pip through the entry's executor, on a checked snapshot of its
+// inputs, compressed once into a pack that zips copy from: from a temp folder pip filled on this
+// machine, or from the files a container's pip wrote as they stream out of it.
 // Leaves pip itself to the executors, the pack format to zip/pack.ts and caching to run-node.ts.
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,9 @@ import type { DepsNode } from '../graph/nodes.js';
 import type { PlannedNode } from '../plan/plan.js';
 import { writePack } from '../zip/pack.js';
 import { compareBytes } from '../zip/zip-writer.js';
+import { pipInputs } from './pip-inputs.js';
 import { snapshotRequirements } from './requirements-snapshot.js';
+import { StreamedTree } from './streamed-tree.js';
 import type { Built, NodeRecipe, RunContext } from './run-context.js';
 import { refOf } from './run-context.js';
 
@@ -52,11 +55,21 @@ async function install(ctx: DepsContext, planned: PlannedNode, node: DepsNode): 
         failure: { reason: 'input-changed', path: changed, entry: node.name, step: 'install', change },
       };
     }
+    // pip on this machine reads the project where it is; a container is given what pip will read.
+    const local =
+      node.settings.executor === 'local'
+        ? { ok: true as const, inputs: { files: [], inImage: [] } }
+        : pipInputs(snapshot.snapshot.paths, ctx.manifestDir, ctx.plan.skip);
+    if (!local.ok) return { ok: false, failure: { reason: 'input-unsendable', message: local.message, hint: local.hint } };
     const imageId = node.settings.imageId === undefined ? undefined : ctx.imageIds.get(node.settings.imageId);
     const ref = refOf(planned);
+    const streamedPack = ctx.artifacts.tempPath('pack');
+    const streamed = new StreamedTree(streamedPack, (bytes) => ctx.compressor.for(bytes));
     const installed = await executor.installDeps({
       node,
       target: tree,
+      files: streamed,
+      local: local.inputs,
       cwd: ctx.manifestDir,
       inputs: snapshot.snapshot,
       signal: ctx.signal,
@@ -64,8 +77,21 @@ async function install(ctx: DepsContext, planned: PlannedNode, node: DepsNode): 
       python: ctx.plan.python,
       onLog: (line) => ctx.emit({ type: 'log', node: ref, line }),
     });
+    const dropStreamed = async (): Promise<void> => {
+      await streamed.abandon();
+      rmSync(streamedPack, { force: true });
+    };
+    if (!installed.ok || !installed.streamed) await dropStreamed();
     if (!installed.ok) return installed;
-    const packed = await packTree(ctx, tree);
+    const packed = installed.streamed
+      ? {
+          tempPack: streamedPack,
+          output: await streamed.finish().catch(async (e: unknown) => {
+            await dropStreamed();
+            throw e;
+          }),
+        }
+      : await packTree(ctx, tree);
     const result = {
       key: planned.key,
       kind: 'deps',

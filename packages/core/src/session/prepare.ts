@@ -21,6 +21,7 @@ import { outputFolderProblems, outsideIncludeProblems, outsideLinkProblems } fro
 import { zipTime, type ZipTime } from '../zip/timestamp.js';
 import type { BuildEvent } from '../report/events.js';
 import { planBuild, type BuildPlan, type PlanChecks } from '../plan/plan.js';
+import { unsendablePipPaths } from '../plan/pip-sendable.js';
 import type { Shard } from '../graph/shard.js';
 import { healedMessage, waitingMessage } from './cache-warnings.js';
 
@@ -66,7 +67,10 @@ export type PrepareFailure =
   | { ok: false; reason: 'cache-unusable'; dir: string; message: string; hint: string }
   /** Another process held the cache (or clean/prune ran) for longer than JUNI_CACHE_WAIT. */
   | ({ ok: false } & CacheBusy)
-  /** The output folder is unsafe to clean, or an input lies outside the project (file = the manifest). */
+  /**
+   * The output folder is unsafe to clean, an input lies outside the project (file = the manifest),
+   * or a requirements file or pip.conf names a path no build container can be given (file = it).
+   */
   | { ok: false; reason: 'unsafe-paths'; diagnostics: Diagnostic[] };
 
 export type PrepareResult = { ok: true; prepared: Prepared } | PrepareFailure;
@@ -109,6 +113,7 @@ async function prepareOnce(options: PrepareOptions): Promise<PrepareResult> {
   const unsafe = [
     ...outputFolderProblems(manifest, { cacheDir, boundary }),
     ...outsideIncludeProblems(manifest, boundary),
+    ...unsendablePipPaths(manifest),
   ];
   if (unsafe.length > 0) return { ok: false, reason: 'unsafe-paths', diagnostics: unsafe };
   const hasher = await loadHasher();

@@ -3,7 +3,7 @@
 // Leaves the zip format to zip-writer.ts.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { compressFile, type BytesHash, type CompressedData, type ExpectedContent } from './compress.js';
+import { compressBuffer, compressFile, type BytesHash, type CompressedData, type ExpectedContent } from './compress.js';
 import type { CompressJob } from './compress-worker.js';
 
 import { ZipProblemError, type ZipProblem } from './zip-problem.js';
@@ -13,11 +13,13 @@ type Reply = { id: number; result: CompressedData } | { id: number; error: strin
 /** Compresses one file; rejects with a ZipProblemError when it is not the `expected` content. */
 export interface Compressor {
   compressFile(absPath: string, expected: ExpectedContent): Promise<CompressedData>;
+  /** Compresses bytes already in memory (a file streamed from a container). */
+  compressBytes(raw: Buffer): Promise<CompressedData>;
 }
 
 /** Compression on libuv's thread pool (fine for small zips), checking contents with `hash`. */
 export function inThreadCompressor(hash: BytesHash | undefined): Compressor {
-  return { compressFile: (absPath, expected) => compressFile(absPath, expected, hash) };
+  return { compressFile: (absPath, expected) => compressFile(absPath, expected, hash), compressBytes: compressBuffer };
 }
 
 export class CompressorPool implements Compressor {
@@ -49,12 +51,21 @@ export class CompressorPool implements Compressor {
   }
 
   compressFile(absPath: string, expected: ExpectedContent): Promise<CompressedData> {
-    const id = this.#next++;
+    return this.#send({ id: this.#next++, absPath, expected });
+  }
+
+  compressBytes(raw: Buffer): Promise<CompressedData> {
+    // Copied to the worker (structured clone): the buffer may share its memory with others.
+    return this.#send({ id: this.#next++, bytes: raw });
+  }
+
+  #send(job: CompressJob): Promise<CompressedData> {
+    const { id } = job;
     const worker = this.#workers[id % this.#workers.length]!;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, absPath, expected } satisfies CompressJob);
+      worker.postMessage(job);
     }).finally(() => {
       if (this.#pending.size === 0) for (const w of this.#workers) w.unref();
     }) as Promise<CompressedData>;
