@@ -66,7 +66,7 @@ function readLine(st: ReadState, raw: string, line: number): void {
 function sectionNamed(ini: Ini, name: string): Section {
   if (name === 'DEFAULT') return ini.defaults;
   let section = ini.sections.get(name);
-  if (!section) ini.sections.set(name, (section = new Map()));
+  if (!section) ini.sections.set(name, (section = new Map<string, IniValue>()));
   return section;
 }
 

@@ -28,6 +28,7 @@ export const PY_SPACE =
 const LEADING_SPACE = new RegExp(`^[${PY_SPACE}]*`);
 const TRAILING_SPACE = new RegExp(`[${PY_SPACE}]*$`);
 /** str.splitlines() breaks lines at these, not only at \n and \r. */
+// eslint-disable-next-line no-control-regex -- Python's line breaks include the separators \x1c-\x1e
 const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
 /** COMMENT_RE: a `#` at the start of the line or after whitespace, to the end. */
 const COMMENT = new RegExp(`(^|[${PY_SPACE}]+)#`);
