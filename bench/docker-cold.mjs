@@ -29,7 +29,10 @@ export function writeDockerProject(dir, wheels) {
   mkdirSync(path.join(dir, 'functions', 'heavy'), { recursive: true });
   writeFileSync(path.join(dir, 'pip.conf'), '[global]\nno-index = true\nfind-links = ./wheels\n');
   writeFileSync(path.join(dir, 'requirements.txt'), 'heavylib\nbenchpkg0\nbenchpkg1\n');
-  writeFileSync(path.join(dir, 'functions', 'heavy', 'handler.py'), 'import heavylib\n\ndef handler(e, c):\n    return 1\n');
+  writeFileSync(
+    path.join(dir, 'functions', 'heavy', 'handler.py'),
+    'import heavylib\n\ndef handler(e, c):\n    return 1\n',
+  );
   writeFileSync(
     path.join(dir, 'manifest.yml'),
     [

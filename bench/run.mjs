@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureWheels, generateProject } from './generate.mjs';
 import { run, stats } from './measure.mjs';
+import { dockerAvailable, dockerColdBench } from './docker-cold.mjs';
 import { SCENARIOS, watchLatency } from './scenarios.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -106,6 +107,12 @@ for (const n of sizes) {
   results.sizes[n] = per;
 }
 
+// The cold Docker path (issue 16), when the engine and the test image are there.
+if (dockerAvailable()) {
+  console.error(`bench: Docker cold build against bind-mounted pip x${Math.max(3, coldRuns)}`);
+  results.docker = dockerColdBench(path.join(OUT, 'docker-repo'), wheels, Math.max(3, coldRuns));
+} else console.error('bench: no Docker engine with juni-test/python:bookworm: the Docker cold path is not measured');
+
 // The table.
 const rows = [['scenario', ...sizes.map((n) => `${n} functions: median (min-max)`), 'peak RSS', 'nodes built']];
 for (const name of [
@@ -139,6 +146,17 @@ rows.push([
   '',
 ]);
 rows.push(['juni zip writer (same tree)', `${fmt(b.juniZip.median)}, ${mb(b.juniZip.bytes)}`, '', '', '']);
+const d = results.docker;
+if (d) {
+  rows.push([
+    'Docker cold build (heavy wheel)',
+    `${fmt(d.juni.median)} (${fmt(d.juni.min)}-${fmt(d.juni.max)})`,
+    '',
+    mb(d.juni.rss),
+    '',
+  ]);
+  rows.push(['pip alone, project bind-mounted', `${fmt(d.bindMountedPip.median)}`, '', '', '']);
+}
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
 const line = (r) => '| ' + r.map((c, i) => String(c ?? '').padEnd(widths[i])).join(' | ') + ' |';
 console.log(
@@ -202,6 +220,13 @@ if (s[200]?.watchLatency)
     s[200].watchLatency.median,
     1000,
     fmt(s[200].watchLatency.median),
+  );
+if (d)
+  check(
+    'Docker cold build (files copied in and out) / pip alone with bind mounts',
+    d.juni.median / d.bindMountedPip.median,
+    DOCKER_COLD_LIMIT,
+    `${fmt(d.juni.median)} vs ${fmt(d.bindMountedPip.median)}`,
   );
 results.targets = t;
 console.log('\nTargets (issue 5), measured in this run:');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import type { InstalledFiles, InstallRequest } from '@juni/core';
-import { statusOf } from './engine.js';
+import { messageOf, statusOf } from './engine.js';
 import { addEntry, putTar } from './tar-upload.js';
 
 /** pip's working directory: the copy of the manifest folder (with only what pip's inputs name). */
@@ -104,13 +104,14 @@ export async function missingInImage(container: Docker.Container, request: Insta
 export async function receiveTree(container: Docker.Container, files: InstalledFiles, onLog: (line: string) => void) {
   const archive = await container.getArchive({ path: OUT });
   const extract = tar.extract();
-  let failure: unknown;
+  // The first refusal of a file (by `files`) stops the read; it is what the install fails with.
+  let failure: Error | undefined;
   extract.on('entry', (header, stream, next) => {
     const rel = treePath(header.name);
     const done = (error?: unknown): void => {
-      if (error !== undefined && failure === undefined) failure = error;
+      if (error !== undefined) failure ??= error instanceof Error ? error : new Error(messageOf(error));
       if (failure !== undefined) {
-        extract.destroy(failure as Error);
+        extract.destroy(failure);
         return;
       }
       next();
@@ -148,7 +149,10 @@ export async function receiveTree(container: Docker.Container, files: InstalledF
 
 /** A tar name of the archive of OUT (`out/a/b.py`) as a path in the tree (`a/b.py`); undefined for `out` itself. */
 function treePath(name: string): string | undefined {
-  const parts = name.replace(/^\.?\/+/, '').split('/').filter((p) => p !== '');
+  const parts = name
+    .replace(/^\.?\/+/, '')
+    .split('/')
+    .filter((p) => p !== '');
   return parts.length > 1 ? parts.slice(1).join('/') : undefined;
 }
 

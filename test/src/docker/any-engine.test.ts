@@ -29,7 +29,8 @@ const SETUP_PY = "from setuptools import setup\nsetup(name='localpkg', version='
 async function inputsProject(t: TestContext): Promise<Project> {
   const p = tempProject(t, {
     'pip.conf': '[global]\nno-index = true\nfind-links = ./wheels\nno-build-isolation = false\n',
-    'requirements/base.txt': '-r common.txt\n-c pins.txt\n-f extra-wheels\nbeside\n./vendor/direct-1.0-py3-none-any.whl\n',
+    'requirements/base.txt':
+      '-r common.txt\n-c pins.txt\n-f extra-wheels\nbeside\n./vendor/direct-1.0-py3-none-any.whl\n',
     'requirements/common.txt': 'tinyhttp\n./pkgs/localpkg\n',
     'requirements/pins.txt': 'tinyhttp==1.0\n',
     'pkgs/localpkg/setup.py': SETUP_PY,
@@ -109,7 +110,12 @@ async function tcpEngine(t: TestContext): Promise<{ host: string; calls: string[
     // Every request line on the connection (keep-alive carries several), as `PUT /containers/{id}/archive`.
     client.on('data', (chunk: Buffer) => {
       for (const m of chunk.toString('latin1').matchAll(/^(GET|HEAD|POST|PUT|DELETE) (\S+) HTTP\/1\.1\r$/gm))
-        calls.push(`${m[1]} ${m[2]!.replace(/^\/v[0-9.]+/, '').replace(/\?.*/, '').replace(/[0-9a-f]{64}/, '{id}')}`);
+        calls.push(
+          `${m[1]} ${m[2]!
+            .replace(/^\/v[0-9.]+/, '')
+            .replace(/\?.*/, '')
+            .replace(/[0-9a-f]{64}/, '{id}')}`,
+        );
     });
     client.pipe(engine).pipe(client);
     const end = (): void => {

@@ -22,10 +22,7 @@ import { requirementsClosure } from './requirements-files.js';
  * - `absent`: not on this machine: pip looks for it in the image, and says so if it is not there.
  */
 export type PipPathPlace =
-  | { place: 'project'; to: string }
-  | { place: 'outside' }
-  | { place: 'host' }
-  | { place: 'absent' };
+  { place: 'project'; to: string } | { place: 'outside' } | { place: 'host' } | { place: 'absent' };
 
 export function placeOf(ref: PipPath, manifestDir: string): PipPathPlace {
   const rel = path.relative(manifestDir, ref.abs);

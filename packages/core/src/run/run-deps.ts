@@ -60,7 +60,8 @@ async function install(ctx: DepsContext, planned: PlannedNode, node: DepsNode): 
       node.settings.executor === 'local'
         ? { ok: true as const, inputs: { files: [], inImage: [] } }
         : pipInputs(snapshot.snapshot.paths, ctx.manifestDir, ctx.plan.skip);
-    if (!local.ok) return { ok: false, failure: { reason: 'input-unsendable', message: local.message, hint: local.hint } };
+    if (!local.ok)
+      return { ok: false, failure: { reason: 'input-unsendable', message: local.message, hint: local.hint } };
     const imageId = node.settings.imageId === undefined ? undefined : ctx.imageIds.get(node.settings.imageId);
     const ref = refOf(planned);
     const streamedPack = ctx.artifacts.tempPath('pack');

@@ -90,7 +90,7 @@ function resolveLinks(files: readonly PackedTreeFile[], links: readonly { path: 
   const byPath = new Map(files.map((f) => [f.path, f]));
   const added: PackedTreeFile[] = [];
   let pending = links.filter((l) => l.target !== '' && !l.path.startsWith(`${l.target}/`));
-  for (let progress = true; progress && pending.length > 0; ) {
+  for (let progress = true; progress && pending.length > 0;) {
     progress = false;
     const left: typeof pending = [];
     for (const link of pending) {

@@ -8,7 +8,8 @@ import { compressSync, verifyContent, type ExpectedContent } from './compress.js
 import { zipProblemOf } from './zip-problem.js';
 
 /** A file to read and check, or bytes already read (a file streamed from a container). */
-export type CompressJob = { id: number; absPath: string; expected: ExpectedContent } | { id: number; bytes: Uint8Array };
+export type CompressJob =
+  { id: number; absPath: string; expected: ExpectedContent } | { id: number; bytes: Uint8Array };
 
 // This thread's own hasher (WebAssembly instances are not shared between threads).
 const hasher = await loadHasher();
