@@ -12,7 +12,10 @@ import { ensureWheels } from './generate.mjs';
 import { run, stats } from './measure.mjs';
 
 export const DOCKER_IMAGE = process.env.JUNI_TEST_IMAGE ?? 'juni-test/python:bookworm';
-const JUNI = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'packages', 'cli', 'bin', 'juni.js');
+// JUNI_BENCH_BIN: another juni (an older commit's worktree) measured against the same baseline.
+const JUNI =
+  process.env.JUNI_BENCH_BIN ??
+  path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'packages', 'cli', 'bin', 'juni.js');
 const ENV = { ...process.env, JUNI_PULL: 'never', CI: '1' };
 delete ENV.JUNI_CACHE_DIR;
 delete ENV.JUNI_REMOTE_CACHE_URL;
