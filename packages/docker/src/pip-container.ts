@@ -68,7 +68,10 @@ export async function installInContainer(
       ...(platform ? { platform } : {}),
     });
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
-    const missing = await missingInImage(container, request);
+    const absent = await missingInImage(container, request);
+    for (const ref of absent.filter((r) => r.kind === 'find-links'))
+      onLine(`find-links ${ref.text} is on this machine but not in the image: pip will ignore it`);
+    const missing = absent.filter((r) => r.kind !== 'find-links');
     if (missing.length > 0) {
       // The image as the manifest names it (`image:external:<ref>` or `image:<images: key>`).
       const image = node.settings.imageId?.replace(/^image:(external:)?/, '') ?? imageId;

@@ -48,7 +48,9 @@ export async function sendInputs(container: Docker.Container, request: InstallRe
       const parent = path.posix.dirname(name);
       if (parent !== '.') await folder(parent, name === tarName(PROJECT) || name === tarName(OUT) ? root : owner);
       folders.add(name);
-      await addEntry(pack, { name, type: 'directory', mode: 0o755, ...owner });
+      // What pip writes to is writable by anyone: an engine that does not keep the tar's owners
+      // (some compatible ones re-own uploads) must not leave pip, which is not root, unable to write.
+      await addEntry(pack, { name, type: 'directory', mode: owner === owned ? 0o777 : 0o755, ...owner });
     };
     await folder(tarName(INPUTS), root);
     await folder(tarName(OUT), owned);
@@ -104,17 +106,20 @@ export async function missingInImage(container: Docker.Container, request: Insta
 export async function receiveTree(container: Docker.Container, files: InstalledFiles, onLog: (line: string) => void) {
   const archive = await container.getArchive({ path: OUT });
   const extract = tar.extract();
-  // The first refusal of a file (by `files`) stops the read; it is what the install fails with.
+  // The first refusal (by `files`, or of a link) stops the read; it is what the install fails with.
   let failure: Error | undefined;
+  // The file being handed over: awaited before returning, so nothing writes to the pack afterwards.
+  let handing: Promise<void> = Promise.resolve();
+  const stop = (error: unknown): void => {
+    failure ??= error instanceof Error ? error : new Error(messageOf(error));
+    extract.destroy(failure);
+    (archive as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  };
   extract.on('entry', (header, stream, next) => {
     const rel = treePath(header.name);
     const done = (error?: unknown): void => {
-      if (error !== undefined) failure ??= error instanceof Error ? error : new Error(messageOf(error));
-      if (failure !== undefined) {
-        extract.destroy(failure);
-        return;
-      }
-      next();
+      if (error !== undefined) stop(error);
+      else if (failure === undefined) next();
     };
     if (rel === undefined || header.type === 'directory') {
       stream.on('end', () => done()).resume();
@@ -127,23 +132,40 @@ export async function receiveTree(container: Docker.Container, files: InstalledF
       });
       stream.on('end', () => {
         const exec = ((header.mode ?? 0o644) & 0o111) !== 0;
-        files.file(rel, Buffer.concat(chunks), exec).then(() => done(), done);
+        handing = files.file(rel, Buffer.concat(chunks), exec).then(() => done(), done);
       });
       return;
     }
     if ((header.type === 'symlink' || header.type === 'link') && header.linkname) {
       const target = header.type === 'link' ? treePath(header.linkname) : symlinkTarget(rel, header.linkname);
       if (target === undefined) onLog(`left out ${rel}: it links to ${header.linkname}, outside the installed tree`);
-      else files.link(rel, target);
+      else {
+        try {
+          files.link(rel, target);
+        } catch (error) {
+          // A name no folder walk could give (`out/../x`): refused, never thrown out of the parser.
+          stream.resume();
+          done(error);
+          return;
+        }
+      }
     }
     stream.on('end', () => done()).resume();
   });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve);
-    extract.on('error', (error) => reject(failure ?? error));
-    archive.on('error', reject);
-    archive.pipe(extract);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      extract.on('finish', resolve);
+      extract.on('error', (error) => reject(failure ?? error));
+      extract.on('close', () => (failure ? reject(failure) : undefined));
+      archive.on('error', (error: Error) => {
+        stop(error);
+        reject(failure ?? error);
+      });
+      archive.pipe(extract);
+    });
+  } finally {
+    await handing;
+  }
   if (failure !== undefined) throw failure;
 }
 

@@ -152,13 +152,14 @@ test('DOCKER_HOST=tcp://127.0.0.1:PORT builds the same zips as the unix socket',
   assert.deepEqual(leftoverContainers(p.dir), []);
 });
 
-test('a path pip is given that no container can be: refused by name, before anything is built', async (t) => {
+test('a path pip is given that no container can be: refused by name, or said when pip would ignore it', async (t) => {
   if (!requireDocker(t)) return;
   const wheelhouse = mkdtempSync(path.join(tmpdir(), 'juni-wheelhouse-'));
   t.after(() => rmSync(wheelhouse, { recursive: true, force: true }));
+  const wheel = 'tinyhttp-1.0-py3-none-any.whl';
   const p = tempProject(t, {
     'project/pip.conf': '[global]\nno-index = true\n',
-    'project/requirements.txt': 'tinyhttp\n-f ../outside-wheels\n',
+    'project/requirements.txt': `../outside-wheels/${wheel}\n`,
     'project/src/api/handler.py': 'def handler(e, c):\n    return 1\n',
     'project/manifest.yml': [
       'global:',
@@ -171,12 +172,18 @@ test('a path pip is given that no container can be: refused by name, before anyt
       '',
     ].join('\n'),
   });
-  await makeWheel(p.path('outside-wheels'), { name: 'tinyhttp', files: { 'tinyhttp/__init__.py': 'GET = 1\n' } });
+  const spec = { name: 'tinyhttp', files: { 'tinyhttp/__init__.py': 'GET = 1\n' } };
+  await makeWheel(p.path('outside-wheels'), spec);
+  await makeWheel(wheelhouse, spec);
   const project = p.path('project');
   const log = new EngineLog();
+  // A package out of the manifest folder: pip would fail on it, so the build does not start.
   const refused = await juni(['build'], { cwd: project });
   assert.equal(refused.code, 2, refused.stderr);
-  assert.match(refused.stderr, /requirements\.txt:2:4 \.\.\/outside-wheels is outside the manifest folder/);
+  assert.match(
+    refused.stderr,
+    new RegExp(`requirements\\.txt:1:1 \\.\\./outside-wheels/${wheel} is outside the manifest folder`),
+  );
   assert.match(refused.stderr, /hint: move it into the project folder/);
   assert.equal(log.containersCreated(project), 0);
   assert.equal(existsSync(path.join(project, 'dist')), false);
@@ -184,14 +191,35 @@ test('a path pip is given that no container can be: refused by name, before anyt
   const local = await juni(['build', '--executor', 'local'], { cwd: project });
   assert.equal(local.code, 0, local.stderr);
 
-  // An absolute path on this machine that the image does not have: the install fails, saying so.
-  p.write('project/requirements.txt', `tinyhttp\n-f ${wheelhouse}\n`);
-  await makeWheel(wheelhouse, { name: 'tinyhttp', files: { 'tinyhttp/__init__.py': 'GET = 1\n' } });
+  // A find-links folder out of it: pip ignores a location it cannot see, as it did when the project
+  // was mounted; the build says so (here pip then finds nothing: no index).
+  p.write('project/requirements.txt', 'tinyhttp\n-f ../outside-wheels\n');
+  const ignored = await juni(['build', '--json'], { cwd: project });
+  assert.equal(ignored.code, 1, ignored.stderr);
+  const report = JSON.parse(ignored.stdout) as { warnings: { code: string; message: string }[] };
+  assert.deepEqual(
+    report.warnings.filter((w) => w.code === 'pip-path-not-sent').map((w) => w.message.split(', so')[0]),
+    ['requirements.txt:2: find-links ../outside-wheels is outside the manifest folder'],
+  );
+
+  // An absolute wheel file on this machine that the image does not have: the install fails
+  // before pip runs, naming the line and the image; an absolute find-links folder is said in pip's log.
+  p.write('project/requirements.txt', `${path.join(wheelhouse, wheel)}\n`);
   const missing = await juni(['build'], { cwd: project });
   assert.equal(missing.code, 1, missing.stderr);
   const said = missing.stdout + missing.stderr;
-  assert.match(said, new RegExp(`requirements\\.txt:2:4: ${wheelhouse} is on this machine but not in the build image`));
+  assert.match(
+    said,
+    new RegExp(`requirements\\.txt:1:1: ${wheelhouse}/${wheel} is on this machine but not in the build image`),
+  );
   assert.match(said, /hint: move it into the project folder/);
+  p.write('project/requirements.txt', `tinyhttp\n-f ${wheelhouse}\n`);
+  const unseen = await juni(['build'], { cwd: project });
+  assert.equal(unseen.code, 1, unseen.stderr);
+  assert.match(
+    unseen.stdout + unseen.stderr,
+    new RegExp(`find-links ${wheelhouse} is on this machine but not in the image`),
+  );
   assert.deepEqual(leftoverContainers(project), []);
 });
 

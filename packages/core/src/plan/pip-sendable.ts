@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
-import type { Manifest } from '../manifest/types.js';
 import { readRegularFileSync } from '../fs/read-regular.js';
 import { pipPathsInPipConf, pipPathsInRequirements, type PipPath } from './pip-paths.js';
 import { requirementsClosure } from './requirements-files.js';
@@ -26,7 +25,7 @@ export type PipPathPlace =
 
 export function placeOf(ref: PipPath, manifestDir: string): PipPathPlace {
   const rel = path.relative(manifestDir, ref.abs);
-  const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  const inside = rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
   if (!existsSync(ref.abs)) return { place: 'absent' };
   if (inside) return { place: 'project', to: ref.absolute ? ref.abs : rel.split(path.sep).join('/') || '.' };
   return { place: ref.absolute ? 'host' : 'outside' };
@@ -56,32 +55,58 @@ export function notInImageWords(ref: PipPath, image: string): { message: string;
   };
 }
 
+/** What a Docker install's inputs name that its container cannot be given. */
+export interface UnsendablePaths {
+  /** Packages, editables, `file:` indexes and requirement files: pip would fail on them (exit 2). */
+  refused: Diagnostic[];
+  /**
+   * find-links folders: pip ignores a location it cannot find ("Location ... is ignored") and goes
+   * on with the index, as it did when the project was mounted, so a build that got its packages
+   * elsewhere keeps working; said once as a warning.
+   */
+  ignored: string[];
+}
+
 /**
- * The paths Docker-built entries name that no container can be given, as diagnostics in the file
- * that names them (exit 2 before anything is built). Entries built on this machine (executor:
- * local) read them where they are, so they are not checked.
+ * The paths the planned Docker installs (`deps`: requirements file and pip.conf of each) name
+ * that no container can be given. Installs built on this machine (executor: local) read them
+ * where they are, and entries not selected (-f, --shard) are not planned, so neither is checked.
  */
-export function unsendablePipPaths(manifest: Manifest): Diagnostic[] {
-  const docker = [...manifest.functions, ...manifest.layers].filter(
-    (e) => e.requirements !== undefined && e.settings.executor !== 'local',
-  );
-  if (docker.length === 0) return [];
-  const refs: PipPath[] = [];
+export function unsendablePipPaths(
+  deps: readonly { requirements: string; pipconf: string | undefined }[],
+  manifestDir: string,
+): UnsendablePaths {
   const read = (file: string): string | undefined => {
     try {
       return readRegularFileSync(file).toString('utf8');
     } catch {
-      return undefined; // planning reports a file it cannot read, by name
+      return undefined; // planning has already read it, or said why it cannot
     }
   };
-  const files = new Set(docker.flatMap((e) => requirementsClosure(e.requirements!)));
-  for (const file of files) {
+  const refs = new Map<string, PipPath>();
+  const add = (found: readonly PipPath[]): void => {
+    for (const ref of found) refs.set(`${ref.file}:${ref.line}:${ref.column}`, ref);
+  };
+  for (const file of new Set(deps.flatMap((d) => requirementsClosure(d.requirements)))) {
     const text = read(file);
-    if (text !== undefined) refs.push(...pipPathsInRequirements(text, file, manifest.dir));
+    if (text !== undefined) add(pipPathsInRequirements(text, file, manifestDir));
   }
-  const pipconf = manifest.pipconf === undefined ? undefined : read(manifest.pipconf);
-  if (pipconf !== undefined) refs.push(...pipPathsInPipConf(pipconf, manifest.pipconf!, manifest.dir));
-  return refs
-    .filter((ref) => placeOf(ref, manifest.dir).place === 'outside')
-    .map((ref) => ({ file: ref.file, line: ref.line, column: ref.column, ...outsideWords(ref, manifest.dir) }));
+  for (const pipconf of new Set(deps.flatMap((d) => (d.pipconf === undefined ? [] : [d.pipconf])))) {
+    const text = read(pipconf);
+    if (text !== undefined) add(pipPathsInPipConf(text, pipconf, manifestDir));
+  }
+  const outside = [...refs.values()].filter((ref) => placeOf(ref, manifestDir).place === 'outside');
+  return {
+    refused: outside
+      .filter((ref) => ref.kind !== 'find-links')
+      .map((ref) => ({ file: ref.file, line: ref.line, column: ref.column, ...outsideWords(ref, manifestDir) })),
+    ignored: outside
+      .filter((ref) => ref.kind === 'find-links')
+      .map(
+        (ref) =>
+          `${path.relative(manifestDir, ref.file) || ref.file}:${ref.line}: find-links ${ref.text} is outside the ` +
+          'manifest folder, so a Docker build does not copy it into the build container and pip ignores it ' +
+          '(move it into the project, or bake it into the build image)',
+      ),
+  };
 }

@@ -4,6 +4,7 @@
 // to plan/pip-sendable.ts and sending the files to the container executor.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { ProjectBoundary } from '../fs/project-boundary.js';
 import { FolderWalker } from '../fs/walk.js';
 import type { PipPath } from '../plan/pip-paths.js';
 import { outsideWords, placeOf } from '../plan/pip-sendable.js';
@@ -20,7 +21,10 @@ export interface SentFile {
 
 export interface PipInputs {
   files: SentFile[];
-  /** Absolute paths outside the project that exist here: pip must find them in the image. */
+  /**
+   * Absolute paths outside the project that exist here: pip must find them in the image (an
+   * install checks; a find-links folder the image lacks is only said, as pip ignores it).
+   */
   inImage: PipPath[];
 }
 
@@ -34,7 +38,9 @@ export type PipInputsResult = { ok: true; inputs: PipInputs } | { ok: false; mes
 export function pipInputs(refs: readonly PipPath[], manifestDir: string, skip: readonly string[]): PipInputsResult {
   const byDest = new Map<string, SentFile>();
   const inImage: PipPath[] = [];
-  const walker = new FolderWalker({ skip });
+  // A link leading out of the project (its git work tree) is not followed: a package folder must
+  // not carry ~/.aws or / to an engine that may be another machine's. Nor is version control.
+  const walker = new FolderWalker({ skip, boundary: ProjectBoundary.forManifest(manifestDir) });
   const add = (from: string, to: string): void => {
     const stats = statSync(from);
     byDest.set(to, { from, to, size: stats.size, exec: (stats.mode & 0o111) !== 0 });
@@ -46,6 +52,8 @@ export function pipInputs(refs: readonly PipPath[], manifestDir: string, skip: r
       inImage.push(ref);
       continue;
     }
+    // A find-links location pip cannot find is ignored by pip (planning warned of it).
+    if (where.place === 'outside' && ref.kind === 'find-links') continue;
     if (where.place === 'outside') {
       // Planning refuses these; a file that appeared since then is refused here, in the same words.
       const words = outsideWords(ref, manifestDir);
@@ -59,11 +67,15 @@ export function pipInputs(refs: readonly PipPath[], manifestDir: string, skip: r
         const from = path.join(ref.abs, entry);
         if (!skip.includes(from) && isFile(from)) add(from, join(entry));
       }
-    } else for (const f of walker.walk(ref.abs)) add(f.absPath, join(f.relPath));
+    } else
+      for (const f of walker.walk(ref.abs))
+        if (!f.relPath.split('/').some((part) => VCS.has(part))) add(f.absPath, join(f.relPath));
   }
   const files = [...byDest.values()].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
   return { ok: true, inputs: { files, inImage } };
 }
+
+const VCS = new Set(['.git', '.hg', '.svn']);
 
 function isFile(abs: string): boolean {
   try {

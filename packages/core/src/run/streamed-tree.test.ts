@@ -53,6 +53,8 @@ test('links become copies of what they point to; dangling links and loops add no
   const pack = path.join(dir, `pack-${n++}`);
   const { compressor, seen } = counting();
   const tree = new StreamedTree(pack, () => compressor);
+  // First: a folder link whose folder holds a link that resolves only after it.
+  tree.link('view', 'lib');
   tree.link('lib/libfoo.so', 'lib/libfoo.so.1');
   tree.link('alias', 'pkg');
   tree.link('chain.so', 'lib/libfoo.so');
@@ -63,7 +65,15 @@ test('links become copies of what they point to; dangling links and loops add no
   const out = await tree.finish();
   assert.deepEqual(
     out.files.map((f) => f.path),
-    ['alias/__init__.py', 'chain.so', 'lib/libfoo.so', 'lib/libfoo.so.1', 'pkg/__init__.py'],
+    [
+      'alias/__init__.py',
+      'chain.so',
+      'lib/libfoo.so',
+      'lib/libfoo.so.1',
+      'pkg/__init__.py',
+      'view/libfoo.so',
+      'view/libfoo.so.1',
+    ],
   );
   const byPath = new Map(out.files.map((f) => [f.path, f]));
   assert.equal(byPath.get('chain.so')!.offset, byPath.get('lib/libfoo.so.1')!.offset, 'the bytes are shared');

@@ -82,31 +82,27 @@ export class StreamedTree implements InstalledFiles {
 
 /**
  * The files links add: a link to a file is that file again under its own path, a link to a
- * folder everything under it (the pack's bytes are shared, not written twice). Links to links
- * resolve over several rounds; a link whose target is not in the tree (dangling, or outside it)
- * adds nothing, and neither does one to a folder that holds it (a loop), as a folder walk skips both.
+ * folder everything under it (the pack's bytes are shared, not written twice). Rounds repeat
+ * until nothing new appears, so links to links, and folder links whose folders hold links,
+ * resolve whatever order they came in; a link whose target is not in the tree (dangling, or
+ * outside it) adds nothing, nor does one to a folder that holds it (a loop), as a folder walk
+ * skips both. The rounds are bounded by the number of links: each can lengthen a chain once.
  */
 function resolveLinks(files: readonly PackedTreeFile[], links: readonly { path: string; target: string }[]) {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const added: PackedTreeFile[] = [];
-  let pending = links.filter((l) => l.target !== '' && !l.path.startsWith(`${l.target}/`));
-  for (let progress = true; progress && pending.length > 0;) {
-    progress = false;
-    const left: typeof pending = [];
-    for (const link of pending) {
-      const copies = copiesFor(byPath, link);
-      if (copies.length === 0) {
-        left.push(link);
-        continue;
-      }
-      for (const copy of copies) {
+  const live = links.filter((l) => l.target !== '' && !l.path.startsWith(`${l.target}/`));
+  for (let round = 0; round <= live.length; round++) {
+    let grew = false;
+    for (const link of live) {
+      for (const copy of copiesFor(byPath, link)) {
         if (byPath.has(copy.path)) continue;
         byPath.set(copy.path, copy);
         added.push(copy);
+        grew = true;
       }
-      progress = true;
     }
-    pending = left;
+    if (!grew) break;
   }
   return added;
 }

@@ -113,7 +113,6 @@ async function prepareOnce(options: PrepareOptions): Promise<PrepareResult> {
   const unsafe = [
     ...outputFolderProblems(manifest, { cacheDir, boundary }),
     ...outsideIncludeProblems(manifest, boundary),
-    ...unsendablePipPaths(manifest),
   ];
   if (unsafe.length > 0) return { ok: false, reason: 'unsafe-paths', diagnostics: unsafe };
   const hasher = await loadHasher();
@@ -170,6 +169,19 @@ async function prepareOnce(options: PrepareOptions): Promise<PrepareResult> {
         diagnostics: outsideLinkProblems(manifest, walker.outside, boundary),
       };
     }
+    const unsendable = unsendablePipPaths(
+      planned.plan.nodes.flatMap(({ node }) =>
+        node.kind === 'deps' && node.settings.executor !== 'local'
+          ? [{ requirements: node.requirements, pipconf: node.settings.pipconf }]
+          : [],
+      ),
+      manifest.dir,
+    );
+    if (unsendable.refused.length > 0) {
+      close();
+      return { ok: false, reason: 'unsafe-paths', diagnostics: unsendable.refused };
+    }
+    for (const message of unsendable.ignored) emit({ type: 'warning', code: 'pip-path-not-sent', message });
     return {
       ok: true,
       prepared: {
