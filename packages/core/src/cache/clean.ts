@@ -59,7 +59,9 @@ function removeCacheFiles(cacheDir: string): { hadCache: boolean; removedFolder:
     const entry = path.join(cacheDir, name);
     if (!existsSync(entry)) continue;
     hadCache = true;
-    rmSync(entry, { recursive: true, force: true });
+    // A build loading its manifest meanwhile may write a memo into manifests/ (it needs no lock:
+    // a memo is a shortcut): a folder that gained a file while it was emptied is emptied again.
+    rmSync(entry, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
   return { hadCache, removedFolder: removeIfEmpty(cacheDir) };
 }
