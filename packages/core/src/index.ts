@@ -31,8 +31,8 @@ export type {
 export type { LambdaLimit, NodeFailure } from './report/failures.js';
 export type { Executor, InstalledFiles, InstallRequest, InstallResult } from './executors/executor.js';
 export type { PipInputs, SentFile } from './run/pip-inputs.js';
-export { whereNamed } from './run/pip-inputs.js';
-export { notInImageWords } from './plan/pip-sendable.js';
+export { isPlainRelativePath } from './fs/plain-path.js';
+export { notInImageWords, whereNamed } from './plan/pip-sendable.js';
 export type { PipPath } from './plan/pip-paths.js';
 export { TOOL_VERSION } from './version.js';
 export { unreachable } from './unreachable.js';

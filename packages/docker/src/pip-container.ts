@@ -73,9 +73,7 @@ export async function installInContainer(
       onLine(`find-links ${ref.text} is on this machine but not in the image: pip will ignore it`);
     const missing = absent.filter((r) => r.kind !== 'find-links');
     if (missing.length > 0) {
-      // The image as the manifest names it (`image:external:<ref>` or `image:<images: key>`).
-      const image = node.settings.imageId?.replace(/^image:(external:)?/, '') ?? imageId;
-      const words = notInImageWords(missing[0]!, image);
+      const words = notInImageWords(missing[0]!, request.imageName ?? imageId);
       const message = `${whereNamed(missing[0]!, request.cwd)}: ${words.message}`;
       return { ok: false, failure: { reason: 'input-unsendable', message, hint: words.hint } };
     }

@@ -40,25 +40,28 @@ export function requirementsPath(request: InstallRequest): string {
 export async function sendInputs(container: Docker.Container, request: InstallRequest, user: ContainerUser) {
   const owned = { uid: user.uid, gid: user.gid, mtime: MTIME };
   const root = { uid: 0, gid: 0, mtime: MTIME };
+  // What pip writes to (OUT, the project's copy) is the user's and writable by anyone: an engine
+  // that does not keep the tar's owners (some compatible ones re-own uploads) must not leave pip,
+  // which is not root, unable to write. /juni and the snapshot are root's.
+  const writable = (name: string): boolean => name.startsWith(tarName(OUT)) || name.startsWith(tarName(PROJECT));
   await putTar(container, '/', async (pack) => {
     // Folder entries only under /juni: one for an image folder (/tmp) would change its mode.
     const folders = new Set<string>();
-    const folder = async (name: string, owner: typeof owned): Promise<void> => {
+    const folder = async (name: string): Promise<void> => {
       if (folders.has(name) || !(name === 'juni' || name.startsWith('juni/'))) return;
       const parent = path.posix.dirname(name);
-      if (parent !== '.') await folder(parent, name === tarName(PROJECT) || name === tarName(OUT) ? root : owner);
+      if (parent !== '.') await folder(parent);
       folders.add(name);
-      // What pip writes to is writable by anyone: an engine that does not keep the tar's owners
-      // (some compatible ones re-own uploads) must not leave pip, which is not root, unable to write.
-      await addEntry(pack, { name, type: 'directory', mode: owner === owned ? 0o777 : 0o755, ...owner });
+      const owner = writable(name) ? { mode: 0o777, ...owned } : { mode: 0o755, ...root };
+      await addEntry(pack, { name, type: 'directory', ...owner });
     };
-    await folder(tarName(INPUTS), root);
-    await folder(tarName(OUT), owned);
-    await folder(tarName(PROJECT), owned);
+    await folder(tarName(INPUTS));
+    await folder(tarName(OUT));
+    await folder(tarName(PROJECT));
     for (const file of snapshotFiles(request.inputs.root)) {
       if (file === request.inputs.pipconf) continue;
       const name = tarName(path.posix.join(INPUTS, posix(path.relative(request.inputs.root, file))));
-      await folder(path.posix.dirname(name), root);
+      await folder(path.posix.dirname(name));
       await addEntry(pack, { name, type: 'file', mode: 0o644, ...root }, readFileSync(file));
     }
     if (request.inputs.pipconf !== undefined) {
@@ -67,7 +70,7 @@ export async function sendInputs(container: Docker.Container, request: InstallRe
     }
     for (const file of request.local.files) {
       const name = tarName(path.posix.isAbsolute(file.to) ? file.to : path.posix.join(PROJECT, file.to));
-      await folder(path.posix.dirname(name), owned);
+      await folder(path.posix.dirname(name));
       const header = { name, type: 'file' as const, mode: file.exec ? 0o755 : 0o644, size: file.size, ...owned };
       await addEntry(pack, header, createReadStream(file.from));
     }

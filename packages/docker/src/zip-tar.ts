@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import type tar from 'tar-stream';
 import yauzl from 'yauzl';
+import { isPlainRelativePath } from '@juni/core';
 import { addEntry } from './tar-upload.js';
 
 /** A zip juni will not unpack: an entry that could land outside its folder, or a link. */
@@ -107,8 +108,7 @@ async function listZip(path: string): Promise<ZipFile> {
 
 function refusal(entry: yauzl.Entry): string | undefined {
   const name = fileName(entry);
-  const parts = name.split('/');
-  if (name === '' || parts.some((p) => p === '' || p === '.' || p === '..')) return 'is not a plain relative path';
+  if (!isPlainRelativePath(name)) return 'is not a plain relative path';
   const mode = rawMode(entry);
   const type = mode & S_IFMT;
   if (type === 0o120000) return 'is a symbolic link';

@@ -43,6 +43,8 @@ export interface InstallRequest {
   signal: AbortSignal;
   /** For container executors: the ID of the image to run pip in. */
   imageId?: string | undefined;
+  /** For container executors: that image as the manifest names it (a reference or an `images:` key), for messages. */
+  imageName?: string | undefined;
   /** For the local executor: the interpreter the plan described in this node's key. */
   python?: PythonInfoResult | undefined;
 }

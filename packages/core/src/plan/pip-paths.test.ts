@@ -383,3 +383,8 @@ test('pip.conf: relative paths are against the manifest folder, not the pip.conf
     );
   });
 });
+
+test('a name no file can have (a NUL byte) is no file, not an error', () => {
+  assert.doesNotThrow(() => pipPathsInRequirements('pkg @ x\0.whl\n\0x.whl\n', '/p/reqs/r.txt', '/p'));
+  assert.doesNotThrow(() => pipPathsInPipConf('[global]\nfind-links = \0w\n', '/p/pip.conf', '/p'));
+});

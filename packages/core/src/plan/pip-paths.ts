@@ -250,6 +250,11 @@ function isArchive(p: string): boolean {
   return ARCHIVES.includes(ext.toLowerCase());
 }
 
+/** Whether `p` names a file; a name no file can have (a NUL, too long, below a file) names none. */
 function isFile(p: string): boolean {
-  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+  try {
+    return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { readRegularFileSync } from '../fs/read-regular.js';
 import { pipPathsInPipConf, pipPathsInRequirements, type PipPath } from './pip-paths.js';
-import { requirementsClosure } from './requirements-files.js';
+import { readClosure } from './requirements-files.js';
 
 /**
  * Where pip in a container finds a path:
@@ -29,6 +29,11 @@ export function placeOf(ref: PipPath, manifestDir: string): PipPathPlace {
   if (!existsSync(ref.abs)) return { place: 'absent' };
   if (inside) return { place: 'project', to: ref.absolute ? ref.abs : rel.split(path.sep).join('/') || '.' };
   return { place: ref.absolute ? 'host' : 'outside' };
+}
+
+/** `requirements/base.txt:3:5`, as a user finds it from the manifest folder. */
+export function whereNamed(ref: PipPath, manifestDir: string): string {
+  return `${path.relative(manifestDir, ref.file) || ref.file}:${ref.line}:${ref.column}`;
 }
 
 /** Why an `outside` path cannot be sent, and what to do: one wording for the plan and the install. */
@@ -76,26 +81,22 @@ export function unsendablePipPaths(
   deps: readonly { requirements: string; pipconf: string | undefined }[],
   manifestDir: string,
 ): UnsendablePaths {
-  const read = (file: string): string | undefined => {
-    try {
-      return readRegularFileSync(file).toString('utf8');
-    } catch {
-      return undefined; // planning has already read it, or said why it cannot
-    }
-  };
-  const refs = new Map<string, PipPath>();
-  const add = (found: readonly PipPath[]): void => {
-    for (const ref of found) refs.set(`${ref.file}:${ref.line}:${ref.column}`, ref);
-  };
-  for (const file of new Set(deps.flatMap((d) => requirementsClosure(d.requirements)))) {
-    const text = read(file);
-    if (text !== undefined) add(pipPathsInRequirements(text, file, manifestDir));
-  }
+  // Each file once, however many installs share it (an unreadable one: planning says why).
+  const texts = new Map<string, string | undefined>();
+  for (const d of deps) for (const [file, text] of readClosure(d.requirements)) texts.set(file, text);
+  const refs: PipPath[] = [];
+  for (const [file, text] of texts)
+    if (text !== undefined) refs.push(...pipPathsInRequirements(text, file, manifestDir));
   for (const pipconf of new Set(deps.flatMap((d) => (d.pipconf === undefined ? [] : [d.pipconf])))) {
-    const text = read(pipconf);
-    if (text !== undefined) add(pipPathsInPipConf(text, pipconf, manifestDir));
+    let text: string;
+    try {
+      text = readRegularFileSync(pipconf).toString('utf8');
+    } catch {
+      continue;
+    }
+    refs.push(...pipPathsInPipConf(text, pipconf, manifestDir));
   }
-  const outside = [...refs.values()].filter((ref) => placeOf(ref, manifestDir).place === 'outside');
+  const outside = refs.filter((ref) => placeOf(ref, manifestDir).place === 'outside');
   return {
     refused: outside
       .filter((ref) => ref.kind !== 'find-links')

@@ -35,20 +35,25 @@ export function referencesIn(text: string, file: string): RequirementsReference[
  * planner reports why.
  */
 export function requirementsClosure(file: string): string[] {
-  const seen = new Set<string>();
+  return [...readClosure(file).keys()];
+}
+
+/** The closure as requirementsClosure finds it, with each file's text (undefined: unreadable), each read once. */
+export function readClosure(file: string): Map<string, string | undefined> {
+  const seen = new Map<string, string | undefined>();
   const visit = (abs: string): void => {
     if (seen.has(abs) || !existsSync(abs)) return;
-    seen.add(abs);
-    let text: string;
+    let text: string | undefined;
     try {
       text = readRegularFileSync(abs).toString('utf8');
     } catch {
-      return;
+      text = undefined;
     }
-    for (const ref of referencesIn(text, abs)) visit(ref.abs);
+    seen.set(abs, text);
+    if (text !== undefined) for (const ref of referencesIn(text, abs)) visit(ref.abs);
   };
   visit(file);
-  return [...seen];
+  return seen;
 }
 
 /**

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ProjectBoundary } from '../fs/project-boundary.js';
 import { FolderWalker } from '../fs/walk.js';
 import type { PipPath } from '../plan/pip-paths.js';
-import { outsideWords, placeOf } from '../plan/pip-sendable.js';
+import { outsideWords, placeOf, whereNamed } from '../plan/pip-sendable.js';
 
 /** One file to copy into the container. */
 export interface SentFile {
@@ -83,9 +83,4 @@ function isFile(abs: string): boolean {
   } catch {
     return false; // a dangling link pip would skip too
   }
-}
-
-/** `requirements/base.txt:3:5`, as a user finds it from the manifest folder. */
-export function whereNamed(ref: PipPath, manifestDir: string): string {
-  return `${path.relative(manifestDir, ref.file) || ref.file}:${ref.line}:${ref.column}`;
 }

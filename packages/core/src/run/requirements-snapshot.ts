@@ -42,9 +42,7 @@ export type SnapshotResult =
 
 /**
  * Copies the closure, each file at `dest/<its absolute path>` so that relative `-r`/`-c` lines
- * resolve to the copies. Two rewrites keep the copies meaning what the originals meant: an
- * absolute `-r /x` becomes relative (to reach the copy of /x), and a `--find-links` folder that
- * pip would look up beside the original file is named relative to the manifest folder.
+ * resolve to the copies, rewritten to mean what the originals meant (see rewrite).
  */
 export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
   const seen = new Set<string>();
@@ -63,10 +61,11 @@ export function snapshotRequirements(request: SnapshotRequest): SnapshotResult {
     if (changed) return changed;
     seen.add(file);
     const text = bytes.toString('utf8');
-    paths.push(...pipPathsInRequirements(text, file, request.manifestDir));
+    const named = pipPathsInRequirements(text, file, request.manifestDir);
+    paths.push(...named);
     const refs = referencesIn(text, file);
     queue.push(...refs.map((r) => r.abs));
-    write(mirror(request.dest, file), rewrite(text, file, request.manifestDir));
+    write(mirror(request.dest, file), rewrite(text, file, request.manifestDir, named));
   }
   const roles = new Set([...seen].map((f) => requirementsRole(f, request.requirements, request.manifestDir)));
   const missing = Object.keys(request.keyed).find((role) => role !== 'pip.conf' && !roles.has(role));
@@ -112,28 +111,30 @@ function write(file: string, data: string | Buffer): void {
   writeFileSync(file, data);
 }
 
-const FIND_LINKS = /^(\s*(?:-f|--find-links)(?:\s+|=))(\S+)(.*)$/;
-
-function rewrite(text: string, file: string, manifestDir: string): string {
+/**
+ * The copy's text: an absolute `-r`/`-c` made relative (to reach the copy), and a find-links
+ * folder that pip found beside the original file (pip-paths.ts applies pip's rule) named from the
+ * manifest folder instead, since the copy does not sit beside it.
+ */
+function rewrite(text: string, file: string, manifestDir: string, named: readonly PipPath[]): string {
   const refs = new Map(referencesIn(text, file).map((r) => [r.line, r]));
   const dir = path.dirname(file);
+  const beside = new Map(
+    named
+      .filter((p) => p.kind === 'find-links' && !p.absolute && p.abs !== path.resolve(manifestDir, p.text))
+      .map((p) => [p.line - 1, p]),
+  );
   return text
     .split(/(?<=\n)/)
     .map((line, i) => {
       const ref = refs.get(i);
       if (ref && path.isAbsolute(ref.ref)) return `${ref.before}${path.relative(dir, ref.abs)}${ref.after}${eol(line)}`;
-      const links = FIND_LINKS.exec(line.replace(/\r?\n$/, ''));
-      // pip looks for a relative find-links folder beside the requirements file first, then in its cwd.
-      if (
-        links &&
-        !/^[a-z]+:/i.test(links[2]!) &&
-        !path.isAbsolute(links[2]!) &&
-        existsSync(path.join(dir, links[2]!))
-      ) {
-        const fromCwd = path.relative(manifestDir, path.join(dir, links[2]!)) || '.';
-        return `${links[1]}${fromCwd}${links[3]}${eol(line)}`;
-      }
-      return line;
+      const links = beside.get(i);
+      const at = links === undefined ? -1 : links.column - 1;
+      // Only where the line holds the path as found (a line break pip knows and this split does not: left as is).
+      if (links === undefined || line.slice(at, at + links.text.length) !== links.text) return line;
+      const fromCwd = path.relative(manifestDir, links.abs) || '.';
+      return `${line.slice(0, at)}${fromCwd}${line.slice(at + links.text.length)}`;
     })
     .join('');
 }

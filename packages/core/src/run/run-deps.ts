@@ -62,7 +62,8 @@ async function install(ctx: DepsContext, planned: PlannedNode, node: DepsNode): 
         : pipInputs(snapshot.snapshot.paths, ctx.manifestDir, ctx.plan.skip);
     if (!local.ok)
       return { ok: false, failure: { reason: 'input-unsendable', message: local.message, hint: local.hint } };
-    const imageId = node.settings.imageId === undefined ? undefined : ctx.imageIds.get(node.settings.imageId);
+    const image = node.settings.imageId === undefined ? undefined : ctx.plan.byId.get(node.settings.imageId);
+    const imageId = image === undefined ? undefined : ctx.imageIds.get(image.node.id);
     const ref = refOf(planned);
     const streamedPack = ctx.artifacts.tempPath('pack');
     const streamed = new StreamedTree(streamedPack, (bytes) => ctx.compressor.for(bytes));
@@ -75,23 +76,14 @@ async function install(ctx: DepsContext, planned: PlannedNode, node: DepsNode): 
       inputs: snapshot.snapshot,
       signal: ctx.signal,
       imageId,
+      imageName: image?.node.name,
       python: ctx.plan.python,
       onLog: (line) => ctx.emit({ type: 'log', node: ref, line }),
     });
-    const dropStreamed = async (): Promise<void> => {
-      await streamed.abandon();
-      rmSync(streamedPack, { force: true });
-    };
-    if (!installed.ok || !installed.streamed) await dropStreamed();
+    if (!installed.ok || !installed.streamed) await streamed.abandon();
     if (!installed.ok) return installed;
     const packed = installed.streamed
-      ? {
-          tempPack: streamedPack,
-          output: await streamed.finish().catch(async (e: unknown) => {
-            await dropStreamed();
-            throw e;
-          }),
-        }
+      ? { tempPack: streamedPack, output: await streamed.finish() }
       : await packTree(ctx, tree);
     const result = {
       key: planned.key,

@@ -2,10 +2,12 @@
 // into an install's pack and its record, as packing the same tree from a folder would: the same
 // files, modes, ELF summaries and the same records sorted by path. Leaves reading the tar to the
 // executor and the pack format to zip/pack.ts.
+import { rmSync } from 'node:fs';
 import type { PackedTreeFile, PackOutput, TreeFile } from '../cache/node-output.js';
 import type { InstalledFiles } from '../executors/executor.js';
 import { inspectBytes } from '../native/elf-summary.js';
 import type { Compressor } from '../zip/compressor-pool.js';
+import { isPlainRelativePath } from '../fs/plain-path.js';
 import { PackStream } from '../zip/pack.js';
 import { compareBytes } from '../zip/zip-writer.js';
 
@@ -18,8 +20,7 @@ interface Received extends TreeFile {
 export class UnsafeTreePath extends Error {}
 
 function checkPath(relPath: string): void {
-  const parts = relPath.split('/');
-  if (relPath.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\0')))
+  if (!isPlainRelativePath(relPath))
     throw new UnsafeTreePath(`the installed tree holds a path juni will not pack: ${JSON.stringify(relPath)}`);
 }
 
@@ -55,10 +56,19 @@ export class StreamedTree implements InstalledFiles {
     this.#links.push({ path: relPath, target });
   }
 
-  /** Writes the rest of the pack and returns the install's record (files sorted by path). */
+  /**
+   * Writes the rest of the pack and returns the install's record (files sorted by path). On a
+   * failure the pack file is gone, as after `abandon`.
+   */
   async finish(): Promise<PackOutput> {
     this.#pack ??= PackStream.create(this.#dest);
-    const written = await (await this.#pack).close();
+    let written;
+    try {
+      written = await (await this.#pack).close();
+    } catch (error) {
+      await this.abandon();
+      throw error;
+    }
     const files: PackedTreeFile[] = [...this.#files.values()].map(({ index, ...file }) => ({
       ...file,
       ...written.entries[index]!,
@@ -73,10 +83,11 @@ export class StreamedTree implements InstalledFiles {
     };
   }
 
-  /** After a failure: the pack file is closed (the caller deletes it). */
+  /** When the tree did not come this way, or after a failure: the pack file, if begun, is closed and deleted. */
   async abandon(): Promise<void> {
     const pack = await this.#pack?.catch(() => undefined);
     await pack?.abandon();
+    rmSync(this.#dest, { force: true });
   }
 }
 
