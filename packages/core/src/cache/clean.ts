@@ -1,7 +1,8 @@
 // Owns `juni clean`: removing the zips juni placed (and that are unchanged since) and the cache's
 // own files, nothing else, so a cache folder shared with other files (JUNI_CACHE_DIR) keeps them.
 // Waits for running builds first (cache-lock.ts). Leaves the record of placed zips to placed-zips.ts.
-import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { isDamagedDatabaseName } from './database-problem.js';
 import { cachePaths, DATABASE_SUFFIXES } from './location.js';
@@ -53,17 +54,37 @@ export async function cleanCache(cacheDir: string, wait: UpkeepWait): Promise<Up
 }
 
 function removeCacheFiles(cacheDir: string): { hadCache: boolean; removedFolder: boolean } {
-  const names = [...readdirSync(cacheDir).filter(isDamagedDatabaseName), ...CACHE_ENTRIES];
+  const names = [...readdirSync(cacheDir).filter(isLeftoverName), ...CACHE_ENTRIES];
   let hadCache = false;
   for (const name of names) {
     const entry = path.join(cacheDir, name);
     if (!existsSync(entry)) continue;
     hadCache = true;
-    // A build loading its manifest meanwhile may write a memo into manifests/ (it needs no lock:
-    // a memo is a shortcut): a folder that gained a file while it was emptied is emptied again.
-    rmSync(entry, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    removeEntry(entry);
   }
   return { hadCache, removedFolder: removeIfEmpty(cacheDir) };
+}
+
+/** Folders being removed are renamed to `<name>.removing-*` first; a clean that died left them. */
+const REMOVING = '.removing-';
+
+function isLeftoverName(name: string): boolean {
+  return isDamagedDatabaseName(name) || /^(artifacts|tmp|manifests)\.removing-/.test(name);
+}
+
+/**
+ * A build loading its manifest meanwhile may write a memo into manifests/ (it needs no lock: a
+ * memo is a shortcut), so a folder can gain a file while a recursive remove empties it, and the
+ * last rmdir fails with ENOTEMPTY (CI met it). A folder is therefore renamed aside first, in one
+ * step: a late memo then lands in a new manifests/ (a live build's, left as it is) or nowhere.
+ */
+function removeEntry(entry: string): void {
+  let target = entry;
+  if (lstatSync(entry).isDirectory() && !path.basename(entry).includes(REMOVING)) {
+    target = `${entry}${REMOVING}${process.pid}-${randomBytes(4).toString('hex')}`;
+    renameSync(entry, target);
+  }
+  rmSync(target, { recursive: true, force: true });
 }
 
 /** A build that started meanwhile may have made its lock in it again: then the folder stays. */
