@@ -5,6 +5,7 @@ import type { NodeFailure } from '../report/failures.js';
 import type { PythonInfoResult } from './python-info.js';
 import type { PipInputs } from '../run/pip-inputs.js';
 import type { Snapshot } from '../run/requirements-snapshot.js';
+import type { ResolvedDistribution } from '../install/pip-report.js';
 
 /**
  * Where an executor whose pip runs elsewhere (a container, maybe on another machine) hands over
@@ -52,8 +53,20 @@ export interface InstallRequest {
 /** `streamed`: the tree came through `files`, not in `target`. */
 export type InstallResult = { ok: true; streamed?: boolean } | { ok: false; failure: NodeFailure };
 
+/**
+ * The exact distributions a set resolves to (`pip install --dry-run --report`), with the
+ * interpreter pip ran as (scripts name it). `unavailable`: this pip cannot say (too old, or its
+ * report is not one juni reads); the set is then installed by pip as a whole.
+ */
+export type ResolveResult =
+  | { ok: true; distributions: ResolvedDistribution[]; interpreter: string }
+  | { ok: false; failure: NodeFailure }
+  | { ok: 'unavailable'; why: string };
+
 /** One way of running `pip install`. */
 export interface Executor {
   readonly kind: string;
   installDeps(request: InstallRequest): Promise<InstallResult>;
+  /** Resolving without installing; an executor without it always installs whole sets. */
+  resolve?(request: InstallRequest): Promise<ResolveResult>;
 }

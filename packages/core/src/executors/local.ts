@@ -1,9 +1,12 @@
 // Owns installing requirements with pip on the host (`executor: local`).
 // Leaves caching the installed tree to the node runner, and containers to packages/docker.
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { parsePipReport } from '../install/pip-report.js';
 import type { CacheDatabase } from '../cache/database.js';
+import type { NodeFailure } from '../report/failures.js';
 import { probePython } from './python-info.js';
-import type { Executor, InstallRequest, InstallResult } from './executor.js';
+import type { Executor, InstallRequest, InstallResult, ResolveResult } from './executor.js';
 import { LineSplitter } from './line-splitter.js';
 
 const TAIL_LINES = 40;
@@ -64,12 +67,53 @@ export class LocalExecutor implements Executor {
   }
 
   async installDeps(request: InstallRequest): Promise<InstallResult> {
+    const ran = await this.#pip(request, pipArguments(request));
+    if (!ran.ok) return ran;
+    if (ran.exit.exitCode === 0) return { ok: true };
+    return { ok: false, failure: { reason: 'pip-failed', ...ran.exit, logTail: ran.tail } };
+  }
+
+  /**
+   * pip resolves the set as it would install it (same arguments, with `--dry-run --report`), so
+   * the distributions are exactly those an install would take, for the target's platform.
+   */
+  async resolve(request: InstallRequest): Promise<ResolveResult> {
+    const python = request.python ?? probePython(this.#db, request.cwd);
+    const version = python.ok ? pipVersionOf(python.description) : undefined;
+    if (version !== undefined && (version[0] < 22 || (version[0] === 22 && version[1] < 2)))
+      return { ok: 'unavailable', why: `pip ${version.join('.')} has no --dry-run --report (22.2 has)` };
+    const report = `${request.target}.report.json`;
+    try {
+      const args = pipArguments(request);
+      args.splice(3, 0, '--dry-run', '--report', report);
+      const ran = await this.#pip(request, args);
+      if (!ran.ok) return ran;
+      if (ran.exit.exitCode !== 0) {
+        const old = ran.tail.find((l) => /no such option: --(report|dry-run)/.test(l));
+        if (old) return { ok: 'unavailable', why: `this pip has no --dry-run --report (${ran.python.description})` };
+        return { ok: false, failure: { reason: 'pip-failed', ...ran.exit, logTail: ran.tail } };
+      }
+      let text: string;
+      try {
+        text = readFileSync(report, 'utf8');
+      } catch {
+        return { ok: 'unavailable', why: 'pip wrote no report' };
+      }
+      const parsed = parsePipReport(text);
+      if (!parsed.ok) return { ok: 'unavailable', why: parsed.message };
+      return { ok: true, distributions: parsed.distributions, interpreter: ran.python.executable };
+    } finally {
+      rmSync(report, { force: true });
+    }
+  }
+
+  async #pip(request: InstallRequest, args: string[]): Promise<PipRun> {
     // The plan's probe, so pip runs exactly the interpreter the key describes.
     const python = request.python ?? probePython(this.#db, request.cwd);
     if (!python.ok)
       return { ok: false, failure: { reason: python.reason, message: python.message, hint: python.hint } };
     const env = pipEnvironment(process.env, request.inputs.pipconf);
-    const child = spawn(python.executable, pipArguments(request), {
+    const child = spawn(python.executable, args, {
       cwd: request.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,7 +145,22 @@ export class LocalExecutor implements Executor {
           hint: 'check that python3 runs on this machine',
         },
       };
-    if (exit.code === 0) return { ok: true };
-    return { ok: false, failure: { reason: 'pip-failed', exitCode: exit.code, signal: exit.signal, logTail: tail } };
+    return { ok: true, exit: { exitCode: exit.code, signal: exit.signal }, tail, python };
   }
 }
+
+/** pip's major and minor version, from the probe's description (`cpython 3.11.7 pip 23.2.1`). */
+function pipVersionOf(description: string): [number, number] | undefined {
+  const m = / pip (\d+)\.(\d+)/.exec(description);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** One pip process that ran (whatever its exit code), or why it could not. */
+type PipRun =
+  | {
+      ok: true;
+      exit: { exitCode: number | null; signal: string | null };
+      tail: string[];
+      python: { executable: string; description: string };
+    }
+  | { ok: false; failure: NodeFailure };

@@ -246,6 +246,9 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
   };
 }
 
+/** Names how host installs are made: a new way, or a fix to it, installs again. */
+const LOCAL_INSTALLER = 'pip resolves, juni copies wheels 1';
+
 function depsBreakdown(
   ctx: PlanContext,
   node: DepsNode,
@@ -275,6 +278,8 @@ function depsBreakdown(
       compressor: COMPRESSOR,
       // Its files' ELF summaries are stored with it: a new reader reads them again.
       elf: ELF_SUMMARY_VERSION,
+      // On the host, pip resolves and juni copies the wheels' entries (install/install-set.ts).
+      ...(settings.executor === 'local' ? { installer: LOCAL_INSTALLER } : {}),
     },
     files,
     upstream,

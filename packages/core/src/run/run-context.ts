@@ -44,6 +44,8 @@ export interface RunContext {
   force: boolean;
   signal: AbortSignal;
   emit: (event: BuildEvent) => void;
+  /** Warnings a build gives once, however many nodes meet them (by their text). */
+  saidOnce: Set<string>;
 }
 
 export type NodeRun =

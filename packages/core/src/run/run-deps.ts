@@ -10,6 +10,9 @@ import { inspectFile } from '../native/elf-summary.js';
 import type { DepsNode } from '../graph/nodes.js';
 import type { PlannedNode } from '../plan/plan.js';
 import { writePack } from '../zip/pack.js';
+import type { Executor, InstallRequest } from '../executors/executor.js';
+import { installWheelSet } from '../install/install-set.js';
+import type { NodeFailure } from '../report/failures.js';
 import { compareBytes } from '../zip/zip-writer.js';
 import { pipInputs } from './pip-inputs.js';
 import { snapshotRequirements } from './requirements-snapshot.js';
@@ -19,7 +22,16 @@ import { refOf } from './run-context.js';
 
 type DepsContext = Pick<
   RunContext,
-  'artifacts' | 'executors' | 'hasher' | 'compressor' | 'manifestDir' | 'plan' | 'imageIds' | 'signal' | 'emit'
+  | 'artifacts'
+  | 'executors'
+  | 'hasher'
+  | 'compressor'
+  | 'manifestDir'
+  | 'plan'
+  | 'imageIds'
+  | 'signal'
+  | 'emit'
+  | 'saidOnce'
 >;
 
 export function depsRecipe(ctx: DepsContext, planned: PlannedNode, node: DepsNode): NodeRecipe {
@@ -67,7 +79,7 @@ async function install(ctx: DepsContext, planned: PlannedNode, node: DepsNode): 
     const ref = refOf(planned);
     const streamedPack = ctx.artifacts.tempPath('pack');
     const streamed = new StreamedTree(streamedPack, (bytes) => ctx.compressor.for(bytes));
-    const installed = await executor.installDeps({
+    const request: InstallRequest = {
       node,
       target: tree,
       files: streamed,
@@ -79,7 +91,21 @@ async function install(ctx: DepsContext, planned: PlannedNode, node: DepsNode): 
       imageName: image?.node.name,
       python: ctx.plan.python,
       onLog: (line) => ctx.emit({ type: 'log', node: ref, line }),
-    });
+    };
+    const copied = await installByCopy(ctx, planned, executor, request);
+    if (copied !== undefined) {
+      await streamed.abandon();
+      if (!copied.ok) return copied;
+      const result = {
+        key: planned.key,
+        kind: 'deps',
+        name: node.name,
+        output: copied.output,
+        inputs: planned.breakdown,
+      };
+      return { ok: true, result, artifact: copied.tempPack };
+    }
+    const installed = await executor.installDeps(request);
     if (!installed.ok || !installed.streamed) await streamed.abandon();
     if (!installed.ok) return installed;
     const packed = installed.streamed
@@ -98,6 +124,40 @@ async function install(ctx: DepsContext, planned: PlannedNode, node: DepsNode): 
     rmSync(tree, { recursive: true, force: true });
     rmSync(inputsDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The set resolved by pip and installed by juni from the wheels' own compressed entries; undefined
+ * when pip must install it (no resolver, a pip too old, or a distribution juni cannot copy exactly).
+ */
+async function installByCopy(
+  ctx: DepsContext,
+  planned: PlannedNode,
+  executor: Executor,
+  request: InstallRequest,
+): Promise<{ ok: true; tempPack: string; output: PackOutput } | { ok: false; failure: NodeFailure } | undefined> {
+  if (!executor.resolve) return undefined;
+  const resolved = await executor.resolve(request);
+  if (resolved.ok === 'unavailable') {
+    const message = `pip is installing whole requirement sets: ${resolved.why}`;
+    if (!ctx.saidOnce.has(message)) ctx.emit({ type: 'warning', message });
+    ctx.saidOnce.add(message);
+    return undefined;
+  }
+  if (!resolved.ok) return resolved;
+  const tempPack = ctx.artifacts.tempPath('pack');
+  const set = await installWheelSet({
+    distributions: resolved.distributions,
+    interpreter: resolved.interpreter,
+    dest: tempPack,
+    compressor: ctx.compressor.for(0),
+    signal: ctx.signal,
+  });
+  if (!set.ok) {
+    request.onLog(`juni: pip installs this set, because ${set.unsupported}`);
+    return undefined;
+  }
+  return { ok: true, tempPack, output: set.output };
 }
 
 async function packTree(

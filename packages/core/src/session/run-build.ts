@@ -125,6 +125,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
       force,
       signal: options.signal ?? new AbortController().signal,
       emit,
+      saidOnce: new Set(),
     };
     const runs = await runNodes(ctx, options.concurrency ?? os.availableParallelism()).finally(() =>
       ctx.compressor.close(),
