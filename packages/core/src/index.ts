@@ -29,7 +29,8 @@ export type {
   OutputFile,
 } from './report/events.js';
 export type { LambdaLimit, NodeFailure } from './report/failures.js';
-export type { Executor, InstalledFiles, InstallRequest, InstallResult } from './executors/executor.js';
+export type { Executor, InstalledFiles, InstallRequest, InstallResult, ResolveResult } from './executors/executor.js';
+export { parsePipReport, type ResolvedDistribution } from './install/pip-report.js';
 export type { PipInputs, SentFile } from './run/pip-inputs.js';
 export { isPlainRelativePath } from './fs/plain-path.js';
 export { notInImageWords, whereNamed } from './plan/pip-sendable.js';

@@ -18,6 +18,7 @@ import { buildImage, hasImage, resolveImage } from './images.js';
 import { extractLambdaFiles } from './lambda-files.js';
 import { removeLeftovers } from './leftovers.js';
 import { thisProcess } from './owner.js';
+import { resolveInContainer } from './pip-resolve.js';
 import { installInContainer } from './pip-container.js';
 import { runLambda } from './lambda-run.js';
 
@@ -87,6 +88,10 @@ export function createDockerSupport(options: DockerSupportOptions = {}): DockerS
     async installDeps(request: InstallRequest) {
       const e = await engine.ready();
       return e.ok ? installInContainer(e.docker, tracker, request) : e;
+    },
+    async resolve(request: InstallRequest) {
+      const e = await engine.ready();
+      return e.ok ? resolveInContainer(e.docker, tracker, request) : e;
     },
     async findLibraries(imageId: string, request: LibraryRequest, task: ImageTask) {
       const e = await engine.ready();

@@ -4,7 +4,14 @@
 // is copied out into juni's pack, so the engine may run anywhere. pip runs as the invoking user.
 // Leaves the copies to pip-transfer.ts and caching to core.
 import type Docker from 'dockerode';
-import { LineSplitter, notInImageWords, whereNamed, type InstallRequest, type InstallResult } from '@juni/core';
+import {
+  LineSplitter,
+  notInImageWords,
+  whereNamed,
+  type InstallRequest,
+  type InstallResult,
+  type NodeFailure,
+} from '@juni/core';
 import { attachOutput, type AttachedOutput, type ContainerTracker } from './containers.js';
 import { messageOf } from './engine.js';
 import { missingInImage, OUT, PROJECT, receiveTree, requirementsPath, sendInputs } from './pip-transfer.js';
@@ -16,11 +23,44 @@ export function containerPlatform(architecture: string | undefined): string | un
   return architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
 }
 
+/** pip's own options, the same for an install and a resolve. */
+export function pipOptions(request: InstallRequest): string[] {
+  return [
+    '--target',
+    OUT,
+    '--no-compile',
+    '--no-input',
+    '--progress-bar',
+    'off',
+    '--disable-pip-version-check',
+    '-r',
+    requirementsPath(request),
+  ];
+}
+
 export async function installInContainer(
   docker: Docker,
   tracker: ContainerTracker,
   request: InstallRequest,
 ): Promise<InstallResult> {
+  const cmd = ['python3', '-m', 'pip', 'install', ...pipOptions(request)];
+  return runPipContainer(docker, tracker, request, cmd, async (container, onLine) => {
+    await receiveTree(container, request.files, onLine);
+    return { ok: true, streamed: true };
+  });
+}
+
+/**
+ * Runs `cmd` (pip) in a container of the request's image with pip's inputs copied in, then, when
+ * it exited 0, `collect` on the stopped container; the container is removed on every path.
+ */
+export async function runPipContainer<T>(
+  docker: Docker,
+  tracker: ContainerTracker,
+  request: InstallRequest,
+  cmd: string[],
+  collect: (container: Docker.Container, onLine: (line: string) => void) => Promise<T>,
+): Promise<T | { ok: false; failure: NodeFailure }> {
   const { node, imageId } = request;
   if (imageId === undefined)
     return { ok: false, failure: { reason: 'container-failed', message: `no image was resolved for ${node.name}` } };
@@ -45,21 +85,7 @@ export async function installInContainer(
       Image: imageId,
       // What the container is for, so a leftover (or a test) can tell installs from file copies.
       Labels: { 'dev.juni.role': 'pip' },
-      Cmd: [
-        'python3',
-        '-m',
-        'pip',
-        'install',
-        '--target',
-        OUT,
-        '--no-compile',
-        '--no-input',
-        '--progress-bar',
-        'off',
-        '--disable-pip-version-check',
-        '-r',
-        requirementsPath(request),
-      ],
+      Cmd: cmd,
       WorkingDir: PROJECT,
       // Not root: what pip writes (and a local package it builds in place) is owned as it would be on the host.
       User: `${uid}:${gid}`,
@@ -96,8 +122,7 @@ export async function installInContainer(
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
     if (exit.StatusCode !== 0)
       return { ok: false, failure: { reason: 'pip-failed', exitCode: exit.StatusCode, signal: null, logTail: tail } };
-    await receiveTree(container, request.files, onLine);
-    return { ok: true, streamed: true };
+    return await collect(container, onLine);
   } catch (error) {
     if (request.signal.aborted) return { ok: false, failure: { reason: 'aborted' } };
     return {

@@ -11,65 +11,7 @@ import { test, type TestContext } from 'node:test';
 import { buildJson } from '../rig/juni.js';
 import { PipRuns } from '../rig/pip-runs.js';
 import { PIP_CONF, tempProject, type Project } from '../rig/project.js';
-import { makeCorpusWheel, sameStoredBytes, treeOf, type TreeEntry } from '../rig/wheel-corpus.js';
-
-/** A shared library from gcc: a real ELF file the native-library check reads. */
-function compiledLibrary(t: TestContext): Buffer {
-  const dir = mkdtempSync(path.join(tmpdir(), 'juni-gcc-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(path.join(dir, 'speed.c'), 'int speed_add(int a, int b) { return a + b; }\n');
-  execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-o', path.join(dir, 'speed.so'), path.join(dir, 'speed.c')]);
-  return execFileSync('cat', [path.join(dir, 'speed.so')]);
-}
-
-/** Every shape of the corpus, into the project's wheelhouse. */
-function writeCorpus(t: TestContext, p: Project): void {
-  const wheels = p.path('wheels');
-  const big = Array.from({ length: 4000 }, (_, i) => `VALUE_${i} = ${i * 7919}\n`).join('');
-  makeCorpusWheel(wheels, {
-    name: 'plain',
-    files: {
-      'plain/__init__.py': { data: big },
-      'plain/stored.txt': { data: 'kept as it is\n', stored: true },
-      'plain/run.sh': { data: '#!/bin/sh\necho hi\n', mode: 0o100755 },
-      'plain/no_type_bits': { data: 'mode without S_IFREG\n', mode: 0o755 },
-    },
-    requires: ['nsone', 'nstwo'],
-  });
-  makeCorpusWheel(wheels, { name: 'nsone', files: { 'nsp/one/__init__.py': 'ONE = 1\n' } });
-  makeCorpusWheel(wheels, { name: 'nstwo', files: { 'nsp/two/__init__.py': 'TWO = 2\n' } });
-  makeCorpusWheel(wheels, {
-    name: 'datafull',
-    files: {
-      'datafull/__init__.py': 'D = 1\n',
-      'datafull-1.0.data/purelib/dpure.py': 'P = 1\n',
-      'datafull-1.0.data/platlib/dplat.py': 'Q = 1\n',
-      'datafull-1.0.data/scripts/tool': { data: '#!python\nprint("tool")\n', mode: 0o100755 },
-      'datafull-1.0.data/scripts/plain-tool': { data: '#!/bin/sh\necho plain\n', mode: 0o100755 },
-      'datafull-1.0.data/data/share/datafull/doc.txt': 'documentation\n',
-    },
-  });
-  makeCorpusWheel(wheels, {
-    name: 'cli',
-    files: {
-      'cli/__init__.py': 'def go():\n    return 0\n',
-      'cli/main.py': 'def run():\n    return 0\n',
-      // setuptools' wrapper for the entry point: pip makes its own instead.
-      'cli-1.0.data/scripts/cli-tool': { data: '#!python\nold wrapper\n', mode: 0o100755 },
-    },
-    entryPoints: '[console_scripts]\ncli-tool = cli.main:run\nsecond = cli:go\n\n[other.group]\nx = y:z\n',
-  });
-  makeCorpusWheel(wheels, {
-    name: 'native',
-    tag: 'py3-none-linux_x86_64',
-    files: { 'native/__init__.py': 'N = 1\n', 'native/speed.so': { data: compiledLibrary(t), mode: 0o100755 } },
-  });
-  makeCorpusWheel(wheels, {
-    name: 'headers',
-    files: { 'headers/__init__.py': 'H = 1\n', 'headers-1.0.data/headers/headers.h': '#define H 1\n' },
-  });
-  makeCorpusWheel(wheels, { name: 'late', files: { 'late/__init__.py': 'L = 1\n' } });
-}
+import { assertSameTree, depsOf, sameStoredBytes, treeOf, writeCorpus, type TreeEntry } from '../rig/wheel-corpus.js';
 
 function manifest(): string {
   return [
@@ -111,18 +53,6 @@ function pipTree(t: TestContext, p: Project, requirements: string): Map<string, 
     { cwd: p.dir, env, stdio: 'ignore' },
   );
   return treeOf(target);
-}
-
-/** The zip's tree without the function's own file. */
-function depsOf(zip: string): Map<string, TreeEntry> {
-  const tree = treeOf(zip);
-  tree.delete('handler.py');
-  return tree;
-}
-
-function assertSameTree(actual: Map<string, TreeEntry>, expected: Map<string, TreeEntry>, what: string): void {
-  const sorted = (m: Map<string, TreeEntry>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-  assert.deepEqual(sorted(actual), sorted(expected), what);
 }
 
 test('a host install copied from wheels equals pip install --target for every wheel shape, also after an edit', async (t) => {

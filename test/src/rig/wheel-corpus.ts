@@ -1,9 +1,13 @@
 // Builds wheels of every shape pip installs differently (for the fidelity tests), written by
 // Python's zipfile so each entry's compression and unix mode are chosen, and reads installed
 // trees and zips back as path -> (sha256, exec) for comparing them.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { TestContext } from 'node:test';
+import type { Project } from './project.js';
 import path from 'node:path';
 
 export interface CorpusFile {
@@ -113,4 +117,74 @@ print(raw(sys.argv[1], sys.argv[2]) == raw(sys.argv[3], sys.argv[4]))
 /** Whether an entry's stored bytes (still compressed) are the same in two zips. */
 export function sameStoredBytes(zipA: string, nameA: string, zipB: string, nameB: string): boolean {
   return execFileSync('python3', ['-c', RAW_READER, zipA, nameA, zipB, nameB], { encoding: 'utf8' }).trim() === 'True';
+}
+
+/** A shared library from gcc: a real ELF file the native-library check reads. */
+export function compiledLibrary(t: TestContext): Buffer {
+  const dir = mkdtempSync(path.join(tmpdir(), 'juni-gcc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'speed.c'), 'int speed_add(int a, int b) { return a + b; }\n');
+  execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-o', path.join(dir, 'speed.so'), path.join(dir, 'speed.c')]);
+  return execFileSync('cat', [path.join(dir, 'speed.so')]);
+}
+
+/** Every shape of the corpus, into the project's wheelhouse. */
+export function writeCorpus(t: TestContext, p: Project): void {
+  const wheels = p.path('wheels');
+  const big = Array.from({ length: 4000 }, (_, i) => `VALUE_${i} = ${i * 7919}\n`).join('');
+  makeCorpusWheel(wheels, {
+    name: 'plain',
+    files: {
+      'plain/__init__.py': { data: big },
+      'plain/stored.txt': { data: 'kept as it is\n', stored: true },
+      'plain/run.sh': { data: '#!/bin/sh\necho hi\n', mode: 0o100755 },
+      'plain/no_type_bits': { data: 'mode without S_IFREG\n', mode: 0o755 },
+    },
+    requires: ['nsone', 'nstwo'],
+  });
+  makeCorpusWheel(wheels, { name: 'nsone', files: { 'nsp/one/__init__.py': 'ONE = 1\n' } });
+  makeCorpusWheel(wheels, { name: 'nstwo', files: { 'nsp/two/__init__.py': 'TWO = 2\n' } });
+  makeCorpusWheel(wheels, {
+    name: 'datafull',
+    files: {
+      'datafull/__init__.py': 'D = 1\n',
+      'datafull-1.0.data/purelib/dpure.py': 'P = 1\n',
+      'datafull-1.0.data/platlib/dplat.py': 'Q = 1\n',
+      'datafull-1.0.data/scripts/tool': { data: '#!python\nprint("tool")\n', mode: 0o100755 },
+      'datafull-1.0.data/scripts/plain-tool': { data: '#!/bin/sh\necho plain\n', mode: 0o100755 },
+      'datafull-1.0.data/data/share/datafull/doc.txt': 'documentation\n',
+    },
+  });
+  makeCorpusWheel(wheels, {
+    name: 'cli',
+    files: {
+      'cli/__init__.py': 'def go():\n    return 0\n',
+      'cli/main.py': 'def run():\n    return 0\n',
+      // setuptools' wrapper for the entry point: pip makes its own instead.
+      'cli-1.0.data/scripts/cli-tool': { data: '#!python\nold wrapper\n', mode: 0o100755 },
+    },
+    entryPoints: '[console_scripts]\ncli-tool = cli.main:run\nsecond = cli:go\n\n[other.group]\nx = y:z\n',
+  });
+  makeCorpusWheel(wheels, {
+    name: 'native',
+    tag: 'py3-none-linux_x86_64',
+    files: { 'native/__init__.py': 'N = 1\n', 'native/speed.so': { data: compiledLibrary(t), mode: 0o100755 } },
+  });
+  makeCorpusWheel(wheels, {
+    name: 'headers',
+    files: { 'headers/__init__.py': 'H = 1\n', 'headers-1.0.data/headers/headers.h': '#define H 1\n' },
+  });
+  makeCorpusWheel(wheels, { name: 'late', files: { 'late/__init__.py': 'L = 1\n' } });
+}
+
+/** The zip's tree without the function's own file. */
+export function depsOf(zip: string): Map<string, TreeEntry> {
+  const tree = treeOf(zip);
+  tree.delete('handler.py');
+  return tree;
+}
+
+export function assertSameTree(actual: Map<string, TreeEntry>, expected: Map<string, TreeEntry>, what: string): void {
+  const sorted = (m: Map<string, TreeEntry>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  assert.deepEqual(sorted(actual), sorted(expected), what);
 }

@@ -246,8 +246,8 @@ async function planImage(ctx: PlanContext, node: ImageNode, images: ImageRefs): 
   };
 }
 
-/** Names how host installs are made: a new way, or a fix to it, installs again. */
-const LOCAL_INSTALLER = 'pip resolves, juni copies wheels 1';
+/** Names how installs are made: a new way, or a fix to it, installs again. */
+const INSTALLER = 'pip resolves, juni copies wheels 1';
 
 function depsBreakdown(
   ctx: PlanContext,
@@ -278,8 +278,8 @@ function depsBreakdown(
       compressor: COMPRESSOR,
       // Its files' ELF summaries are stored with it: a new reader reads them again.
       elf: ELF_SUMMARY_VERSION,
-      // On the host, pip resolves and juni copies the wheels' entries (install/install-set.ts).
-      ...(settings.executor === 'local' ? { installer: LOCAL_INSTALLER } : {}),
+      // pip resolves and juni copies the wheels' entries (install/install-set.ts).
+      installer: INSTALLER,
     },
     files,
     upstream,
